@@ -1,0 +1,1 @@
+"""Composition root: the `patroli` console script and the demo marketplace."""

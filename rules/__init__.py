@@ -1,0 +1,1 @@
+"""Pure rules library: NIE parsing, registry and warning indexes, rule catalogue, matching."""

@@ -1,0 +1,1 @@
+"""Casebook web UI and JSON API."""
