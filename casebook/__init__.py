@@ -1,1 +1,1 @@
-"""Casebook: the SOP's records (listings, hits, registry, users, audit) and the services that own them."""
+"""Casebook: the SOP's records (listings, hits, registry, users, audit) and their services."""

@@ -1,0 +1,3 @@
+from patroli.cli import main
+
+main()

@@ -1,0 +1,7 @@
+"""Sub-commands of `patroli`, one module per area; each exposes a click command or group."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []
