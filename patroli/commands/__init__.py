@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from patroli.commands.rules import rules
+
+COMMANDS: list[click.Command] = [rules]
