@@ -1,1 +1,48 @@
-"""Casebook web UI and JSON API."""
+"""Casebook web UI and JSON API: `create_app(config)` wires blueprints to the casebook services."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from casebook.config import Config
+from casebook.db import make_engine, make_session_factory
+from web import auth, findings, i18n
+from web.api import bp as api_bp
+
+csrf = CSRFProtect()
+
+
+def create_app(config: Config, *, testing: bool = False) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        TESTING=testing,
+        PATROLI=config,
+    )
+    engine = make_engine(config.database_url)
+    app.extensions["patroli.engine"] = engine
+    app.extensions["patroli.sessions"] = make_session_factory(engine)
+    csrf.init_app(app)
+    auth.init_app(app)
+    i18n.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(findings.bp)
+    app.register_blueprint(api_bp)
+    app.after_request(_security_headers)
+    return app
+
+
+def _security_headers(response):
+    # Crawled text is hostile: no inline script, nothing framed from elsewhere, no sniffing.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+from patroli.commands.db import db, users_group
+from patroli.commands.registry import registry, warnings
 from patroli.commands.rules import rules
+from patroli.commands.serve import serve
 
-COMMANDS: list[click.Command] = [rules]
+COMMANDS: list[click.Command] = [db, users_group, registry, warnings, rules, serve]

@@ -1,0 +1,59 @@
+"""Database schema lifecycle: Alembic migrations run from code, and the version check at start."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+
+class SchemaMismatch(RuntimeError):
+    """The database was made by another version of Patroli; the message says what to do."""
+
+
+def alembic_config(database_url: str) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", "casebook:migrations")
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return script.get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Create or migrate the database to the newest schema."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def ensure_current(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is not the one this code expects."""
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    known = {rev.revision for rev in script.walk_revisions()}
+    where = engine.url.render_as_string(hide_password=True)
+    if current is None:
+        raise SchemaMismatch(f"database {where} is empty: run `patroli db upgrade` first")
+    if current in known:
+        raise SchemaMismatch(
+            f"database {where} is at an older schema ({current}, expected {head}): "
+            "run `patroli db upgrade`"
+        )
+    raise SchemaMismatch(
+        f"database {where} was made by a newer Patroli (schema {current}): "
+        "upgrade Patroli or point PATROLI_DATABASE_URL at another database"
+    )

@@ -1,0 +1,101 @@
+"""Read side for the UI and API: filtered, paged listings with their hits, and summary counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from casebook.models import Hit, Listing, Seller
+
+
+@dataclass(frozen=True)
+class ListingFilter:
+    code: str | None = None
+    platform: str | None = None
+    status: str | None = None
+    text: str | None = None
+    with_hits: bool | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: Sequence[Listing]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def search(session: Session, wanted: ListingFilter, *, page: int = 1, size: int = 50) -> Page:
+    page, size = max(1, page), min(max(1, size), 200)
+    query = _filtered(select(Listing), wanted)
+    total = session.scalar(_filtered(select(func.count(Listing.id)), wanted)) or 0
+    items = session.scalars(
+        query.options(selectinload(Listing.hits), selectinload(Listing.seller))
+        .order_by(Listing.last_seen.desc(), Listing.id.desc())
+        .offset((page - 1) * size)
+        .limit(size)
+    ).all()
+    return Page(items, total, page, size)
+
+
+def _filtered(query: Select, wanted: ListingFilter) -> Select:
+    if wanted.code:
+        query = query.where(Listing.id.in_(select(Hit.listing_id).where(Hit.code == wanted.code)))
+    if wanted.with_hits is not None:
+        has = Listing.id.in_(select(Hit.listing_id))
+        query = query.where(has if wanted.with_hits else ~has)
+    if wanted.platform:
+        query = query.where(Listing.platform == wanted.platform)
+    if wanted.status:
+        query = query.where(Listing.status == wanted.status)
+    if wanted.text:
+        pattern = f"%{wanted.text.strip()}%"
+        query = query.where(or_(Listing.title.ilike(pattern), Listing.url.ilike(pattern)))
+    return query
+
+
+def get_listing(session: Session, listing_id: int) -> Listing | None:
+    return session.scalar(
+        select(Listing)
+        .where(Listing.id == listing_id)
+        .options(
+            selectinload(Listing.hits),
+            selectinload(Listing.seller).selectinload(Seller.identifiers),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    listings: int
+    with_hits: int
+    by_code: dict[str, int]
+    by_platform: dict[str, int]
+
+
+def summary(session: Session) -> Summary:
+    by_code = dict(
+        session.execute(
+            select(Hit.code, func.count(func.distinct(Hit.listing_id))).group_by(Hit.code)
+        ).all()
+    )
+    by_platform = dict(
+        session.execute(select(Listing.platform, func.count()).group_by(Listing.platform)).all()
+    )
+    return Summary(
+        listings=sum(by_platform.values()),
+        with_hits=session.scalar(select(func.count(func.distinct(Hit.listing_id)))) or 0,
+        by_code=by_code,
+        by_platform=by_platform,
+    )
+
+
+def platforms(session: Session) -> list[str]:
+    return list(session.scalars(select(Listing.platform).distinct().order_by(Listing.platform)))

@@ -1,0 +1,39 @@
+"""Shared wiring for the commands: configuration, the database, one-line errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from casebook import config as config_module
+from casebook import schema
+from casebook.config import Config
+from casebook.db import make_engine, make_session_factory
+
+
+@dataclass
+class Casebook:
+    config: Config
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def open_casebook(*, migrate: bool = False, config: Config | None = None) -> Casebook:
+    """The configured database, migrated (`migrate=True`) or checked to be current."""
+    config = config or config_module.load()
+    engine = make_engine(config.database_url)
+    try:
+        if migrate:
+            schema.upgrade(engine)
+        else:
+            schema.ensure_current(engine)
+    except schema.SchemaMismatch as error:
+        raise click.ClickException(str(error)) from None
+    except OperationalError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        raise click.ClickException(f"cannot open database {where}: {error.orig}") from None
+    return Casebook(config, engine, make_session_factory(engine))

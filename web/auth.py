@@ -1,0 +1,90 @@
+"""Login, logout and role checks."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from casebook.models import ROLES
+from casebook.services import audit, users
+from web.db import db_session
+from web.i18n import t
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+
+
+class SessionUser(UserMixin):
+    """What the web layer keeps of a user between requests."""
+
+    def __init__(self, user) -> None:
+        self.id, self.username, self.role = user.id, user.username, user.role
+        self.full_name = user.full_name or user.username
+
+    def may(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> SessionUser | None:
+    with db_session() as session:
+        user = users.get_user(session, int(user_id))
+        return SessionUser(user) if user and user.active else None
+
+
+def require_role(role: str):
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.may(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+class LoginForm(FlaskForm):
+    username = StringField("username", validators=[DataRequired()])
+    password = PasswordField("password", validators=[DataRequired()])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        with db_session() as session, session.begin():
+            user = users.authenticate(session, form.username.data, form.password.data)
+            if user is not None:
+                audit.record(session, user.username, "auth.login", f"user:{user.id}")
+                login_user(SessionUser(user))
+                return redirect(_safe_next(request.args.get("next")))
+        flash(t("Nama pengguna atau kata sandi salah."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect would let a phishing link borrow our login page.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("findings.index")
