@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
-from rules.tables import RowError, read_registry, read_warnings
 
 from casebook.services import registry as registry_service
 from patroli.wiring import open_casebook
@@ -27,6 +26,8 @@ def warnings() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_registry(path: Path) -> None:
     """Upsert registry rows by NIE; bad rows are reported by line, good rows kept."""
+    from rules.tables import read_registry
+
     _import(path, read_registry, registry_service.import_registry, "registry")
 
 
@@ -34,12 +35,14 @@ def import_registry(path: Path) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_warnings(path: Path) -> None:
     """Upsert public warnings; bad rows are reported by line, good rows kept."""
+    from rules.tables import read_warnings
+
     _import(path, read_warnings, registry_service.import_warnings, "warnings")
 
 
 def _import(path: Path, reader: Callable, service: Callable, what: str) -> None:
     casebook = open_casebook()
-    errors: list[RowError] = []
+    errors: list = []
     with path.open(encoding="utf-8-sig", newline="", errors="replace") as lines:
         good = _report_errors(reader(lines), errors, path)
         with casebook.sessions() as session, session.begin():
@@ -52,7 +55,9 @@ def _import(path: Path, reader: Callable, service: Callable, what: str) -> None:
         sys.exit(1 if result.read == 0 else 0)
 
 
-def _report_errors(rows: Iterable, errors: list[RowError], path: Path):
+def _report_errors(rows: Iterable, errors: list, path: Path):
+    from rules.tables import RowError
+
     for row in rows:
         if isinstance(row, RowError):
             errors.append(row)
