@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import batched
+from itertools import islice
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -60,13 +60,19 @@ def warning_key(warning: PublicWarning) -> str:
     return f"name:{warning.brand.casefold().strip()}|{warning.product_name.casefold().strip()}"
 
 
+def _batched(rows: Iterable[dict], size: int) -> Iterator[tuple[dict, ...]]:
+    iterator = iter(rows)
+    while chunk := tuple(islice(iterator, size)):
+        yield chunk
+
+
 def _upsert(session, model, rows, key_columns, fields, now) -> ImportResult:
     table = model.__table__
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     result = ImportResult()
     before = session.scalar(select(func.count()).select_from(table)) or 0
     changed = 0
-    for chunk in batched(rows, BATCH):
+    for chunk in _batched(rows, BATCH):
         unique = {tuple(row[k] for k in key_columns): row for row in chunk}  # last row wins
         result.read += len(chunk)
         statement = insert(table).values([{**row, "imported_at": now} for row in unique.values()])
