@@ -87,7 +87,7 @@ def record_listings(
     """Store one batch of crawled listings with their verdicts; never duplicates a listing."""
     now = now or utcnow()
     entries = _last_per_url([(record.clipped(), verdict) for record, verdict in entries])
-    sellers = _upsert_sellers(session, [r.seller for r, _ in entries if r.seller], now)
+    sellers = record_sellers(session, [r.seller for r, _ in entries if r.seller], now=now)
     existing = {
         listing.url: listing
         for listing in session.scalars(
@@ -124,7 +124,11 @@ def _last_per_url(entries):
     return list(by_url.values())
 
 
-def _upsert_sellers(session: Session, records: list[SellerRecord], now: datetime):
+def record_sellers(
+    session: Session, records: Sequence[SellerRecord], *, now: datetime | None = None
+) -> dict[tuple[str, str], Seller]:
+    """Upsert sellers by (platform, key) and add the identifiers not yet known."""
+    now = now or utcnow()
     if not records:
         return {}
     keys = {(r.platform, r.key) for r in records}
@@ -224,3 +228,37 @@ def apply_verdict(listing: Listing, verdict: Verdict, version: str, now: datetim
             for c, r, s, e, v in fresh
         ]
     listing.catalogue_version = version
+
+
+@dataclass(frozen=True)
+class StatusCheck:
+    listing_id: int
+    status: str  # active | nonactive
+    reason: str
+
+
+def record_statuses(
+    session: Session, checks: Sequence[StatusCheck], *, now: datetime | None = None
+) -> int:
+    """Store re-check results; a change of status is kept in the listing's history."""
+    now = now or utcnow()
+    wanted = {check.listing_id: check for check in checks}
+    changed = 0
+    for listing in session.scalars(select(Listing).where(Listing.id.in_(list(wanted)))):
+        check = wanted[listing.id]
+        if check.status not in ("active", "nonactive"):
+            raise ValueError(f"unknown status {check.status!r}")
+        if listing.status != check.status:
+            session.add(
+                ListingChange(
+                    listing_id=listing.id,
+                    seen_at=now,
+                    changes={"status": [listing.status, check.status], "reason": check.reason},
+                )
+            )
+            changed += 1
+        listing.status, listing.status_reason = check.status, check.reason[:300]
+        listing.status_checked_at = now
+        if check.status == "active":
+            listing.last_seen = now
+    return changed

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from rules.matcher import check
-from rules.registry import RegistryIndex, WarningIndex
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -13,8 +11,10 @@ from casebook.models import Listing, utcnow
 from casebook.services import registry as registry_service
 from casebook.services.listings import ListingRecord, SellerRecord, apply_verdict
 from rules.catalogue import Catalogue, load_catalogue
+from rules.matcher import check
 from rules.model import Listing as RulesListing
 from rules.model import Verdict
+from rules.registry import RegistryIndex, WarningIndex
 
 
 class Matcher:

@@ -1,0 +1,96 @@
+"""Crawl extensions: visible progress, and a CrawlRun row per run with its stats and failures."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from scrapy import signals
+from twisted.internet import task
+
+from casebook.db import make_engine, make_session_factory
+from casebook.services import runs
+from crawler.middlewares.failures import fetch_failed
+
+logger = logging.getLogger("patroli.progress")
+MAX_FAILURES_KEPT = 1_000
+
+
+class Progress:
+    """One line every few seconds: pages, listings stored, violations, failures."""
+
+    def __init__(self, crawler, interval: float) -> None:
+        self.crawler, self.interval = crawler, interval
+        self.started = time.monotonic()
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler, crawler.settings.getfloat("PATROLI_PROGRESS_SECONDS", 5.0))
+        crawler.signals.connect(extension.opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.closed, signal=signals.spider_closed)
+        return extension
+
+    def opened(self, spider) -> None:
+        self.spider_name = spider.name
+        self.loop = task.LoopingCall(self.report)
+        self.loop.start(self.interval, now=False)
+
+    def closed(self, spider, reason) -> None:
+        if self.loop and self.loop.running:
+            self.loop.stop()
+        self.report(final=reason)
+
+    def report(self, final: str | None = None) -> None:
+        stats = self.crawler.stats
+        pages = stats.get_value("response_received_count", 0)
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        line = (
+            f"[{self.spider_name}] {pages} pages ({pages / elapsed:.1f}/s), "
+            f"{stats.get_value('patroli/stored', 0)} stored, "
+            f"{stats.get_value('patroli/listings_with_hits', 0)} with violations, "
+            f"{stats.get_value('patroli/failed_urls', 0)} failed"
+        )
+        logger.info(line + (f" — {final}" if final else ""))
+
+
+class RunRecorder:
+    """The casebook keeps a record of every crawl: spider, arguments, times, stats, failures."""
+
+    def __init__(self, crawler, database_url: str) -> None:
+        self.crawler = crawler
+        self.sessions = make_session_factory(make_engine(database_url))
+        self.failures: list[dict[str, str]] = []
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler, crawler.settings["PATROLI_DATABASE_URL"])
+        crawler.signals.connect(extension.opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.failed, signal=fetch_failed)
+        return extension
+
+    def opened(self, spider) -> None:
+        arguments = {k: v for k, v in vars(spider).items() if isinstance(v, str | int | float)}
+        with self.sessions() as session, session.begin():
+            run = runs.start_run(
+                session, spider.name, arguments, plan_id=getattr(spider, "plan_id", None)
+            )
+            self.run_id = run.id
+        spider.run_id = self.run_id
+
+    def failed(self, url: str, reason: str) -> None:
+        if len(self.failures) < MAX_FAILURES_KEPT:
+            self.failures.append({"url": url, "reason": reason})
+
+    def closed(self, spider, reason) -> None:
+        stats = {
+            key: value
+            for key, value in self.crawler.stats.get_stats().items()
+            if isinstance(value, int | float | str) or key == "patroli/frontier"
+        }
+        stats["failures"] = self.failures
+        with self.sessions() as session, session.begin():
+            runs.finish_run(session, self.run_id, "finished" if reason == "finished" else reason,
+                            stats)  # fmt: skip

@@ -1,0 +1,52 @@
+"""Refuse private, loopback and link-local targets unless PATROLI_ALLOW_PRIVATE is set."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.urls import BadURL, private_target
+
+logger = logging.getLogger(__name__)
+_allow_private = False  # set from settings when the crawler starts; read by the browser hook
+
+
+class SafeTargetMiddleware:
+    """A crawler pointed at internal addresses is a server-side request forgery waiting to
+    happen: crawled pages choose our URLs, so every request (and redirect) is checked."""
+
+    def __init__(self, allow_private: bool, stats) -> None:
+        global _allow_private
+        _allow_private = self.allow_private = allow_private
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getbool("PATROLI_ALLOW_PRIVATE"), crawler.stats)
+
+    def process_request(self, request, spider=None):
+        if self.allow_private:
+            return None
+        try:
+            reason = private_target(request.url)
+        except BadURL as error:
+            reason = str(error)
+        if reason:
+            self.stats.inc_value("patroli/refused_private")
+            logger.warning("refused %s: %s", request.url, reason)
+            raise IgnoreRequest(f"refused {request.url}: {reason}")
+        return None
+
+
+def abort_browser_request(playwright_request) -> bool:
+    """The browser fetches sub-resources itself; the same rule holds for them. Media streams are
+    never evidence we keep, so they are not fetched either."""
+    if playwright_request.resource_type == "media":
+        return True
+    if _allow_private or playwright_request.url.startswith(("data:", "blob:")):
+        return False
+    try:
+        return private_target(playwright_request.url) is not None
+    except BadURL:
+        return True

@@ -1,0 +1,230 @@
+"""Item pipelines, thin: normalise -> rules -> casebook (batched writes)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from casebook.db import make_engine, make_session_factory
+from casebook.services import evidence as evidence_service
+from casebook.services import listings as listing_service
+from casebook.services.listings import ListingRecord, SellerRecord, StatusCheck
+from casebook.services.matching import Matcher
+from crawler.items import ListingItem, SellerItem, StatusItem
+from crawler.urls import BadURL, canonical_url
+from rules.identifiers import extract_identifiers
+
+logger = logging.getLogger(__name__)
+JAKARTA = ZoneInfo("Asia/Jakarta")
+listings_stored = object()  # signal: sent with the request fingerprints whose items are durable
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"[ \t\xa0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str | None, limit: int) -> str:
+    """Crawled text made safe to store and compare: NFC, no control characters, tidy spaces."""
+    text = unicodedata.normalize("NFC", text or "")[: limit * 2]
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()[:limit]
+
+
+def parse_price(value: float | str | None) -> float | None:
+    """`Rp 73.000`, `73000`, `73.000,50` -> 73000.0 (Indonesian thousands dots)."""
+    if value is None or isinstance(value, int | float):
+        return float(value) if value is not None else None
+    text = re.sub(r"[^\d.,]", "", value)
+    if not text:
+        return None
+    if "," in text and text.rfind(",") > text.rfind("."):
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(".") > 1 or re.search(r"\.\d{3}$", text):
+        text = text.replace(".", "").replace(",", "")
+    else:
+        text = text.replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+class NormalizePipeline:
+    """Canonical URLs, clean bounded text, numeric prices, seller identifiers."""
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, StatusItem):
+            return item
+        if isinstance(item, SellerItem):
+            return self._seller(item)
+        try:
+            item.url = canonical_url(item.url)
+            item.seller_url = canonical_url(item.seller_url) if item.seller_url else ""
+        except BadURL as error:
+            raise DropItem(str(error)) from None
+        item.title = clean_text(item.title, listing_service.MAX_TITLE)
+        item.description = clean_text(item.description, listing_service.MAX_DESCRIPTION)
+        item.seller_name = clean_text(item.seller_name, 300)
+        item.seller_location = clean_text(item.seller_location, 200)
+        item.seller_text = clean_text(item.seller_text, 5_000)
+        item.price = parse_price(item.price)
+        item.images = [url for url in item.images if url.startswith(("http://", "https://"))][:20]
+        text = "\n".join((item.description, item.seller_text))
+        item.identifiers = [(i.kind, i.value) for i in extract_identifiers(text)]
+        return item
+
+    def _seller(self, item: SellerItem) -> SellerItem:
+        try:
+            item.url = canonical_url(item.url)
+        except BadURL as error:
+            raise DropItem(str(error)) from None
+        item.name = clean_text(item.name, 300)
+        item.location = clean_text(item.location, 200)
+        item.text = clean_text(item.text, 5_000)
+        item.identifiers = [(i.kind, i.value) for i in extract_identifiers(item.text)]
+        return item
+
+
+def to_record(item: ListingItem) -> ListingRecord:
+    seller = None
+    if item.seller_name or item.seller_url:
+        seller = SellerRecord(
+            platform=item.platform,
+            name=item.seller_name,
+            url=item.seller_url,
+            location=item.seller_location,
+            identifiers=tuple(item.identifiers),
+        )
+    return ListingRecord(
+        url=item.url,
+        platform=item.platform,
+        title=item.title,
+        description=item.description,
+        price=item.price,
+        currency=item.currency,
+        external_id=item.external_id,
+        images=tuple(item.images),
+        seller=seller,
+    )
+
+
+class RulesPipeline:
+    """The rules' verdict for every listing, with the registry as the casebook holds it."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.matcher: Matcher | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings["PATROLI_DATABASE_URL"])
+
+    def open_spider(self, spider=None):
+        engine = make_engine(self.database_url)
+        started = time.perf_counter()
+        with make_session_factory(engine)() as session:
+            self.matcher = Matcher.from_session(session)
+        engine.dispose()
+        logger.info("rules ready in %.1fs (catalogue %s)", time.perf_counter() - started,
+                    self.matcher.version)  # fmt: skip
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, ListingItem):
+            today = datetime.now(JAKARTA).date()
+            item.verdict = self.matcher.check(to_record(item), today=today)
+        return item
+
+
+class CasebookPipeline:
+    """Stores listings, verdicts, captures and re-check results in batches."""
+
+    def __init__(self, crawler, database_url: str, batch_size: int, flush_seconds: float):
+        self.crawler, self.batch_size, self.flush_seconds = crawler, batch_size, flush_seconds
+        self.engine = make_engine(database_url)
+        self.sessions = make_session_factory(self.engine)
+        self.batch: list = []
+        self.last_flush = time.monotonic()
+        self.stored = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        pipeline = cls(
+            crawler,
+            settings["PATROLI_DATABASE_URL"],
+            settings.getint("PATROLI_BATCH_SIZE", 50),
+            settings.getfloat("PATROLI_FLUSH_SECONDS", 2.0),
+        )
+        crawler.signals.connect(pipeline.flush, signal=signals.spider_idle)
+        return pipeline
+
+    def process_item(self, item, spider=None):
+        self.batch.append(item)
+        due = time.monotonic() - self.last_flush >= self.flush_seconds
+        if len(self.batch) >= self.batch_size or due:
+            self.flush()
+        return item
+
+    def close_spider(self, spider=None):
+        self.flush()
+        self.engine.dispose()
+
+    def flush(self, *args, **kwargs) -> None:
+        batch, self.batch = self.batch, []
+        self.last_flush = time.monotonic()
+        if not batch:
+            return
+        listings = [i for i in batch if isinstance(i, ListingItem)]
+        checks = [i for i in batch if isinstance(i, StatusItem)]
+        sellers = [i for i in batch if isinstance(i, SellerItem)]
+        with self.sessions() as session, session.begin():
+            listing_service.record_sellers(session, [self._seller_record(i) for i in sellers])
+            ids = self._store_listings(session, listings)
+            self._store_checks(session, checks)
+            captures = [(i.capture, ids.get(i.url)) for i in listings if i.capture]
+            captures += [(i.capture, i.listing_id) for i in checks if i.capture]
+            captures += [(i.capture, None) for i in sellers if i.capture]
+            evidence_service.record_captures(session, captures)
+        self.stored += len(batch)
+        self.crawler.stats.set_value("patroli/stored", self.stored)
+        self.crawler.signals.send_catch_log(
+            listings_stored, fingerprints=[i.request_fingerprint for i in batch]
+        )
+
+    def _store_listings(self, session, items: list[ListingItem]) -> dict[str, int]:
+        if not items:
+            return {}
+        result = listing_service.record_listings(
+            session,
+            [(to_record(item), item.verdict) for item in items],
+            catalogue_version=items[0].verdict.version,
+        )
+        stats = self.crawler.stats
+        stats.inc_value("patroli/listings_added", result.added)
+        stats.inc_value("patroli/listings_changed", result.changed)
+        stats.inc_value("patroli/listings_with_hits", sum(1 for i in items if i.verdict.hits))
+        return result.listing_ids
+
+    @staticmethod
+    def _seller_record(item: SellerItem) -> SellerRecord:
+        return SellerRecord(
+            platform=item.platform,
+            name=item.name,
+            url=item.url,
+            location=item.location,
+            identifiers=tuple(item.identifiers),
+        )
+
+    def _store_checks(self, session, items: list[StatusItem]) -> None:
+        if items:
+            checks = [StatusCheck(i.listing_id, i.status, i.reason) for i in items]
+            changed = listing_service.record_statuses(session, checks)
+            self.crawler.stats.inc_value("patroli/status_changed", changed)

@@ -1,0 +1,1 @@
+"""Spiders navigate: which URLs to fetch and in what order. Page objects do the reading."""

@@ -1,0 +1,90 @@
+"""What every Patroli spider shares: argument parsing, profiles, requests, page clean-up."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import scrapy
+from sqlalchemy.orm import Session
+
+from casebook.db import make_engine, make_session_factory
+from casebook.models import PatrolPlan
+from crawler.profiles import Profile, load_profile
+
+logger = logging.getLogger(__name__)
+
+
+def split_arg(value: str | list | None) -> list[str]:
+    """`-a keywords="tramadol, obat kuat"` -> ["tramadol", "obat kuat"]."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def json_arg(value: str | dict | None) -> dict:
+    if not value:
+        return {}
+    return value if isinstance(value, dict) else json.loads(value)
+
+
+class PatroliSpider(scrapy.Spider):
+    """Base spider. Arguments arrive as strings from `-a`; subclasses parse what they need."""
+
+    plan_id: int | None = None
+
+    def __init__(self, *args, plan: str | int | None = None, bases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_id = int(plan) if plan not in (None, "") else None
+        self.bases: dict[str, str] = json_arg(bases)
+
+    def profile(self, name: str) -> Profile:
+        profile = load_profile(name, self.bases.get(name))
+        if not profile.obey_robots:
+            logger.warning("%s: robots.txt overridden: %s", name, profile.robots_reason)
+        return profile
+
+    def casebook_session(self) -> Session:
+        engine = make_engine(self.settings["PATROLI_DATABASE_URL"])
+        return make_session_factory(engine)()
+
+    def plan(self) -> PatrolPlan | None:
+        if self.plan_id is None:
+            return None
+        with self.casebook_session() as session:
+            plan = session.get(PatrolPlan, self.plan_id)
+            if plan is None:
+                raise ValueError(f"no patrol plan {self.plan_id}")
+            return plan
+
+    def page_request(
+        self,
+        url: str,
+        callback,
+        profile: Profile | None = None,
+        *,
+        evidence: bool = False,
+        browser: bool | None = None,
+        wait_for: str | None = None,
+        **kwargs,
+    ) -> scrapy.Request:
+        meta = {**(profile.request_meta() if profile else {}), **kwargs.pop("meta", {})}
+        meta["evidence"] = evidence
+        if browser if browser is not None else (profile is not None and profile.browser):
+            from scrapy_playwright.page import PageMethod
+
+            meta["playwright"] = True
+            if wait_for:
+                meta["playwright_page_methods"] = [
+                    PageMethod("wait_for_selector", wait_for, timeout=15_000)
+                ]
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
+
+    async def on_error(self, failure) -> None:
+        """Download failures are logged by the failure middleware; a page the callback never
+        received must still be closed, or Chromium keeps it open."""
+        page = failure.request.meta.get("playwright_page")
+        if page is not None and not page.is_closed():
+            await page.close()

@@ -1,0 +1,100 @@
+"""`social`: public posts and accounts on social sites, through the browser (scrolling feeds).
+
+A saved login state (Playwright storage state JSON, exported by the officer) can be supplied
+with `-a storage_state=PATH` for sites that show more to a logged-in reader."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.http import HtmlResponse
+
+from crawler.browser import scroll_feed
+from crawler.pages.social import AccountPage, FeedPage, PostPage
+from crawler.spiders.base import PatroliSpider, split_arg
+
+logger = logging.getLogger(__name__)
+
+
+class SocialSpider(PatroliSpider):
+    name = "social"
+
+    def __init__(
+        self, *args, site="ceritaku", keywords="", accounts="", max_posts=200,
+        storage_state=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.site = self.profile(site)
+        plan = self.plan()
+        self.keywords = split_arg(keywords) or (plan.keywords if plan else [])
+        self.accounts = split_arg(accounts)
+        if not self.keywords and not self.accounts:
+            raise ValueError("social spider needs keywords, accounts or a plan")
+        self.max_posts = int(max_posts)
+        self.context_kwargs = {"storage_state": storage_state} if storage_state else None
+
+    def browser_meta(self, **extra) -> dict:
+        meta = {"playwright_include_page": True, **extra}
+        if self.context_kwargs:
+            meta["playwright_context"] = "logged-in"
+            meta["playwright_context_kwargs"] = self.context_kwargs
+        return meta
+
+    async def start(self):
+        for keyword in self.keywords:
+            yield self.page_request(
+                self.site.search_url(keyword),
+                self.parse_feed,
+                self.site,
+                wait_for=self.site.search["ready"],
+                meta=self.browser_meta(),
+            )
+        for handle in self.accounts:
+            yield self.account_request(
+                self.site.account["url"].format(base=self.site.base_url, handle=handle.lstrip("@"))
+            )
+
+    def account_request(self, url: str):
+        return self.page_request(
+            url, self.parse_account, self.site, evidence=True,
+            wait_for=self.site.account["ready"], meta=self.browser_meta(),
+        )  # fmt: skip
+
+    async def parse_feed(self, response):
+        feed = await self._scrolled(response)
+        for url in feed.post_urls()[: self.max_posts]:
+            yield self.post_request(url)
+        for url in feed.account_urls():
+            yield self.account_request(url)
+
+    def post_request(self, url: str):
+        return self.page_request(
+            url, self.parse_post, self.site, evidence=True, wait_for=self.site.post["ready"]
+        )
+
+    def parse_post(self, response):
+        post = PostPage(response, self.site)
+        if post.is_post():
+            yield post.to_item()
+        else:
+            logger.info("no post at %s (removed?)", response.url)
+
+    async def parse_account(self, response):
+        account = AccountPage(response, self.site)  # read before scrolling: evidence matches
+        feed = await self._scrolled(response)
+        if account.is_account():
+            yield account.to_item()
+        for url in feed.post_urls()[: self.max_posts]:
+            yield self.post_request(url)
+
+    async def _scrolled(self, response) -> FeedPage:
+        """The feed after scrolling it to its end; the browser page is closed either way."""
+        page = response.meta["playwright_page"]
+        try:
+            post_selector = self.site.post["page"]
+            await scroll_feed(page, post_selector, max_items=self.max_posts)
+            html = await page.content()
+        finally:
+            await page.close()
+        rendered = HtmlResponse(response.url, body=html, encoding="utf-8", request=response.request)
+        return FeedPage(rendered, self.site)
