@@ -10,7 +10,7 @@ from twisted.internet import task
 
 from casebook.db import make_engine, make_session_factory
 from casebook.services import runs
-from crawler.middlewares.failures import fetch_failed
+from crawler.signals import fetch_failed
 
 logger = logging.getLogger("patroli.progress")
 MAX_FAILURES_KEPT = 1_000

@@ -19,14 +19,15 @@ from scrapy import Request, signals
 from scrapy.utils.request import request_from_dict
 
 from crawler.items import ListingItem, StatusItem
-from crawler.middlewares.failures import request_settled
-from crawler.pipelines import listings_stored
+from crawler.signals import (
+    item_produced,
+    listings_stored,
+    request_settled,
+    response_finished,
+)
 
 logger = logging.getLogger(__name__)
 PENDING, IN_FLIGHT, DONE, FAILED = 0, 1, 2, 3
-# Signals between the spider middleware (what a response produced) and the scheduler.
-item_produced = object()
-response_finished = object()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS frontier (

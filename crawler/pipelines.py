@@ -18,12 +18,12 @@ from casebook.services import listings as listing_service
 from casebook.services.listings import ListingRecord, SellerRecord, StatusCheck
 from casebook.services.matching import Matcher
 from crawler.items import ListingItem, SellerItem, StatusItem
+from crawler.signals import listings_stored
 from crawler.urls import BadURL, canonical_url
 from rules.identifiers import extract_identifiers
 
 logger = logging.getLogger(__name__)
 JAKARTA = ZoneInfo("Asia/Jakarta")
-listings_stored = object()  # signal: sent with the request fingerprints whose items are durable
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t\xa0]+")

@@ -6,9 +6,9 @@ import logging
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.signals import fetch_failed, request_settled
+
 logger = logging.getLogger("patroli.failures")
-request_settled = object()  # signal: a request ended without reaching its callback
-fetch_failed = object()  # signal: (url, reason) for the run's failure list
 
 
 class FailureLogMiddleware:

@@ -22,11 +22,11 @@ WOOCOMMERCE_PAGE = "/wp-json/wc/store/v1/products?per_page=100&page={page}"
 class ShopSpider(PatroliSpider):
     name = "shop"
 
-    def __init__(self, *args, url="", max_pages=None, **kwargs):
+    def __init__(self, *args, url="", site="", max_pages=None, **kwargs):
         super().__init__(*args, **kwargs)
-        plan = self.plan()
-        targets = plan.targets if plan else []
-        self.roots = split_arg(url) + [t["url"] for t in targets if t.get("spider") == "shop"]
+        self.roots = split_arg(url) + [
+            self.profile(name).base_url + "/" for name in split_arg(site)
+        ]
         if not self.roots:
             raise ValueError("shop spider needs -a url=https://shop.example/ (comma-separated)")
         self.max_pages = int(max_pages or 10_000)

@@ -1,0 +1,148 @@
+"""`patroli demo`: the local demo marketplace, crawled, matched, cased and served.
+
+Running it again reuses the database: listings are updated in place, never duplicated."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from casebook.config import Config
+from casebook.config import load as load_config
+from casebook.models import User
+from casebook.services import findings, plans, users
+from casebook.services import registry as registry_service
+from patroli.crawling import SpiderRun, run_spiders
+from patroli.demo import DemoMarketplace, DemoPortInUse, build_world
+from patroli.serving import make_web_server
+from patroli.wiring import Casebook, open_casebook
+from rules.tables import RowError, read_registry, read_warnings
+
+DEMO_DATA = Path(__file__).parent.parent / "demo" / "data"
+DEMO_PASSWORD = "patroli-demo"
+DEMO_USERS = (("admin", "admin", "Admin Patroli"), ("analis", "analyst", "Analis Siber"))
+PLAN_NAME = "Patroli demo: obat, obat tradisional, kosmetik, pangan"
+KEYWORDS = [
+    "obat", "jamu", "herbal", "krim", "cream", "serum", "vitamin", "suplemen", "kapsul",
+    "tablet", "kopi", "sambal", "keripik", "madu", "susu", "serbuk", "tramadol", "amoxicillin",
+]  # fmt: skip
+# Our own loopback server: no need for the delays a real marketplace deserves.
+DEMO_CRAWL_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+}
+
+
+def step(message: str) -> None:
+    click.secho(f"==> {message}", fg="cyan")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True, help="casebook UI address")
+@click.option("--port", default=8800, show_default=True, type=int, help="casebook UI port")
+@click.option("--no-serve", is_flag=True, help="stop after the crawl (for scripts)")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Demo marketplace -> crawl (HTTP and browser) -> rules -> casebook -> UI."""
+    config = dataclasses.replace(load_config(), allow_private=True)
+    _require_chromium(config)
+    step(f"database {config.database_url}")
+    casebook = open_casebook(migrate=True, config=config)
+    _load_demo_registry(casebook)
+    plan_id = _demo_plan_and_users(casebook)
+    try:
+        market = DemoMarketplace(build_world()).start()
+    except DemoPortInUse as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        for platform, url in market.base_urls.items():
+            click.echo(f"    demo {platform}: {url}/")
+        step("crawling the demo marketplace (Ctrl-C stops)")
+        outcomes = run_spiders(config, _spider_runs(plan_id, market.base_urls), DEMO_CRAWL_SETTINGS)
+        if any(outcome.interrupted for outcome in outcomes):
+            click.echo("interrupted; what was crawled so far is kept")
+            return
+        _summary(casebook)
+        if not no_serve:
+            _serve(config, host, port)
+    finally:
+        market.stop()
+
+
+def _require_chromium(config: Config) -> None:
+    if not config.chromium or not os.access(config.chromium, os.X_OK):
+        raise click.ClickException(
+            "Chromium not found: install it (`sudo apt-get install -y chromium`) "
+            "or set PATROLI_CHROMIUM to its path"
+        )
+
+
+def _load_demo_registry(casebook: Casebook) -> None:
+    with casebook.sessions() as session, session.begin():
+        for name, reader, service in (
+            ("registry.csv", read_registry, registry_service.import_registry),
+            ("warnings.csv", read_warnings, registry_service.import_warnings),
+        ):
+            with (DEMO_DATA / name).open(encoding="utf-8", newline="") as lines:
+                rows = (row for row in reader(lines) if not isinstance(row, RowError))
+                result = service(session, rows)
+            step(f"{name}: {result.read} rows ({result.added} new, {result.updated} updated)")
+
+
+def _demo_plan_and_users(casebook: Casebook) -> int:
+    with casebook.sessions() as session, session.begin():
+        for username, role, full_name in DEMO_USERS:
+            if session.scalar(select(User).where(User.username == username)) is None:
+                users.create_user(
+                    session, username, DEMO_PASSWORD, role, actor="demo", full_name=full_name,
+                    unit="Direktorat Siber Obat dan Makanan",
+                )  # fmt: skip
+        plan = plans.save_plan(
+            session,
+            PLAN_NAME,
+            keywords=KEYWORDS,
+            targets=[
+                {"spider": "marketplace", "site": "pasarku"},
+                {"spider": "shop", "site": "tokosehat"},
+                {"spider": "social", "site": "ceritaku"},
+            ],
+            categories=["obat", "obat_tradisional", "suplemen_kesehatan", "kosmetik", "pangan"],
+            unit="Direktorat Siber Obat dan Makanan",
+            schedule="daily 02:00",
+            actor="demo",
+        )
+        return plan.id
+
+
+def _spider_runs(plan_id: int, base_urls: dict[str, str]) -> list[SpiderRun]:
+    bases = {"bases": base_urls, "plan": plan_id}
+    return [
+        SpiderRun("marketplace", {"site": "pasarku", **bases}),
+        SpiderRun("shop", {"site": "tokosehat", **bases}),
+        SpiderRun("social", {"site": "ceritaku", **bases}),
+    ]
+
+
+def _summary(casebook: Casebook) -> None:
+    with casebook.sessions() as session:
+        summary = findings.summary(session)
+    step(f"{summary.listings} listings in the casebook, {summary.with_hits} with violations")
+    for code, count in sorted(summary.by_code.items(), key=lambda kv: -kv[1]):
+        click.echo(f"    {code:22} {count}")
+
+
+def _serve(config: Config, host: str, port: int) -> None:
+    server = make_web_server(config, host, port)
+    step(f"casebook UI: http://{host}:{server.server_port}/")
+    click.echo(f"    log in as `analis` (analyst) or `admin`, password `{DEMO_PASSWORD}`")
+    click.echo("    Ctrl-C stops everything")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("\nstopped")
+    finally:
+        server.server_close()
