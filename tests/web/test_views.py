@@ -1,0 +1,131 @@
+"""The casebook UI over a real SQLite casebook: login, roles, escaping, filters, API."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from casebook.services import listings, users
+from casebook.services.listings import ListingRecord, SellerRecord
+from rules.model import Evidence, Hit, Verdict
+from web import create_app
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _verdict(url: str, codes: list[str], title: str) -> Verdict:
+    hits = tuple(
+        Hit(code, f"TEST-{code.upper()}", 0.9,
+            Evidence(text=title[:10], field="title", start=0, end=10,
+                     compared_with={"nie": "NA18201234567", "product_name": HOSTILE}),
+            "test-1")
+        for code in codes
+    )  # fmt: skip
+    return Verdict(url, ("NA18201234567",) if codes else (), "kosmetik", hits)
+
+
+@pytest.fixture
+def app(config, sessions):
+    with sessions() as session, session.begin():
+        users.create_user(session, "analis", "rahasia-1", "analyst", actor="test")
+        users.create_user(session, "tamu", "rahasia-2", "viewer", actor="test")
+        entries = []
+        for n, (title, codes) in enumerate(
+            [
+                (HOSTILE + " Krim Pemutih", ["hazardous_ingredient", "no_nie"]),
+                ("Tramadol 50 mg tanpa resep", ["prescription_drug"]),
+                ("Madu Hutan Asli", []),
+            ]
+        ):
+            url = f"http://pasar.example/p/{n}"
+            record = ListingRecord(
+                url=url, platform="pasarku" if n < 2 else "tokosehat", title=title,
+                description=f"Deskripsi {n}\n{HOSTILE}", price=10000.0 * (n + 1),
+                currency="IDR", seller=SellerRecord("pasarku", f"Toko {n}", f"http://pasar.example/toko/{n}"),
+            )  # fmt: skip
+            entries.append((record, _verdict(url, codes, title)))
+        listings.record_listings(session, entries, catalogue_version="test-1")
+    return create_app(config, testing=True)
+
+
+def _login(client, username="analis", password="rahasia-1"):
+    page = client.get("/login")
+    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data).group(1)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token.decode()},
+    )
+
+
+def test_pages_need_a_login(app):
+    client = app.test_client()
+    assert client.get("/").status_code == 302
+    assert client.get("/api/listings").status_code in (302, 401)
+
+
+def test_wrong_password_is_refused(app):
+    client = app.test_client()
+    response = _login(client, password="salah")
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah." in response.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_refused(app):
+    response = app.test_client().post("/login", data={"username": "analis", "password": "x"})
+    assert b"salah" not in response.data and response.status_code in (200, 400)
+
+
+def test_findings_list_escapes_crawled_text_and_shows_labels(app):
+    client = app.test_client()
+    _login(client)
+    html = client.get("/").get_data(as_text=True)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert" in html
+    assert "Mengandung BKO/bahan dilarang" in html
+    assert "Obat keras (resep dokter)" in html
+    assert html.count('class="listing"') == 3
+
+
+def test_filter_by_violation_code(app):
+    client = app.test_client()
+    _login(client)
+    html = client.get("/?code=prescription_drug").get_data(as_text=True)
+    assert "Tramadol" in html and "Madu Hutan" not in html
+    html = client.get("/?hits=0").get_data(as_text=True)
+    assert "Madu Hutan" in html and "Tramadol" not in html
+
+
+def test_listing_page_explains_each_hit(app):
+    client = app.test_client()
+    _login(client)
+    first = client.get("/api/listings?code=no_nie").get_json()["items"][0]
+    html = client.get(f"/listings/{first['id']}").get_data(as_text=True)
+    assert "TEST-NO_NIE" in html and "NA18201234567" in html
+    assert "<mark>" in html  # the evidence span is highlighted
+    assert "<script>alert" not in html and "onerror=alert(1)>" not in html
+
+
+def test_english_is_available(app):
+    client = app.test_client()
+    _login(client)
+    page = client.get("/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/lang/en", data={"csrf_token": token})
+    html = client.get("/").get_data(as_text=True)
+    assert "Patrol findings" in html and "Prescription-only drug" in html
+
+
+def test_api_lists_violations_in_the_contract_shape(app):
+    client = app.test_client()
+    _login(client, "tamu", "rahasia-2")  # viewers may read
+    data = client.get("/api/listings?platform=pasarku").get_json()
+    assert data["total"] == 2
+    violation = data["items"][0]["violations"][0]
+    assert set(violation) >= {"type", "rule", "score", "evidence", "version"}
+
+
+def test_security_headers(app):
+    response = app.test_client().get("/login")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
