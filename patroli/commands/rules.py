@@ -2,9 +2,103 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import click
+
+from rules.catalogue import load_catalogue
+from rules.evaluate import evaluate, format_table
+from rules.matcher import check as check_listing
+from rules.model import Listing
+from rules.registry import RegistryIndex, WarningIndex
+from rules.tables import RowError, read_registry, read_warnings
+
+_CSV = click.Path(exists=True, dir_okay=False, path_type=Path)
+_JSONL = click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path)
 
 
 @click.group("rules")
 def rules() -> None:
     """Check listings against the registry, warnings and the rule catalogue."""
+
+
+@rules.command("check")
+@click.option("--registry", "registry_path", type=_CSV, required=True, help="Registry CSV.")
+@click.option("--warnings", "warnings_path", type=_CSV, help="Public-warning CSV.")
+@click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]), help="Also flag valid rows past expires_on."
+)
+@click.argument("listings", type=_JSONL)
+def check(registry_path: Path, warnings_path: Path | None, today, listings: Path) -> None:
+    """Write one JSON line per listing: {"id", "nies", "violations": [...]}."""
+    registry, warnings, catalogue = _load(registry_path, warnings_path)
+    day = today.date() if today else None
+    out = sys.stdout
+    for _, data in _listings(listings):
+        verdict = check_listing(Listing.from_dict(data), registry, warnings, catalogue, today=day)
+        out.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
+
+
+@rules.command("eval")
+@click.option("--registry", "registry_path", type=_CSV, required=True, help="Registry CSV.")
+@click.option("--warnings", "warnings_path", type=_CSV, help="Public-warning CSV.")
+@click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]), help="Also flag valid rows past expires_on."
+)
+@click.argument("labeled", type=_JSONL)
+def eval_(registry_path: Path, warnings_path: Path | None, today, labeled: Path) -> None:
+    """Print per-code and overall precision/recall/F1 against each line's "expected" codes."""
+    registry, warnings, catalogue = _load(registry_path, warnings_path)
+    day = today.date() if today else None
+    pairs = []
+    for line_number, data in _listings(labeled):
+        expected = data.get("expected")
+        if not isinstance(expected, list):
+            _warn(f'{labeled}:{line_number}: no "expected" list of codes; skipped')
+            continue
+        verdict = check_listing(Listing.from_dict(data), registry, warnings, catalogue, today=day)
+        pairs.append((expected, verdict.codes))
+    click.echo(f"catalogue {catalogue.version}, registry {len(registry)} rows, "
+               f"warnings {len(warnings)} rows")  # fmt: skip
+    click.echo(format_table(evaluate(pairs)))
+
+
+def _load(registry_path: Path, warnings_path: Path | None):
+    registry = RegistryIndex.build(_rows(registry_path, read_registry))
+    warnings = WarningIndex.build(_rows(warnings_path, read_warnings) if warnings_path else [])
+    return registry, warnings, load_catalogue()
+
+
+def _rows(path: Path, reader) -> Iterator[Any]:
+    with path.open(encoding="utf-8-sig", newline="", errors="replace") as lines:
+        for row in reader(lines):
+            if isinstance(row, RowError):
+                _warn(f"{path}:{row.line}: {row.reason}")
+            else:
+                yield row
+
+
+def _listings(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) per JSONL line; a broken line is reported and skipped."""
+    stream = click.open_file(str(path), encoding="utf-8", errors="replace")
+    with stream:
+        for line_number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as error:
+                _warn(f"{path}:{line_number}: not valid JSON ({error.msg}); skipped")
+                continue
+            if not isinstance(data, dict):
+                _warn(f"{path}:{line_number}: not a JSON object; skipped")
+                continue
+            yield line_number, data
+
+
+def _warn(message: str) -> None:
+    click.echo(message, err=True)

@@ -1,0 +1,236 @@
+"""The rule catalogue: versioned TOML data in this folder, loaded into frozen rules and indexes."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from rules.codes import VIOLATION_CODES
+from rules.phrases import PhraseIndex
+
+SEVERITIES = ("kritis", "tinggi", "sedang", "rendah")
+
+
+class CatalogueError(ValueError):
+    """The catalogue data is inconsistent (unknown code, duplicate id, bad pattern)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One catalogue rule: what it flags, why it is illegal, and who should act on it."""
+
+    id: str
+    code: str
+    label: str
+    severity: str
+    legal_basis: str
+    recipient: str
+    kind: str = ""  # "registry" | "prescription" | "bko" | "banned" | "claim"
+    drug_class: str = ""  # prescription rules: "oot" | "keras" | "psikotropika" | "narkotika"
+    names: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "code": self.code,
+            "label": self.label,
+            "severity": self.severity,
+            "legal_basis": self.legal_basis,
+            "recipient": self.recipient,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word or phrase of the catalogue and the rule it belongs to."""
+
+    rule: Rule
+    is_brand: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    rule: Rule
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """Word lists deciding whether a substance is stated as present, absent or warned about."""
+
+    negators: frozenset[str]
+    negators_after: frozenset[str]
+    affirmatives: frozenset[str]
+    cautions: frozenset[str]
+    scope_breakers: frozenset[str]
+    contrasts: frozenset[str]
+    list_words: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the text rules need, built once: rules by id and the phrase indexes."""
+
+    version: str
+    rules: Mapping[str, Rule]
+    recipients: Mapping[str, str]
+    language: Language
+    terms: PhraseIndex[Term]  # drug names and brands, BKO substances, banned ingredients
+    claims: tuple[Claim, ...]
+    claim_exclusions: frozenset[str]
+    category_cues: PhraseIndex[tuple[str, int]]  # phrase -> (category, weight)
+    irt_words: PhraseIndex[str] = field(repr=False, default=None)  # type: ignore[assignment]
+
+    def rule(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
+
+
+def load_catalogue(package: str = "rules.catalogue") -> Catalogue:
+    """The packaged catalogue (cached: the data files do not change while running)."""
+    return _load(package)
+
+
+@lru_cache(maxsize=4)
+def _load(package: str) -> Catalogue:
+    folder = resources.files(package)
+    main = tomllib.loads(folder.joinpath("catalogue.toml").read_text(encoding="utf-8"))
+    parts = {
+        name: tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))
+        for name in main.get("files", [])
+    }
+    return build_catalogue(main, parts)
+
+
+def build_catalogue(main: Mapping[str, Any], parts: Mapping[str, Mapping[str, Any]]) -> Catalogue:
+    """Assemble a Catalogue from parsed TOML (kept separate from file access for tests)."""
+    version = str(main.get("version") or "")
+    if not version:
+        raise CatalogueError("catalogue.toml has no version")
+    rules: dict[str, Rule] = {}
+
+    def add(rule: Rule) -> Rule:
+        if rule.id in rules:
+            raise CatalogueError(f"duplicate rule id {rule.id}")
+        if rule.code not in VIOLATION_CODES:
+            raise CatalogueError(f"rule {rule.id}: unknown violation code {rule.code}")
+        if rule.severity not in SEVERITIES:
+            raise CatalogueError(f"rule {rule.id}: unknown severity {rule.severity}")
+        rules[rule.id] = rule
+        return rule
+
+    for entry in main.get("rule", []):
+        add(Rule(**_common(entry), code=entry["code"], kind="registry"))
+
+    substances = parts.get("substances.toml", {})
+    drug_terms, substance_terms = _drug_rules(parts.get("prescription.toml", {}), substances, add)
+    substance_terms += _substance_rules(substances, add)
+    claims_data = parts.get("claims.toml", {})
+    claims = _claim_rules(claims_data, add)
+    cues = _category_cues(parts.get("categories.toml", {}))
+    lang = main.get("language", {})
+    return Catalogue(
+        version=version,
+        rules=rules,
+        recipients=dict(main.get("recipients", {})),
+        language=Language(**{k: frozenset(lang.get(k, ())) for k in Language.__slots__}),
+        terms=PhraseIndex(drug_terms + substance_terms),
+        claims=claims,
+        claim_exclusions=frozenset(claims_data.get("defaults", {}).get("not_in_clause_with", ())),
+        category_cues=PhraseIndex(cues),
+        irt_words=PhraseIndex(
+            (w, "pangan_irt")
+            for w in parts.get("categories.toml", {}).get("irt", {}).get("words", ())
+        ),
+    )
+
+
+def _common(entry: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    defaults = defaults or {}
+    try:
+        return {
+            "id": entry["id"],
+            "label": entry.get("label") or defaults["label"],
+            "severity": entry.get("severity") or defaults["severity"],
+            "legal_basis": entry.get("legal_basis") or defaults["legal_basis"],
+            "recipient": entry.get("recipient") or defaults["recipient"],
+        }
+    except KeyError as missing:
+        raise CatalogueError(f"rule {entry.get('id', '?')} lacks {missing}") from None
+
+
+def _drug_rules(data: Mapping[str, Any], substances: Mapping[str, Any], add) -> tuple[list, list]:
+    """Prescription rules, plus each drug's BKO twin for when a non-drug product names it."""
+    classes = data.get("class", {})
+    bko = substances.get("bko")
+    if bko is None:
+        raise CatalogueError("substances.toml lacks the [bko] defaults")
+    drug_terms: list[tuple[str, Term]] = []
+    substance_terms: list[tuple[str, Term]] = []
+    for entry in data.get("drug", []):
+        klass = classes.get(entry.get("class", ""))
+        if klass is None:
+            raise CatalogueError(f"drug {entry.get('id')}: unknown class {entry.get('class')}")
+        names, brands = tuple(entry.get("names", ())), tuple(entry.get("brands", ()))
+        if not names:
+            raise CatalogueError(f"drug {entry.get('id')} has no names")
+        label = entry.get("label") or f"{klass['label']}: {names[0]}"
+        rule = add(Rule(**_common({**entry, "label": label}, klass), code="prescription_drug",
+                        kind="prescription", drug_class=entry["class"], names=names,
+                        brands=brands))  # fmt: skip
+        twin_id = "BKO-" + rule.id.removeprefix("RX-")
+        twin_label = "BKO: " + rule.label.split(": ", 1)[-1]
+        twin = add(Rule(**_common({"id": twin_id, "label": twin_label}, bko),
+                        code="hazardous_ingredient", kind="bko", names=names))  # fmt: skip
+        drug_terms += [(name, Term(rule)) for name in names]
+        drug_terms += [(brand, Term(rule, is_brand=True)) for brand in brands]
+        substance_terms += [(name, Term(twin)) for name in names]
+    return drug_terms, substance_terms
+
+
+def _substance_rules(data: Mapping[str, Any], add) -> list[tuple[str, Term]]:
+    bko = data["bko"]
+    terms: list[tuple[str, Term]] = []
+    for entry in data.get("substance", []):
+        rule = add(Rule(**_common(entry, bko), code="hazardous_ingredient", kind="bko",
+                        names=tuple(entry.get("names", ()))))  # fmt: skip
+        terms += [(name, Term(rule)) for name in rule.names]
+    for entry in data.get("banned", []):
+        group = data.get(entry.get("group", ""))
+        if group is None:
+            raise CatalogueError(f"banned {entry.get('id')}: unknown group {entry.get('group')}")
+        rule = add(Rule(**_common(entry, group), code="hazardous_ingredient", kind="banned",
+                        names=tuple(entry.get("names", ()))))  # fmt: skip
+        terms += [(name, Term(rule)) for name in rule.names]
+    return terms
+
+
+def _claim_rules(data: Mapping[str, Any], add) -> tuple[Claim, ...]:
+    defaults = data.get("defaults", {})
+    claims = []
+    for entry in data.get("claim", []):
+        rule = add(Rule(**_common(entry, defaults), code="misleading_claim", kind="claim"))
+        try:
+            patterns = tuple(re.compile(_spaced(p)) for p in entry.get("patterns", ()))
+        except re.error as error:
+            raise CatalogueError(f"claim {rule.id}: bad pattern: {error}") from None
+        claims.append(Claim(rule, patterns))
+    return tuple(claims)
+
+
+def _spaced(pattern: str) -> str:
+    # a space in a pattern stands for any run of spaces or tabs, never a line break
+    return re.sub(r" \??", lambda m: r"[ \t]*" if m.group() == " ?" else r"[ \t]+", pattern)
+
+
+def _category_cues(data: Mapping[str, Any]) -> list[tuple[str, tuple[str, int]]]:
+    cues = []
+    for category, words in data.get("cues", {}).items():
+        cues += [(w, (category, 3)) for w in words.get("strong", ())]
+        cues += [(w, (category, 1)) for w in words.get("weak", ())]
+    return cues

@@ -1,0 +1,79 @@
+"""What kind of product a listing offers, from its words alone (drug, jamu, supplement, ...).
+
+Used only when neither a matching registry row nor a claimed NIE says so. Cue words come
+from catalogue/categories.toml; words in the headline count twice, and a drug name counts
+for "obat" unless the listing states it as an ingredient (a jamu "mengandung sildenafil" is
+still a jamu). Ties go to the cue that comes first: product-type words follow the brand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rules.catalogue import Catalogue, load_catalogue
+from rules.mentions import FieldText, Mention, find_mentions
+
+_DRUG_NAME_WEIGHT = 3
+_MIN_SCORE = 2
+
+
+def infer_category(text: str, catalogue: Catalogue | None = None) -> str | None:
+    """One of rules.model.CATEGORIES, or None when the text gives too little to go on."""
+    catalogue = catalogue or load_catalogue()
+    lines = text.strip().split("\n", 1)
+    fields = [FieldText.of("title", lines[0], catalogue)]
+    if len(lines) > 1:
+        fields.append(FieldText.of("description", lines[1], catalogue))
+    mentions = [m for f in fields for m in find_mentions(f, catalogue)]
+    return category_from_fields(fields, mentions, catalogue)
+
+
+def category_from_fields(
+    fields: Sequence[FieldText], mentions: Sequence[Mention], catalogue: Catalogue
+) -> str | None:
+    """Score every category's cue words over the fields; the headline counts twice."""
+    scores: dict[str, float] = {}
+    first_seen: dict[str, int] = {}
+    limits = {f.name: _headline_limit(f, fields) for f in fields}
+    irt = False
+
+    def add(category: str, weight: int, field_rank: int, offset: int, headline: bool) -> None:
+        scores[category] = scores.get(category, 0) + weight * (2 if headline else 1)
+        first_seen.setdefault(category, field_rank * 1_000_000 + offset)
+
+    for rank, field in enumerate(fields):
+        words = [t.text for t in field.words]
+        for found in catalogue.category_cues.find(words):
+            offset = field.words[found.first].start
+            for category, weight in found.payloads:
+                add(category, weight, rank, offset, offset < limits[field.name])
+        irt = irt or bool(catalogue.irt_words.find(words))
+    ranks = {f.name: rank for rank, f in enumerate(fields)}
+    for mention in mentions:
+        if (
+            mention.term.rule.kind == "prescription"
+            and mention.counts
+            and not mention.in_ingredients
+        ):
+            headline = mention.start < limits.get(mention.field, 0)
+            add("obat", _DRUG_NAME_WEIGHT, ranks.get(mention.field, 9), mention.start, headline)
+    if not scores:
+        return None
+    category, score = max(scores.items(), key=lambda kv: (kv[1], -first_seen[kv[0]]))
+    if score < _MIN_SCORE:
+        return None
+    if category == "pangan_olahan" and irt:
+        return "pangan_irt"
+    return category
+
+
+def _headline_limit(field: FieldText, fields: Sequence[FieldText]) -> int:
+    """Character offset where the headline ends: the whole title, else the first line."""
+    if field.name == "title":
+        return len(field.text)
+    if any(f.name == "title" and f.text.strip() for f in fields):
+        return 0
+    text = field.text.lstrip()
+    skipped = len(field.text) - len(text)
+    line_end = text.find("\n")
+    return skipped + (line_end if line_end >= 0 else len(text))
