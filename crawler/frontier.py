@@ -18,7 +18,7 @@ from pathlib import Path
 from scrapy import Request, signals
 from scrapy.utils.request import request_from_dict
 
-from crawler.items import ListingItem, StatusItem
+from crawler.items import ListingItem, SellerItem, StatusItem
 from crawler.signals import (
     item_produced,
     listings_stored,
@@ -232,7 +232,7 @@ class FrontierSpiderMiddleware:
         self._finish(fingerprint)
 
     def _tag(self, output, fingerprint) -> None:
-        if fingerprint and isinstance(output, ListingItem | StatusItem):
+        if fingerprint and isinstance(output, ListingItem | SellerItem | StatusItem):
             output.request_fingerprint = fingerprint
             self.crawler.signals.send_catch_log(item_produced, fingerprint=fingerprint)
 

@@ -18,7 +18,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5
 
 # Hostile content: bounded sizes and times, a few retries, no endless redirects.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
@@ -44,6 +44,7 @@ SCHEDULER = "crawler.frontier.DurableScheduler"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.safety.SafeTargetMiddleware": 60,
     "crawler.middlewares.failures.FailureLogMiddleware": 540,
+    "crawler.middlewares.encoding.EncodingRepairMiddleware": 585,
     # Above HttpCompressionMiddleware (590) so it sees the bytes as the server sent them.
     "crawler.middlewares.evidence.EvidenceMiddleware": 950,
 }

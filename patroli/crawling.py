@@ -52,18 +52,23 @@ def run_spiders(
     config: Config, runs: list[SpiderRun], overrides: dict[str, Any] | None = None
 ) -> list[CrawlOutcome]:
     """Run the spiders together until all finish (or Ctrl-C); returns how each ended."""
-    process = CrawlerProcess(crawl_settings(config, overrides), install_root_handler=False)
+    settings = crawl_settings(config, {"LOG_INSTALL_ROOT_HANDLER": False, **(overrides or {})})
+    process = CrawlerProcess(settings)
     _progress_to_stdout()
-    crawlers = []
+    crawlers, refused = [], {}
     for run in runs:
         crawler = process.create_crawler(run.spider)
         crawlers.append(crawler)
-        process.crawl(crawler, **run.arguments)
+        started = process.crawl(crawler, **run.arguments)
+        # A spider refusing its arguments is one line for the officer, not a traceback.
+        started.addErrback(lambda failure, name=run.spider: refused.setdefault(
+            name, f"not started: {failure.getErrorMessage()}"))  # fmt: skip
     process.start()
     return [
         CrawlOutcome(
             crawler.spidercls.name,
-            crawler.stats.get_value("finish_reason", "unknown"),
+            refused.get(crawler.spidercls.name)
+            or crawler.stats.get_value("finish_reason", "unknown"),
             crawler.stats.get_stats(),
         )
         for crawler in crawlers

@@ -14,7 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy_playwright.page import PageMethod
 
 from crawler.evidence import EvidenceStore, Exchange
-from crawler.items import ListingItem, StatusItem
+from crawler.items import ListingItem, SellerItem, StatusItem
 
 logger = logging.getLogger(__name__)
 MAX_RESPONSE_BODY = 8 * 1024 * 1024  # per network response kept in a browser WARC
@@ -156,6 +156,6 @@ class CaptureToItemMiddleware:
 
     @staticmethod
     def _attach(response, output):
-        if isinstance(output, ListingItem | StatusItem) and output.capture is None:
+        if isinstance(output, ListingItem | SellerItem | StatusItem) and output.capture is None:
             output.capture = response.meta.get("capture")
         return output

@@ -11,6 +11,27 @@ from crawler.signals import fetch_failed, request_settled
 logger = logging.getLogger("patroli.failures")
 
 
+def report_failure(crawler, request, reason: str) -> None:
+    """Log a failed URL once, count it, and settle it in the frontier. Probes (a sitemap or an
+    API tried on the off chance) are expected to fail and are only settled."""
+    if request.meta.get("patroli_failure_reported"):
+        return
+    request.meta["patroli_failure_reported"] = True
+    crawler.signals.send_catch_log(request_settled, request=request, failed=True)
+    if request.meta.get("probe") or request.url.endswith("/robots.txt"):
+        logger.debug("probe %s: %s", request.url, reason)
+        return
+    logger.warning("could not fetch %s: %s", request.url, reason)
+    crawler.stats.inc_value("patroli/failed_urls")
+    crawler.signals.send_catch_log(fetch_failed, url=request.url, reason=reason)
+
+
+def failure_reason(exception: BaseException) -> str:
+    if isinstance(exception, IgnoreRequest):
+        return str(exception) or "ignored"
+    return f"{type(exception).__name__}: {exception}".strip().rstrip(":")[:500]
+
+
 class FailureLogMiddleware:
     """Sits just below RetryMiddleware: what reaches it has used up its retries."""
 
@@ -28,21 +49,9 @@ class FailureLogMiddleware:
             spider, "handle_httpstatus_all", False
         )
         if response.status >= 400 and response.status not in allowed and not handles_all:
-            self._failed(request, f"HTTP {response.status}")
+            report_failure(self.crawler, request, f"HTTP {response.status}")
         return response
 
     def process_exception(self, request, exception, spider=None):
-        if isinstance(exception, IgnoreRequest):
-            reason = str(exception) or "ignored"
-        else:
-            reason = f"{type(exception).__name__}: {exception}".strip()
-        self._failed(request, reason[:500])
+        report_failure(self.crawler, request, failure_reason(exception))
         return None
-
-    def _failed(self, request, reason: str) -> None:
-        if request.url.endswith("/robots.txt"):  # a missing robots.txt allows everything
-            return
-        logger.warning("could not fetch %s: %s", request.url, reason)
-        self.crawler.stats.inc_value("patroli/failed_urls")
-        self.crawler.signals.send_catch_log(request_settled, request=request, failed=True)
-        self.crawler.signals.send_catch_log(fetch_failed, url=request.url, reason=reason)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from casebook.db import make_engine, make_session_factory
 from casebook.models import PatrolPlan
+from crawler.middlewares.failures import failure_reason, report_failure
 from crawler.profiles import Profile, load_profile
 
 logger = logging.getLogger(__name__)
@@ -35,10 +36,19 @@ class PatroliSpider(scrapy.Spider):
 
     plan_id: int | None = None
 
-    def __init__(self, *args, plan: str | int | None = None, bases=None, **kwargs):
+    def __init__(
+        self, *args, plan: str | int | None = None, bases=None, database_url=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.plan_id = int(plan) if plan not in (None, "") else None
         self.bases: dict[str, str] = json_arg(bases)
+        self.database_url = database_url
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        # Arguments may need the casebook (a plan's keywords) before Scrapy sets .settings.
+        kwargs.setdefault("database_url", crawler.settings["PATROLI_DATABASE_URL"])
+        return super().from_crawler(crawler, *args, **kwargs)
 
     def profile(self, name: str) -> Profile:
         profile = load_profile(name, self.bases.get(name))
@@ -47,7 +57,7 @@ class PatroliSpider(scrapy.Spider):
         return profile
 
     def casebook_session(self) -> Session:
-        engine = make_engine(self.settings["PATROLI_DATABASE_URL"])
+        engine = make_engine(self.database_url or self.settings["PATROLI_DATABASE_URL"])
         return make_session_factory(engine)()
 
     def plan(self) -> PatrolPlan | None:
@@ -80,11 +90,13 @@ class PatroliSpider(scrapy.Spider):
                 meta["playwright_page_methods"] = [
                     PageMethod("wait_for_selector", wait_for, timeout=15_000)
                 ]
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
+        errback = kwargs.pop("errback", self.on_error)
+        return scrapy.Request(url, callback=callback, errback=errback, meta=meta, **kwargs)
 
     async def on_error(self, failure) -> None:
-        """Download failures are logged by the failure middleware; a page the callback never
-        received must still be closed, or Chromium keeps it open."""
+        """Log the failure (once: the middleware may have already), and close the browser page
+        the callback never received, or Chromium keeps it open."""
+        report_failure(self.crawler, failure.request, failure_reason(failure.value))
         page = failure.request.meta.get("playwright_page")
         if page is not None and not page.is_closed():
             await page.close()

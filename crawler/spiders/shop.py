@@ -48,7 +48,7 @@ class ShopSpider(PatroliSpider):
                     urljoin(root, "/robots.txt"),
                     self.parse_robots,
                     cb_kwargs={"root": root},
-                    meta={"dont_obey_robotstxt": True},
+                    meta={"dont_obey_robotstxt": True, "probe": True},
                 )
 
     def product_request(self, url: str):
@@ -56,11 +56,12 @@ class ShopSpider(PatroliSpider):
         return self.page_request(url, self.parse_product, self.site(url), evidence=True)
 
     def parse_robots(self, response, root: str):
-        sitemaps = list(sitemap_urls_from_robots(response.text, base_url=root))
+        sitemaps = list(sitemap_urls_from_robots(response.body, base_url=root))
         for url in sitemaps or [urljoin(root, "/sitemap.xml")]:
             yield self.page_request(
-                url, self.parse_sitemap, cb_kwargs={"root": root}, errback=self.no_sitemap
-            )
+                url, self.parse_sitemap, cb_kwargs={"root": root}, errback=self.no_sitemap,
+                meta={"probe": True},
+            )  # fmt: skip
 
     def parse_sitemap(self, response, root: str):
         try:
@@ -86,6 +87,7 @@ class ShopSpider(PatroliSpider):
             cb_kwargs={"root": root, "page": page},
             errback=self.no_shopify,
             evidence=True,
+            meta={"probe": page == 1},
         )
 
     def parse_shopify(self, response, root: str, page: int):
@@ -109,6 +111,7 @@ class ShopSpider(PatroliSpider):
             cb_kwargs={"root": root, "page": page},
             errback=self.no_api,
             evidence=True,
+            meta={"probe": page == 1},
         )
 
     def parse_woocommerce(self, response, root: str, page: int):

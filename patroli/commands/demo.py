@@ -26,9 +26,12 @@ DEMO_DATA = Path(__file__).parent.parent / "demo" / "data"
 DEMO_PASSWORD = "patroli-demo"
 DEMO_USERS = (("admin", "admin", "Admin Patroli"), ("analis", "analyst", "Analis Siber"))
 PLAN_NAME = "Patroli demo: obat, obat tradisional, kosmetik, pangan"
+# What officers type: product kinds, substances sold without prescription, and the
+# sellers' own selling words ("ready", "ori", "cod", "bpom") that catch the rest.
 KEYWORDS = [
     "obat", "jamu", "herbal", "krim", "cream", "serum", "vitamin", "suplemen", "kapsul",
     "tablet", "kopi", "sambal", "keripik", "madu", "susu", "serbuk", "tramadol", "amoxicillin",
+    "misoprostol", "alprazolam", "ready", "bpom", "ori", "cod", "grosir", "promo", "murah", "asli",
 ]  # fmt: skip
 # Our own loopback server: no need for the delays a real marketplace deserves.
 DEMO_CRAWL_SETTINGS = {
