@@ -43,11 +43,10 @@ class FailureLogMiddleware:
         return cls(crawler)
 
     def process_response(self, request, response, spider=None):
+        # The same exemptions Scrapy's HttpErrorMiddleware honours.
         allowed = set(getattr(spider, "handle_httpstatus_list", ()) or ())
         allowed |= set(request.meta.get("handle_httpstatus_list", ()) or ())
-        handles_all = request.meta.get("handle_httpstatus_all") or getattr(
-            spider, "handle_httpstatus_all", False
-        )
+        handles_all = request.meta.get("handle_httpstatus_all", False)
         if response.status >= 400 and response.status not in allowed and not handles_all:
             report_failure(self.crawler, request, f"HTTP {response.status}")
         return response

@@ -20,7 +20,6 @@ logger = logging.getLogger(__name__)
 
 class RecheckSpider(PatroliSpider):
     name = "recheck"
-    handle_httpstatus_all = True
     custom_settings = {"REDIRECT_ENABLED": True, "RETRY_HTTP_CODES": [500, 502, 503, 504, 522]}
 
     def __init__(self, *args, ids="", status="", platform="", **kwargs):
@@ -50,6 +49,7 @@ class RecheckSpider(PatroliSpider):
                 evidence=True,
                 wait_for=ready if site and site.browser else None,
                 dont_filter=True,
+                meta={"handle_httpstatus_all": True},  # a 404 is an answer here, not an error
                 cb_kwargs={"listing_id": listing_id},
                 errback=self.unreachable,
             )

@@ -14,9 +14,38 @@ def crawl() -> None:
     """Crawl marketplaces, shops and social media (SOP step 2) and re-check links."""
 
 
-def _run(runs: list[SpiderRun], jobdir: str | None = None) -> None:
+def crawl_options(command):
+    """Options every crawl command takes: resumable state, setting overrides, site mirrors."""
+    command = click.option(
+        "--jobdir", help="resumable crawl state: a killed crawl continues from here"
+    )(command)
+    command = click.option(
+        "-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting"
+    )(command)
+    return click.option(
+        "--base", "bases", multiple=True, metavar="SITE=URL",
+        help="serve a site profile from another address (a mirror, the demo)",
+    )(command)  # fmt: skip
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE", param_hint=option)
+        pairs[name] = rest
+    return pairs
+
+
+def _run(runs: list[SpiderRun], jobdir=None, settings=(), bases=()) -> None:
     casebook = open_casebook()
-    overrides = {"JOBDIR": jobdir} if jobdir else {}
+    overrides = _pairs(settings, "-s")
+    if jobdir:
+        overrides["JOBDIR"] = jobdir
+    site_bases = _pairs(bases, "--base")
+    if site_bases:
+        runs = [SpiderRun(r.spider, {"bases": site_bases, **r.arguments}) for r in runs]
     outcomes = run_spiders(casebook.config, runs, overrides)
     for outcome in outcomes:
         stats = outcome.stats
@@ -33,30 +62,24 @@ def _run(runs: list[SpiderRun], jobdir: str | None = None) -> None:
 @crawl.command("run")
 @click.argument("spider")
 @click.option("-a", "arguments", multiple=True, metavar="NAME=VALUE", help="spider argument")
-@click.option("--jobdir", help="resumable crawl state (a killed crawl continues from here)")
-def run(spider: str, arguments: tuple[str, ...], jobdir: str | None) -> None:
+@crawl_options
+def run(spider: str, arguments: tuple[str, ...], **options) -> None:
     """Run one spider (marketplace, shop, social, urls, recheck)."""
-    parsed = {}
-    for argument in arguments:
-        name, sep, value = argument.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{argument!r} is not NAME=VALUE", param_hint="-a")
-        parsed[name] = value
-    _run([SpiderRun(spider, parsed)], jobdir)
+    _run([SpiderRun(spider, _pairs(arguments, "-a"))], **options)
 
 
 @crawl.command("urls")
 @click.argument("source", metavar="FILE|-")
-@click.option("--jobdir", help="resumable crawl state")
-def urls(source: str, jobdir: str | None) -> None:
+@crawl_options
+def urls(source: str, **options) -> None:
     """Fetch ad-hoc URLs (one per line; `-` reads stdin) with evidence."""
-    _run([SpiderRun("urls", {"file": source})], jobdir)
+    _run([SpiderRun("urls", {"file": source})], **options)
 
 
 @crawl.command("plan")
 @click.argument("plan_id", type=int)
-@click.option("--jobdir", help="resumable crawl state")
-def plan(plan_id: int, jobdir: str | None) -> None:
+@crawl_options
+def plan(plan_id: int, **options) -> None:
     """Run the spiders a patrol plan names, with its keywords."""
     casebook = open_casebook()
     with casebook.sessions() as session:
@@ -73,13 +96,15 @@ def plan(plan_id: int, jobdir: str | None) -> None:
     ]
     if not runs:
         raise click.ClickException(f"patrol plan {plan_id} names no targets")
-    _run(runs, jobdir)
+    _run(runs, **options)
 
 
 @crawl.command("recheck")
 @click.option("--ids", default="", help="listing ids, comma-separated")
 @click.option("--status", type=click.Choice(["active", "nonactive"]), help="only these")
 @click.option("--platform", default="", help="only this platform")
-def recheck(ids: str, status: str | None, platform: str) -> None:
+@crawl_options
+def recheck(ids: str, status: str | None, platform: str, **options) -> None:
     """Re-check known links: still up (active) or gone (nonactive)?"""
-    _run([SpiderRun("recheck", {"ids": ids, "status": status or "", "platform": platform})])
+    arguments = {"ids": ids, "status": status or "", "platform": platform}
+    _run([SpiderRun("recheck", arguments)], **options)

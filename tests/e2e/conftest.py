@@ -73,6 +73,12 @@ def make_patroli(data_dir: Path) -> Patroli:
     return patroli
 
 
+@pytest.fixture(scope="session")
+def new_casebook():
+    """A fresh casebook with the demo registry and warnings imported, at the path given."""
+    return make_patroli
+
+
 @pytest.fixture(scope="module")
 def world():
     return build_world()
