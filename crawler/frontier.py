@@ -19,6 +19,7 @@ from scrapy import Request, signals
 from scrapy.utils.request import request_from_dict
 
 from crawler.items import ListingItem, SellerItem, StatusItem
+from crawler.middlewares.failures import report_failure
 from crawler.signals import (
     item_produced,
     listings_stored,
@@ -143,6 +144,10 @@ class DurableScheduler:
         return self.pending > 0
 
     def enqueue_request(self, request: Request) -> bool:
+        # A request that carries a frontier fingerprint was dequeued before: a redirect or a
+        # retry of it. The new request takes its place; the old one is settled once the new
+        # one is safely stored.
+        replaces = request.meta.pop("frontier_fingerprint", None)
         fingerprint = self.fingerprinter.fingerprint(request).hex()
         try:
             blob = pickle.dumps(request.to_dict(spider=self.spider), protocol=5)
@@ -150,10 +155,17 @@ class DurableScheduler:
             logger.error("cannot schedule %s: %s", request.url, error)
             self.stats.inc_value("scheduler/unserializable")
             return False
-        if not self.frontier.add(
+        added = self.frontier.add(
             fingerprint, request.priority, blob, dont_filter=request.dont_filter
-        ):
+        )
+        if replaces:
+            self.frontier.settle([replaces])
+        if not added:
             self.stats.inc_value("dupefilter/filtered")
+            if request.meta.get("redirect_urls"):
+                hops = " -> ".join([*request.meta["redirect_urls"], request.url])
+                request.meta["frontier_fingerprint"] = replaces
+                report_failure(self.crawler, request, f"redirect loop: {hops}")
             return False
         self.pending += 1
         self.stats.inc_value("scheduler/enqueued")

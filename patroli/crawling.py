@@ -75,6 +75,13 @@ def run_spiders(
     ]
 
 
+QUIETED_LOGGERS = (
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.core.downloader.handlers.http11",
+)
+
+
 def _progress_to_stdout() -> None:
     """Officers see one line of progress per spider every few seconds, plus warnings."""
     formatter = logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S")
@@ -85,6 +92,9 @@ def _progress_to_stdout() -> None:
         progress.addHandler(handler)
         progress.setLevel(logging.INFO)
         progress.propagate = False
+    # These repeat, with tracebacks, what patroli.failures already says in one line per URL.
+    for noisy in QUIETED_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
     root = logging.getLogger()
     if not root.handlers:
         warnings = logging.StreamHandler(sys.stderr)

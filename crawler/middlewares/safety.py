@@ -34,7 +34,6 @@ class SafeTargetMiddleware:
             reason = str(error)
         if reason:
             self.stats.inc_value("patroli/refused_private")
-            logger.warning("refused %s: %s", request.url, reason)
             raise IgnoreRequest(f"refused {request.url}: {reason}")
         return None
 

@@ -1,0 +1,59 @@
+"""Bad input and hostile sites: each failure is named with its URL and reason, the crawl goes
+on, and nothing good is lost."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from casebook.models import CrawlRun, Listing
+
+pytestmark = pytest.mark.slow
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_TIMEOUT=3",
+        "-s", "RETRY_TIMES=1"]  # fmt: skip
+
+
+def test_tips_file_with_traps_dead_hosts_and_bad_lines(tmp_path, demo, world, new_casebook):
+    patroli = new_casebook(tmp_path / "casebook")
+    pasarku = demo.base_urls["pasarku"]
+    good = [demo.url(x) for x in world.listings_on("pasarku")[:2]]
+    good.append(demo.url(world.listings_on("tokosehat")[0]))
+    traps = {
+        f"{pasarku}/_trap/loop/a": "redirect",
+        f"{pasarku}/_trap/huge?mb=21": "size",
+        f"{pasarku}/_trap/slow?s=10": "TimeoutError",
+        f"{pasarku}/_trap/error": "HTTP 500",
+        "http://127.0.0.1:9/produk/mati": "ConnectionRefused",
+    }
+    tips = tmp_path / "tips.txt"
+    tips.write_text(
+        "# tips from Dit. Intelijen\n"
+        + "\n".join([good[0], "htp:/rusak", *traps, f"{pasarku}/_trap/broken", good[1],
+                     f"{pasarku}/_trap/latin1", "javascript:alert(1)", good[2]])
+        + "\n"
+    )  # fmt: skip
+
+    result = patroli.run("crawl", "urls", str(tips), "--base", f"pasarku={pasarku}",
+                         "--base", f"tokosehat={demo.base_urls['tokosehat']}", *FAST)  # fmt: skip
+
+    log = result.stderr
+    assert "line 3: not an http(s) URL: 'htp:/rusak'" in log
+    assert "line 12: not an http(s) URL: 'javascript:alert(1)'" in log
+    for url, reason in traps.items():
+        lines = [line for line in log.splitlines() if f"could not fetch {url}" in line]
+        assert lines and reason.lower() in lines[0].lower(), (url, lines)
+    with patroli.sessions()() as session:
+        stored = set(session.scalars(select(Listing.url)))
+        run = session.scalars(select(CrawlRun)).one()
+    assert stored == set(good)
+    assert {f["url"] for f in run.stats["failures"]} == set(traps)
+
+
+def test_private_addresses_are_refused_unless_allowed(tmp_path, demo, world, new_casebook):
+    patroli = new_casebook(tmp_path / "casebook")
+    patroli.env["PATROLI_ALLOW_PRIVATE"] = "0"
+    url = demo.url(world.listings_on("pasarku")[0])
+    result = patroli.run("crawl", "run", "urls", "-a", f"urls={url}", *FAST)
+    assert "private/loopback/link-local" in result.stderr
+    with patroli.sessions()() as session:
+        assert session.scalars(select(Listing)).first() is None
