@@ -14,6 +14,7 @@ from rules.catalogue import Catalogue, load_catalogue
 from rules.mentions import FieldText, Mention, find_mentions
 
 _DRUG_NAME_WEIGHT = 3
+_CLAIMED_NIE_WEIGHT = 3
 _MIN_SCORE = 2
 
 
@@ -29,11 +30,21 @@ def infer_category(text: str, catalogue: Catalogue | None = None) -> str | None:
 
 
 def category_from_fields(
-    fields: Sequence[FieldText], mentions: Sequence[Mention], catalogue: Catalogue
+    fields: Sequence[FieldText],
+    mentions: Sequence[Mention],
+    catalogue: Catalogue,
+    claimed: Sequence[str] = (),
 ) -> str | None:
-    """Score every category's cue words over the fields; the headline counts twice."""
+    """Score every category's cue words over the fields; the headline counts twice.
+
+    `claimed` are categories of registration numbers the listing claims but the registry
+    does not confirm (a "P-IRT" number says the seller calls it home-industry food).
+    """
     scores: dict[str, float] = {}
     first_seen: dict[str, int] = {}
+    for category in claimed:
+        scores[category] = scores.get(category, 0) + _CLAIMED_NIE_WEIGHT
+        first_seen.setdefault(category, 5_000_000)
     limits = {f.name: _headline_limit(f, fields) for f in fields}
     irt = False
 

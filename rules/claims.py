@@ -27,23 +27,28 @@ def find_claims(field: FieldText, catalogue: Catalogue) -> list[ClaimFound]:
     if not field.text:
         return []
     folded = fold(field.text)
+    anchors = catalogue.claim_anchors
     out: list[ClaimFound] = []
-    for claim in catalogue.claims:
-        for pattern in claim.patterns:
-            match = pattern.search(folded)
-            if match is None:
+    found_rules: set[str] = set()
+    for token in field.words:
+        for claim, pattern in anchors.get(token.text, ()):
+            if claim.rule.id in found_rules:
                 continue
-            clause_start, clause_end = _clause(folded, match.start(), match.end())
-            before = _WORD.findall(folded[clause_start : match.start()])[-3:]
-            if _DISCLAIMERS.intersection(before):
-                continue  # "bukan untuk menyembuhkan penyakit"
-            clause_words = set(_WORD.findall(folded[clause_start:clause_end]))
-            if clause_words & catalogue.claim_exclusions:
-                continue  # "packing 100% aman": about the parcel, not the product
+            match = pattern.match(folded, token.start)
+            if match is None or not _is_claim(folded, match.start(), match.end(), catalogue):
+                continue
             start, end = match.span()
+            found_rules.add(claim.rule.id)  # one hit per rule and field is enough to explain it
             out.append(ClaimFound(claim.rule, field.name, start, end, field.text[start:end]))
-            break  # one hit per rule and field is enough to explain it
     return out
+
+
+def _is_claim(folded: str, start: int, end: int, catalogue: Catalogue) -> bool:
+    clause_start, clause_end = _clause(folded, start, end)
+    if _DISCLAIMERS.intersection(_WORD.findall(folded[clause_start:start])[-3:]):
+        return False  # "bukan untuk menyembuhkan penyakit"
+    clause_words = set(_WORD.findall(folded[clause_start:clause_end]))
+    return not clause_words & catalogue.claim_exclusions  # "packing 100% aman": the parcel
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:

@@ -30,6 +30,7 @@ from rules.model import Evidence, Hit, Listing, PublicWarning, RegistryProduct, 
 from rules.names import ListingWords
 from rules.nie import PRESCRIPTION_CLASSES, NieMention, drug_class, extract_nies
 from rules.registry import Candidate, RegistryIndex, WarningIndex
+from rules.text import name_words
 
 NIE_REQUIRED = frozenset(
     {"obat", "obat_tradisional", "suplemen_kesehatan", "kosmetik", "obat_kuasi"}
@@ -86,7 +87,7 @@ def check(
         FieldText.of("title", listing.title or "", catalogue),
         FieldText.of("description", listing.description or "", catalogue),
     ]
-    words = ListingWords(f.text for f in fields)
+    words = ListingWords(ordered=[w for f in fields for w in name_words(f.words)])
     claimed = _claimed_nies(fields)
     found = _Findings(catalogue)
     named = registry.identify(words)
@@ -97,12 +98,18 @@ def check(
         _expiry(product, f"dikenali dari nama dan merek: {named[0].explanation}", found, today)
 
     mentions = [m for f in fields for m in find_mentions(f, catalogue)]
-    category = product.row.category if product else _category(fields, mentions, claimed, catalogue)
+    warned = warnings.identify(words)
+    if product is not None:
+        category = product.row.category
+    elif warned and warned[0].row.category:
+        category = warned[0].row.category  # the warning says what the product is
+    else:
+        category = _category(fields, mentions, claimed, found)
     _prescription(category, product, claimed, mentions, found)
     if category != "obat":
         _hazards(category, mentions, found)
         _claims(fields, catalogue, found)
-    _warnings_by_name(warnings, words, fields, found)
+    _warnings_by_name(warned, fields, found)
     if category in NIE_REQUIRED and product is None and not any(m.well_formed for m in claimed):
         _no_nie(registry, words, fields, category, found)
     return Verdict(
@@ -189,12 +196,16 @@ def _expiry(product: _Product, how: str, found: _Findings, today: date | None) -
 
 
 def _category(
-    fields: list[FieldText], mentions: list[Mention], claimed: list[NieMention], catalogue
+    fields: list[FieldText], mentions: list[Mention], claimed: list[NieMention], found: _Findings
 ) -> str | None:
-    inferred = category_from_fields(fields, mentions, catalogue)
-    if inferred is not None:
-        return inferred
-    return next((m.category for m in claimed if m.category is not None), None)
+    # numbers the registry did not confirm still say what the seller calls the product;
+    # a borrowed NIE (nie_mismatch) says nothing about this listing's product
+    unconfirmed = [
+        m.category
+        for m in claimed
+        if m.category is not None and ("NIE-MISMATCH", m.nie) not in found.seen
+    ]
+    return category_from_fields(fields, mentions, found.catalogue, unconfirmed)
 
 
 def _prescription(
@@ -246,10 +257,8 @@ def _claims(fields: list[FieldText], catalogue: Catalogue, found: _Findings) -> 
             found.add(claim.rule.id, 0.9, evidence)
 
 
-def _warnings_by_name(
-    warnings: WarningIndex, words: ListingWords, fields: list[FieldText], found: _Findings
-) -> None:
-    for candidate in warnings.identify(words):
+def _warnings_by_name(warned: list[Candidate], fields: list[FieldText], found: _Findings) -> None:
+    for candidate in warned:
         warning = candidate.row
         note = f"nama dan merek cocok dengan peringatan publik: {candidate.explanation}"
         evidence = replace(
@@ -276,7 +285,7 @@ def _no_nie(
     if closest:  # the nearest miss, so an officer can see why it did not count
         row = registry.products[closest[0].position]
         compared = row.as_dict()
-        explanation = registry.names.explain(closest[0].position, words.present)
+        explanation = registry.names.explain(closest[0].position, words)
         note += f"; paling mirip {row.product_name} ({explanation})"
     found.add(
         "NO-NIE", 0.9, Evidence(text, headline.name, start, start + len(text), compared, note)

@@ -84,8 +84,8 @@ def _stance(
             return MENTIONED
         if word in lang.cautions:
             return CAUTION
-        if word in lang.negators:
-            return NEGATED if item_words <= _MAX_ITEM_WORDS else MENTIONED
+        if word in lang.negators or (word == "0" and "%" in _gap_after(text, tokens, i)):
+            return NEGATED if item_words <= _MAX_ITEM_WORDS else MENTIONED  # "0% merkuri" too
         if word in lang.affirmatives:
             if i > 0 and not tokens[i].clause_start and tokens[i - 1].text in lang.negators:
                 return NEGATED  # "tidak mengandung", "tanpa campuran"
@@ -102,9 +102,12 @@ def _stance(
     return MENTIONED
 
 
+def _gap_after(text: str, tokens: list[Token], i: int) -> str:
+    return text[tokens[i].end : tokens[i + 1].start]
+
+
 def _list_mark_after(text: str, tokens: list[Token], i: int) -> bool:
-    gap = text[tokens[i].end : tokens[i + 1].start]
-    return any(mark in gap for mark in _LIST_MARKS)
+    return any(mark in _gap_after(text, tokens, i) for mark in _LIST_MARKS)
 
 
 def _caution_before(tokens: list[Token], i: int, lang: Language) -> bool:

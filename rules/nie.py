@@ -48,6 +48,7 @@ _BARE_CLAIM = re.compile(
     r"(?:[ \t.:\-]|\bri\b|\bno\b|\bnomor\b)*?"
     r"(?P<digits>\d{2,}(?:[ .\-]\d+)*)(?![0-9a-z])"
 )
+_WORDING_HINT = re.compile(r"pom|nie|reg|edar|notifikasi")
 _WORDING = {
     "bpom", "pom", "ri", "nie", "no", "nomor", "reg", "registrasi", "notifikasi", "izin",
     "ijin", "edar", "terdaftar", "depkes", "dinkes", "badan", "kode", "sudah", "legal", "spp",
@@ -120,7 +121,8 @@ def extract_nies(text: str, field: str = "") -> list[NieMention]:
         if mention is not None:
             mentions.append(mention)
             taken.append((match.start(), match.end()))
-    for match in _BARE_CLAIM.finditer(folded):
+    bare = _BARE_CLAIM.finditer(folded) if _WORDING_HINT.search(folded) else ()
+    for match in bare:
         start, end = match.span("digits")
         if any(s < end and start < e for s, e in taken) or _looks_like_phone(match["digits"]):
             continue
@@ -137,13 +139,7 @@ def _read_candidate(text: str, folded: str, match: re.Match, field: str) -> NieM
     category, counts = _shape_of(prefix)
     groups = re.split(r"[ .\-]", match["digits"])
     suffix = re.sub(r"[^0-9a-z]", "", match["suffix"] or "").upper()
-    total, used = 0, 0
-    for used, group in enumerate(groups, start=1):
-        total += len(group)
-        if total in counts and (category != "obat" or used == len(groups)):
-            break
-    else:
-        used = 0
+    used = _groups_used(groups, counts, whole=category == "obat")
     if used:
         nie = prefix + "".join(groups[:used])
         end = _end_of_groups(match, groups, used)
@@ -157,6 +153,17 @@ def _read_candidate(text: str, folded: str, match: re.Match, field: str) -> NieM
                 text[match.start() : end], nie, category, True, field, match.start(), end
             )
     return _malformed(text, folded, match, prefix, field)
+
+
+def _groups_used(groups: list[str], counts: tuple[int, ...], *, whole: bool) -> int:
+    """How many digit groups make the NIE: all of them if that fits ("MD.499.756.043.972.233"
+    is 15 digits, not 12), else the shortest run that fits ("NA18216628540 2 pcs")."""
+    totals = [sum(len(g) for g in groups[: k + 1]) for k in range(len(groups))]
+    if totals[-1] in counts:
+        return len(groups)
+    if whole:
+        return 0
+    return next((k + 1 for k, total in enumerate(totals) if total in counts), 0)
 
 
 def _malformed(

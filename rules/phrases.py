@@ -107,7 +107,9 @@ def _joined(
 ) -> tuple[Token, int] | None:
     first = tokens[i]
     text = first.text
-    if len(text) > 6 or text.translate(LEET) not in prefixes or i + 1 >= len(tokens):
+    if len(text) > 6 or i + 1 >= len(tokens):
+        return None
+    if text not in prefixes and (text.isalpha() or text.translate(LEET) not in prefixes):
         return None
     end = first.end
     for j in range(i + 1, min(i + 12, len(tokens))):

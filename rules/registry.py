@@ -18,11 +18,15 @@ IDENTIFY_PART_BRAND = (0.7, 0.75)
 WARNING_FULL_BRAND = (0.99, 0.6)
 WARNING_PART_BRAND = (0.7, 0.8)
 # Shown NIE, registered row: same product unless brand or name plainly differ.
-SAME_PRODUCT = (0.5, 0.5)
+SAME_PRODUCT = (0.7, 0.5)
 
 
 def _passes(coverage: Coverage, *thresholds: tuple[float, float]) -> bool:
-    return any(coverage.brand >= b and coverage.name >= n for b, n in thresholds)
+    brand, name = coverage.brand, coverage.name
+    for least_brand, least_name in thresholds:
+        if brand >= least_brand and name >= least_name:
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +68,8 @@ class RegistryIndex:
     def compare(self, product: RegistryProduct, words: ListingWords) -> Candidate:
         """How well a listing's words match one row (the row of the NIE it shows)."""
         position = self._by_nie[product.nie]
-        coverage = self.names.coverage(position, words.present)
-        return Candidate(product, coverage, self.names.explain(position, words.present))
+        coverage = self.names.coverage(position, words)
+        return Candidate(product, coverage, self.names.explain(position, words))
 
     def same_product(self, candidate: Candidate) -> bool:
         return _passes(candidate.coverage, SAME_PRODUCT)
@@ -74,8 +78,8 @@ class RegistryIndex:
         """Registered products the listing names by brand and product name, best first."""
         out = []
         for coverage in self.names.covered(words):
-            if _passes(coverage, IDENTIFY_FULL_BRAND, IDENTIFY_PART_BRAND):
-                explanation = self.names.explain(coverage.position, words.present)
+            if _passes(coverage, IDENTIFY_FULL_BRAND, IDENTIFY_PART_BRAND) and len(out) < 8:
+                explanation = self.names.explain(coverage.position, words)
                 out.append(Candidate(self.products[coverage.position], coverage, explanation))
         # equally good rows (the same product registered twice): a valid one first
         out.sort(key=lambda c: (-c.score, -c.coverage.matched, c.row.status != "valid"))
@@ -113,13 +117,13 @@ class WarningIndex:
         coverages = self.names.covered(words)
         if self._brandless:  # no brand to block on: reach them through their rare words
             pool = set(self.names.rare_word_candidates(words.ordered)) & self._brandless
-            coverages += [self.names.coverage(p, words.present) for p in pool]
+            coverages += [self.names.coverage(p, words) for p in pool]
         for coverage in coverages:
             warning = self.warnings[coverage.position]
             if coverage.position in self._brandless and not _named_without_brand(coverage):
                 continue
             if _passes(coverage, WARNING_FULL_BRAND, WARNING_PART_BRAND):
-                explanation = self.names.explain(coverage.position, words.present)
+                explanation = self.names.explain(coverage.position, words)
                 out.append(Candidate(warning, coverage, explanation))
         return out
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _WORD = re.compile(r"[0-9a-z]+")
 _RUNS = re.compile(r"[a-z]+|[0-9]+")
@@ -41,8 +41,7 @@ def fold(text: str) -> str:
     return folded
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A word of a field: folded text, offsets in the field, whether a clause starts here."""
 
     text: str
@@ -54,14 +53,17 @@ class Token:
 def words(text: str) -> list[Token]:
     """The words of one field, in order, with clause boundaries marked."""
     folded = fold(text)
+    ends = [m.start() for m in _CLAUSE_END.finditer(folded)]
     out: list[Token] = []
+    next_end, e = (ends[0] if ends else -1), 0
     previous_end = 0
     for match in _WORD.finditer(folded):
         start = match.start()
-        gap = folded[previous_end:start]
-        boundary = not out or bool(_CLAUSE_END.search(gap))
-        if boundary and gap.strip() == "." and out and out[-1].text.isdigit():
-            boundary = not match.group().isdigit()  # "0.5 mg" is one number, not two clauses
+        boundary = not out
+        while next_end != -1 and next_end < start:
+            boundary = boundary or next_end >= previous_end
+            e += 1
+            next_end = ends[e] if e < len(ends) else -1
         out.append(Token(match.group(), start, match.end(), boundary))
         previous_end = match.end()
     return out
@@ -69,9 +71,18 @@ def words(text: str) -> list[Token]:
 
 def name_tokens(text: str) -> list[str]:
     """Words for name matching: "500mg" -> "500", "mg"; spelling variants unified."""
+    return [SYNONYMS.get(run, run) for run in _RUNS.findall(fold(text))]
+
+
+def name_words(tokens: list[Token]) -> list[str]:
+    """name_tokens() from already tokenised words, without folding the text again."""
     out: list[str] = []
-    for run in _RUNS.findall(fold(text)):
-        out.append(SYNONYMS.get(run, run))
+    for token in tokens:
+        text = token.text
+        if text.isalpha() or text.isdigit():
+            out.append(SYNONYMS.get(text, text))
+        else:
+            out += [SYNONYMS.get(run, run) for run in _RUNS.findall(text)]
     return out
 
 

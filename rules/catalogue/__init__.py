@@ -10,6 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from rules.catalogue.anchors import first_words
 from rules.codes import VIOLATION_CODES
 from rules.phrases import PhraseIndex
 
@@ -56,8 +57,11 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
+    """A forbidden claim: its patterns, and phrases that must match it (checked by the tests)."""
+
     rule: Rule
     patterns: tuple[re.Pattern[str], ...]
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,9 @@ class Catalogue:
     language: Language
     terms: PhraseIndex[Term]  # drug names and brands, BKO substances, banned ingredients
     claims: tuple[Claim, ...]
+    # first word -> the claim patterns that can start with it: a field is only tried where
+    # such a word stands (anchored match), instead of scanning it once per pattern
+    claim_anchors: Mapping[str, tuple[tuple[Claim, re.Pattern[str]], ...]]
     claim_exclusions: frozenset[str]
     category_cues: PhraseIndex[tuple[str, int]]  # phrase -> (category, weight)
     irt_words: PhraseIndex[str] = field(repr=False, default=None)  # type: ignore[assignment]
@@ -141,6 +148,7 @@ def build_catalogue(main: Mapping[str, Any], parts: Mapping[str, Mapping[str, An
         language=Language(**{k: frozenset(lang.get(k, ())) for k in Language.__slots__}),
         terms=PhraseIndex(drug_terms + substance_terms),
         claims=claims,
+        claim_anchors=_claim_anchors(claims),
         claim_exclusions=frozenset(claims_data.get("defaults", {}).get("not_in_clause_with", ())),
         category_cues=PhraseIndex(cues),
         irt_words=PhraseIndex(
@@ -219,8 +227,20 @@ def _claim_rules(data: Mapping[str, Any], add) -> tuple[Claim, ...]:
             patterns = tuple(re.compile(_spaced(p)) for p in entry.get("patterns", ()))
         except re.error as error:
             raise CatalogueError(f"claim {rule.id}: bad pattern: {error}") from None
-        claims.append(Claim(rule, patterns))
+        claims.append(Claim(rule, patterns, tuple(entry.get("examples", ()))))
     return tuple(claims)
+
+
+def _claim_anchors(claims: tuple[Claim, ...]) -> dict[str, tuple[tuple[Claim, re.Pattern], ...]]:
+    anchors: dict[str, list[tuple[Claim, re.Pattern]]] = {}
+    for claim in claims:
+        for pattern in claim.patterns:
+            first = first_words(pattern.pattern)
+            if not first:
+                raise CatalogueError(f"claim {claim.rule.id}: pattern must start with a word")
+            for word in first:
+                anchors.setdefault(word, []).append((claim, pattern))
+    return {word: tuple(entries) for word, entries in anchors.items()}
 
 
 def _spaced(pattern: str) -> str:
