@@ -114,7 +114,7 @@ def _joined(
     end = first.end
     for j in range(i + 1, min(i + 12, len(tokens))):
         nxt = tokens[j]
-        if nxt.clause_start or nxt.start - end != 1 or len(nxt.text) > 8:
+        if nxt.start - end != 1 or len(nxt.text) > 8:
             return None  # pieces of one word sit one separator apart: "tra-madol", "t.r.a"
         text += nxt.text
         end = nxt.end

@@ -1,0 +1,117 @@
+"""NIE extraction: every category of the formats table, real-world writing, and hard negatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.nie import drug_class, extract_nies, is_well_formed, nie_category, normalize_nie
+
+
+def claimed(text: str) -> list[tuple[str, bool]]:
+    return [(m.nie, m.well_formed) for m in extract_nies(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # one per category, as printed
+        ("No. Reg: DKL 4410293857 B2", [("DKL4410293857B2", True)]),
+        ("Reg. GPL7720184455A1 asli", [("GPL7720184455A1", True)]),
+        ("POM TR 312456789", [("TR312456789", True)]),
+        ("BPOM RI HT.412.556.781", [("HT412556781", True)]),
+        ("bpom ff412556781", [("FF412556781", True)]),
+        ("No. POM: SI.301.998.776", [("SI301998776", True)]),
+        ("Notifikasi BPOM NC 12345678901", [("NC12345678901", True)]),
+        ("BPOM RI MD 412345678901", [("MD412345678901", True)]),
+        ("BPOM RI ML.412.345.678.901.234", [("ML412345678901234", True)]),  # 15 digits, dotted
+        ("P-IRT No. 4123456789012-27", [("PIRT412345678901227", True)]),
+        ("PIRT 412345678901227", [("PIRT412345678901227", True)]),
+        ("POM QD 412556781", [("QD412556781", True)]),
+        # line breaks between wording and number, or inside the number's wording
+        ("BPOM RI\nTR 401928374", [("TR401928374", True)]),
+        ("POM TR\n401928374", [("TR401928374", True)]),
+        ("No. Notifikasi BPOM:\nNE41234567890", [("NE41234567890", True)]),
+        # lower case, dashes, spaced digit groups
+        ("sudah terdaftar bpom sd-401-928-374", [("SD401928374", True)]),
+        ("BPOM NA 41 2345 67890", [("NA41234567890", True)]),
+        # trailing numbers that are not part of the NIE
+        ("BPOM NA41234567890 2 pcs", [("NA41234567890", True)]),
+        ("MD 412345678901, isi 3", [("MD412345678901", True)]),
+    ],
+)
+def test_well_formed_nies_in_every_writing(text, expected):
+    assert claimed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Sudah terdaftar Reg. BPOM RI MD41234567", [("MD41234567", False)]),  # 8 digits
+        ("Legal, BPOM RI ML4123456789012", [("ML4123456789012", False)]),  # 13 digits
+        ("No. Reg BPOM DTL 4410293 A1", [("DTL4410293A1", False)]),  # 7 digits
+        ("Reg. DKL4410293857", [("DKL4410293857", False)]),  # obat without letter + digit
+        ("Terdaftar PIRT 4123456789", [("PIRT4123456789", False)]),
+        ("TR4019283741", [("TR4019283741", False)]),  # glued, one digit too many
+        ("No. BPOM: 412.345.678", [("412345678", False)]),  # claimed, no prefix at all
+    ],
+)
+def test_claimed_but_malformed(text, expected):
+    assert claimed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fast respon WA 0812-4455-6677",
+        "Info: +62 813 4455 6677 / 6281344556677",
+        "Harga Rp125.000, grosir Rp1.250.000",
+        "Barcode: 8991234567893",
+        "Sertifikat Halal ID31110000123456789",
+        "Order ID contoh: INV/20250102/MPL/6665981531",
+        "No. pesanan lama: 250528WQFDB6AS",
+        "Kode SKU: SKU-7694-970",
+        "Exp. 04/2027, isi 100 ml 2 botol",
+        "SPF 50 PA++++, untuk anak SD 6 tahun",
+        "NB: 2 pcs dikirim besok",
+        "Cek BPOM 0812-4455-6677",
+    ],
+)
+def test_phones_prices_barcodes_and_order_ids_are_not_nies(text):
+    assert claimed(text) == []
+
+
+def test_mentions_keep_their_span_and_field():
+    text = "Legal, Notifikasi BPOM NA 41234567890 ya"
+    [mention] = extract_nies(text, field="description")
+    assert (mention.field, text[mention.start : mention.end]) == ("description", "NA 41234567890")
+    assert mention.raw == "NA 41234567890" and mention.category == "kosmetik"
+
+
+@pytest.mark.parametrize(
+    "raw, normalized",
+    [
+        ("BPOM RI MD 867.028.042.317", "MD867028042317"),
+        ("P-IRT No. 2063173010125-25", "PIRT206317301012525"),
+        ("pom tr-123-456-789", "TR123456789"),
+        ("NIE: dkl 9713807110 a1", "DKL9713807110A1"),
+    ],
+)
+def test_normalize_nie(raw, normalized):
+    assert normalize_nie(raw) == normalized
+
+
+@pytest.mark.parametrize(
+    "nie, category, klass, ok",
+    [
+        ("DKL9713807110A1", "obat", "K", True),
+        ("GPL7720184455A1", "obat", "P", True),
+        ("DNL7720184455A1", "obat", "N", True),
+        ("DTL7720184455A1", "obat", "T", True),
+        ("TR123456789", "obat_tradisional", None, True),
+        ("QL123456789", "obat_kuasi", None, True),
+        ("MD1234567890123", "pangan_olahan", None, False),  # 13 digits: neither 12 nor 15
+        ("XY123456789", None, None, False),
+    ],
+)
+def test_prefix_category_and_drug_class(nie, category, klass, ok):
+    assert (nie_category(nie), drug_class(nie), is_well_formed(nie)) == (category, klass, ok)
