@@ -87,8 +87,8 @@ def _stance(
         if word in lang.negators or (word == "0" and "%" in _gap_after(text, tokens, i)):
             return NEGATED if item_words <= _MAX_ITEM_WORDS else MENTIONED  # "0% merkuri" too
         if word in lang.affirmatives:
-            if i > 0 and not tokens[i].clause_start and tokens[i - 1].text in lang.negators:
-                return NEGATED  # "tidak mengandung", "tanpa campuran"
+            if _negated_verb(tokens, i, lang):
+                return NEGATED  # "tidak mengandung", "tanpa campuran", "tidak ada kandungan"
             return CAUTION if _caution_before(tokens, i, lang) else AFFIRMED
         if word in lang.scope_breakers:
             return MENTIONED
@@ -108,6 +108,15 @@ def _gap_after(text: str, tokens: list[Token], i: int) -> str:
 
 def _list_mark_after(text: str, tokens: list[Token], i: int) -> bool:
     return any(mark in _gap_after(text, tokens, i) for mark in _LIST_MARKS)
+
+
+def _negated_verb(tokens: list[Token], i: int, lang: Language) -> bool:
+    for back in (1, 2):
+        if tokens[i - back + 1].clause_start or i - back < 0:
+            return False
+        if tokens[i - back].text in lang.negators:
+            return True
+    return False
 
 
 def _caution_before(tokens: list[Token], i: int, lang: Language) -> bool:
