@@ -28,6 +28,7 @@ def stances(text: str, catalogue) -> dict[str, str]:
         ("Bebas BKO", {"bko": NEGATED}),
         ("Bebas bahan kimia obat", {"bahan kimia obat": NEGATED}),
         ("Tidak mengandung hidrokinon", {"hidrokinon": NEGATED}),
+        ("Tidak ada kandungan merkuri", {"merkuri": NEGATED}),
         ("0% merkuri", {"merkuri": NEGATED}),
         ("merkuri free", {"merkuri": NEGATED}),
         ("Lolos uji merkuri", {"merkuri": NEGATED}),
