@@ -3,7 +3,9 @@
     .venv/bin/python -m benchmarks.rules_bench                       # 500,000 rows, 20,000 listings
     .venv/bin/python -m benchmarks.rules_bench --rows 20000 --listings 2000   # a quick run
 
-The baseline is what one would write without a blocking index: for each listing,
+Throughput is listings per CPU-second of this (single-threaded) process, so other work on a
+shared machine does not count against it; the wall-clock rate and the load average are
+printed beside it. The baseline is what one would write without a blocking index: for each listing,
 `rapidfuzz.process.extractOne(title, all_registry_names)` (WRatio, names pre-processed once
 outside the timing, which favours the baseline). It only matches names, while `check` does
 everything (NIE extraction, registry and warning lookups, catalogue scan, claims), so the
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import platform
 import random
 import resource
@@ -53,18 +56,22 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(listings):,} listings in {time.perf_counter() - started:.1f} s")  # fmt: skip
 
     gc.collect()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     registry = RegistryIndex.build(rows)
     warning_index = WarningIndex.build(warnings)
     catalogue = load_catalogue()
-    build_s = time.perf_counter() - started
-    print(f"index build: {build_s:.2f} s")
+    build_s, build_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(f"index build: {build_s:.2f} s wall, {build_cpu:.2f} s CPU")
 
-    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    started, cpu_started = time.perf_counter(), time.process_time()
     verdicts = [check(listing, registry, warning_index, catalogue) for listing in listings]
-    check_s = time.perf_counter() - started
-    throughput = len(listings) / check_s
-    print(f"check: {len(listings):,} listings in {check_s:.2f} s = {throughput:,.0f} listings/s")
+    check_s, check_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    wall_rate, throughput = len(listings) / check_s, len(listings) / check_cpu
+    load_after = os.getloadavg()[0]
+    print(f"check: {len(listings):,} listings; wall {check_s:.2f} s = {wall_rate:,.0f}/s; "
+          f"CPU {check_cpu:.2f} s = {throughput:,.0f} listings/s on one core "
+          f"(load average {load_before:.1f} -> {load_after:.1f} on {_cores()} cores)")  # fmt: skip
     report = evaluate((d["expected"], v.codes) for d, v in zip(data, verdicts, strict=True))
     print(f"  (sanity: synthetic labels reproduced on {report.exact:,}/{report.listings:,} "
           f"listings, micro F1 {report.overall.f1:.3f})")  # fmt: skip
@@ -73,12 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     baseline_rate, agreement = _baseline(registry, sample)
     speedup = throughput / baseline_rate
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    print(f"baseline (extractOne over {len(registry):,} names): {baseline_rate:,.2f} listings/s")
-    print(f"speed-up of check over the baseline: {speedup:,.0f}x")
+    print(f"baseline (extractOne over {len(registry):,} names): {baseline_rate:,.2f} listings/s"
+          " (CPU time)")  # fmt: skip
+    print(f"speed-up of check over the baseline (CPU time, same run): {speedup:,.0f}x")
     print(f"peak memory (max RSS, whole process incl. generated data): {peak_gib:.2f} GiB")
 
     results = {
         "throughput": (throughput, throughput >= TARGETS["throughput"], ">= 2,000/s"),
+        "wall_rate": (wall_rate, True, "(info)"),
         "speedup": (speedup, speedup >= TARGETS["speedup"], ">= 100x"),
         "agreement": (agreement, agreement >= TARGETS["agreement"], ">= 99%"),
         "build_s": (build_s, build_s <= TARGETS["build_s"], "<= 30 s"),
@@ -95,15 +104,15 @@ def _baseline(registry: RegistryIndex, sample: list[dict]) -> tuple[float, float
     """Naive scan per listing; also how often our top-1 agrees where the scan scores >= 90."""
     names = [utils.default_process(p.product_name) for p in registry.products]
     queries = [utils.default_process(_headline(d)) for d in sample]
-    started = time.perf_counter()
+    started = time.process_time()
     best = [process.extractOne(q, names, scorer=fuzz.WRatio, processor=None) for q in queries]
-    rate = len(queries) / (time.perf_counter() - started)
+    rate = len(queries) / (time.process_time() - started)
 
     strict = ties = considered = 0
     registry.names.search("warm-up")  # pre-processes the names once, as an officer's tool would
-    started = time.perf_counter()
+    started = time.process_time()
     ours = [registry.names.search(_headline(d), limit=1) for d in sample]
-    search_rate = len(sample) / (time.perf_counter() - started)
+    search_rate = len(sample) / (time.process_time() - started)
     for query, found, mine in zip(queries, best, ours, strict=True):
         if found is None or found[1] < 90:
             continue
@@ -125,8 +134,6 @@ def _headline(data: dict) -> str:
 
 
 def _cores() -> int:
-    import os
-
     return os.cpu_count() or 1
 
 

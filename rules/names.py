@@ -63,7 +63,7 @@ class Coverage(NamedTuple):
     position: int
     brand: float
     name: float
-    matched: float  # total weight of the row's words found, to prefer the fuller name
+    matched: float  # weight of the row's telling words found, to prefer the fuller name
 
     @property
     def score(self) -> float:
@@ -245,13 +245,8 @@ class NameIndex:
         brand_weight, _ = words.brand_run(brand_words)
         if brand is None:
             brand = brand_weight / total if total else 1.0
-        present, found, rest_total = words.present, 0.0, 0.0
-        for word, w in zip(self._rest[position], self._rest_weights[position], strict=True):
-            rest_total += w
-            if word in present:
-                found += w
-        name = found / rest_total if rest_total else 1.0
-        return Coverage(position, brand, name, brand_weight + found)
+        name, strong = self._rest_cover(position, words.present)
+        return Coverage(position, brand, name, brand_weight + strong)
 
     def covered(self, words: ListingWords, least: float = BRAND_NAMED) -> list[Coverage]:
         """Rows of the brands the listing names (coverage >= least), best first."""
@@ -259,21 +254,32 @@ class NameIndex:
         cached = words._covered.get(key)
         if cached is not None:
             return cached
-        present, rests, weights = words.present, self._rest, self._rest_weights
+        present, rest_cover = words.present, self._rest_cover
         found = []
         for brand_id, cover in self.named_brands(words, least):
             brand_weight, _ = words.brand_run(self._brand_words[brand_id])
-            for row in self.brand_rows(brand_id, words):  # the inner loop of every check
-                hit = total = 0.0
-                for word, w in zip(rests[row], weights[row], strict=True):
-                    total += w
-                    if word in present:
-                        hit += w
-                name = hit / total if total else 1.0
-                found.append(Coverage(row, cover, name, brand_weight + hit))
+            for row in self.brand_rows(brand_id, words):
+                name, strong = rest_cover(row, present)
+                found.append(Coverage(row, cover, name, brand_weight + strong))
         found.sort(key=lambda c: (-c.score, -c.matched, c.position))
         words._covered[key] = found
         return found
+
+    def _rest_cover(self, row: int, present: frozenset[str]) -> tuple[float, float]:
+        """Share of the row's non-brand words present, and the weight of the telling ones.
+
+        The second figure prefers the fuller name among equally covered rows, but only
+        on telling words: a promo "ORIGINAL" in a title must not pick the "... Original"
+        variant over the product itself.
+        """
+        hit = strong = total = 0.0  # the inner loop of every check: kept plain
+        for word, w in zip(self._rest[row], self._rest_weights[row], strict=True):
+            total += w
+            if word in present:
+                hit += w
+                if w > _GENERIC_WEIGHT:
+                    strong += w
+        return (hit / total if total else 1.0), strong
 
     def explain(self, position: int, words: ListingWords) -> str:
         brand = self._brand_words[self._row_brand[position]]
