@@ -93,9 +93,14 @@ def check(
     named = registry.identify(words)
 
     product = _check_claimed(claimed, registry, warnings, words, named, found, today)
-    if product is None and named and not any(m.well_formed for m in claimed):
+    shows_nie = any(m.well_formed for m in claimed)
+    if product is None and named:
+        # named by brand and product name: it decides category and drug class; its licence
+        # status counts only when no other well-formed number is shown in its place
         product = _Product(named[0], None)
-        _expiry(product, f"dikenali dari nama dan merek: {named[0].explanation}", found, today)
+        if not shows_nie:
+            how = f"dikenali dari nama dan merek: {named[0].explanation}"
+            _expiry(product, how, found, today)
 
     mentions = [m for f in fields for m in find_mentions(f, catalogue)]
     warned = warnings.identify(words)
@@ -110,7 +115,7 @@ def check(
         _hazards(category, mentions, found)
         _claims(fields, catalogue, found)
     _warnings_by_name(warned, fields, found)
-    if category in NIE_REQUIRED and product is None and not any(m.well_formed for m in claimed):
+    if category in NIE_REQUIRED and product is None and not shows_nie:
         _no_nie(registry, words, fields, category, found)
     return Verdict(
         listing_id=listing.id,

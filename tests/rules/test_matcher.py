@@ -33,6 +33,12 @@ from rules.codes import VIOLATION_CODES
          ["malformed_nie", "no_nie"]),
         ("Amoxikarta Amoksisilin 500 mg", "No. Reg BPOM DKL 30123456 A1",
          ["malformed_nie", "prescription_drug"]),
+        # a wrong number for a registered drug: the drug is still known by name and brand
+        ("Amoxikarta Amoksisilin 500 mg", "Reg. DKL 3099999999 A1",
+         ["unregistered_nie", "prescription_drug"]),
+        # an OTC drug's number borrowed for a prescription drug
+        ("Tramadol HCl 50 mg strip isi 10", "Reg. DTL3012345679B1",
+         ["nie_mismatch", "prescription_drug"]),
         # nie_mismatch: borrowed from another brand, or from a sibling product of the brand
         ("Mawar Indah Skincare Serum Bakuchiol", "Notifikasi BPOM NA18301234567", ["nie_mismatch"]),
         ("Sekar Ayu Beauty Toner Rose 100 ml", "BPOM NA 18301234567", ["nie_mismatch"]),
