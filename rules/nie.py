@@ -36,7 +36,7 @@ PRESCRIPTION_CLASSES = {"K": "keras", "P": "psikotropika", "N": "narkotika"}
 # digit groups split by single spaces, dots or dashes, then for obat a letter + digit.
 _CANDIDATE = re.compile(
     r"(?<![0-9a-z])"
-    r"(?P<prefix>p[ .\-]?irt|[dg][btkpn][liex]|t[ril]|ht|ff|s[dil]|n[a-e]|m[dl]|q[dil])"
+    r"(?P<prefix>(?:sp)?p[ .\-]?irt|[dg][btkpn][liex]|t[ril]|ht|ff|s[dil]|n[a-e]|m[dl]|q[dil])"
     r"(?P<sep>[ \t.:\-]*(?:\n[ \t.:\-]*)?(?:no[ .:]*)?)"
     r"(?P<digits>\d+(?:[ .\-]\d+)*)"
     r"(?P<suffix>[ .\-]?[a-z][ .\-]?\d(?![0-9a-z]))?"
@@ -80,7 +80,7 @@ def normalize_nie(raw: str) -> str:
     """Normalized form: 'BPOM RI MD 867.028.042.317' -> 'MD867028042317', 'P-IRT' -> 'PIRT'."""
     text = fold(raw)
     text = re.sub(r"\b(?:bpom|pom|ri|nie|no|nomor|reg|notifikasi|izin|edar)\b\.?", " ", text)
-    text = re.sub(r"p[ .\-]?irt", "pirt", text)
+    text = re.sub(r"(?:sp)?p[ .\-]?irt", "pirt", text)
     return re.sub(r"[^0-9a-z]", "", text).upper()
 
 
@@ -136,6 +136,8 @@ def extract_nies(text: str, field: str = "") -> list[NieMention]:
 
 def _read_candidate(text: str, folded: str, match: re.Match, field: str) -> NieMention | None:
     prefix = re.sub(r"[^a-z]", "", match["prefix"]).upper()
+    if prefix.endswith("IRT"):
+        prefix = "PIRT"  # "SPP-IRT" (the certificate) carries the same P-IRT number
     category, counts = _shape_of(prefix)
     groups = re.split(r"[ .\-]", match["digits"])
     suffix = re.sub(r"[^0-9a-z]", "", match["suffix"] or "").upper()

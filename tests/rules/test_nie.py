@@ -26,6 +26,7 @@ def claimed(text: str) -> list[tuple[str, bool]]:
         ("BPOM RI ML.412.345.678.901.234", [("ML412345678901234", True)]),  # 15 digits, dotted
         ("P-IRT No. 4123456789012-27", [("PIRT412345678901227", True)]),
         ("PIRT 412345678901227", [("PIRT412345678901227", True)]),
+        ("SPP-IRT No. 4123456789012-27", [("PIRT412345678901227", True)]),
         ("POM QD 412556781", [("QD412556781", True)]),
         # line breaks between wording and number, or inside the number's wording
         ("BPOM RI\nTR 401928374", [("TR401928374", True)]),
