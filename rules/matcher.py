@@ -13,7 +13,12 @@ The order of questions:
 Expiry: the registry's status is authoritative (expired/revoked -> expired_nie). When the
 caller passes `today`, a row still marked valid whose `expires_on` lies before `today` is
 also reported (rule NIE-LAPSED): a stale status should not hide a lapsed licence. Without
-`today` no date is compared, so results never depend on when they were computed.
+`today` no date is compared, so results never depend on when they were computed. A product
+recognised by brand and name alone (no number shown) whose registration is expired or
+revoked is expired_nie too, not no_nie: it is registered, its licence is not valid.
+
+Quasi drugs (obat_kuasi, QD/QI/QL numbers) need an NIE like drugs, but are not drugs: they
+are checked for BKO, banned ingredients and forbidden claims like jamu and cosmetics.
 """
 
 from __future__ import annotations
