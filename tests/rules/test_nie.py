@@ -116,3 +116,25 @@ def test_normalize_nie(raw, normalized):
 )
 def test_prefix_category_and_drug_class(nie, category, klass, ok):
     assert (nie_category(nie), drug_class(nie), is_well_formed(nie)) == (category, klass, ok)
+
+
+def _writings(nie: str) -> list[str]:
+    """Ways sellers print one number: spaced, dotted, lower case, after a line break."""
+    if nie.startswith("PIRT"):
+        digits = nie[4:]
+        return [f"P-IRT No. {digits[:13]}-{digits[13:]}", f"PIRT {digits}", f"pirt{digits}"]
+    if nie[0] in "DG" and nie[2] in "LIEX":
+        return [f"Reg. {nie}", f"No. Reg: {nie[:3]} {nie[3:13]} {nie[13:]}", nie.lower()]
+    prefix, digits = nie[:2], nie[2:]
+    dotted = ".".join(digits[i : i + 3] for i in range(0, len(digits), 3))
+    return [f"BPOM RI {nie}", f"No. BPOM: {prefix}.{dotted}", f"bpom {nie.lower()}",
+            f"BPOM RI\n{prefix} {digits}", f"POM {prefix}-{dotted.replace('.', '-')}"]  # fmt: skip
+
+
+def test_every_registry_number_survives_every_writing():
+    from benchmarks.synth import generate_registry
+
+    for row in generate_registry(400, seed=9):
+        for text in _writings(row.nie):
+            noisy = f"Fast respon WA 0812-3456-7890\n{text}\nHarga Rp125.000"
+            assert claimed(noisy) == [(row.nie, True)], text
