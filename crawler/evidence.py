@@ -9,6 +9,7 @@ import platform
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from importlib.metadata import version
 from io import BytesIO
 from pathlib import Path
@@ -39,15 +40,21 @@ class Exchange:
 
 
 def software_versions(browser: str | None = None) -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for package in ("patroli", "scrapy", "scrapy-playwright", "playwright", "warcio"):
-        try:
-            found[package] = version(package)
-        except Exception:  # a missing distribution is not a reason to lose evidence
-            found[package] = "unknown"
+    found = dict(_package_versions())
     if browser:
         found["chromium"] = browser
     return found
+
+
+@cache
+def _package_versions() -> tuple[tuple[str, str], ...]:
+    found = [("python", platform.python_version())]
+    for package in ("patroli", "scrapy", "scrapy-playwright", "playwright", "warcio"):
+        try:
+            found.append((package, version(package)))
+        except Exception:  # a missing distribution is not a reason to lose evidence
+            found.append((package, "unknown"))
+    return tuple(found)
 
 
 class EvidenceStore:

@@ -20,7 +20,6 @@ from casebook.services.matching import Matcher
 from crawler.items import ListingItem, SellerItem, StatusItem
 from crawler.signals import listings_stored
 from crawler.urls import BadURL, canonical_url
-from rules.catalogue import load_catalogue
 from rules.identifiers import extract_identifiers
 
 logger = logging.getLogger(__name__)
@@ -154,7 +153,6 @@ class CasebookPipeline:
         self.batch: list = []
         self.last_flush = time.monotonic()
         self.stored = 0
-        self.catalogue_version = load_catalogue().version
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -205,9 +203,7 @@ class CasebookPipeline:
         if not items:
             return {}
         result = listing_service.record_listings(
-            session,
-            [(to_record(item), item.verdict) for item in items],
-            catalogue_version=self.catalogue_version,
+            session, [(to_record(item), item.verdict) for item in items]
         )
         stats = self.crawler.stats
         stats.inc_value("patroli/listings_added", result.added)

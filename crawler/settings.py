@@ -82,10 +82,14 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--disable-sync",
         "--no-first-run",
         "--disable-quic",
+        # Two cores: one renderer per site instead of one per page saves a process start
+        # (tens of ms of CPU) for every page.
+        "--process-per-site",
+        "--renderer-process-limit=4",
     ],
 }
 PLAYWRIGHT_MAX_CONTEXTS = 2
-PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 8
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.safety.abort_browser_request"
 PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True

@@ -127,6 +127,7 @@ def check(
         nies=tuple(m.nie for m in claimed),
         category=category,
         hits=found.ordered(),
+        version=catalogue.version,
     )
 
 

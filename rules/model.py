@@ -156,6 +156,7 @@ class Verdict:
     nies: tuple[str, ...] = ()
     category: str | None = None
     hits: tuple[Hit, ...] = field(default_factory=tuple)
+    version: str = ""  # the rule-catalogue version that judged it, hits or none
 
     @property
     def codes(self) -> list[str]:

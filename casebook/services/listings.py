@@ -81,7 +81,6 @@ def record_listings(
     session: Session,
     entries: Sequence[tuple[ListingRecord, Verdict]],
     *,
-    catalogue_version: str,
     now: datetime | None = None,
 ) -> RecordResult:
     """Store one batch of crawled listings with their verdicts; never duplicates a listing."""
@@ -108,7 +107,7 @@ def record_listings(
             result.changed += 1
         else:
             result.unchanged += 1
-        apply_verdict(listing, verdict, catalogue_version, now)
+        apply_verdict(listing, verdict, now)
     session.flush()
     result.listing_ids = {
         listing.url: listing.id
@@ -211,7 +210,7 @@ def _update_listing(session, listing: Listing, record: ListingRecord, seller, no
     return True
 
 
-def apply_verdict(listing: Listing, verdict: Verdict, version: str, now: datetime) -> None:
+def apply_verdict(listing: Listing, verdict: Verdict, now: datetime) -> None:
     """Replace the listing's hits when the rules now say something different."""
     listing.category = verdict.category
     listing.nies = list(verdict.nies)
@@ -227,7 +226,7 @@ def apply_verdict(listing: Listing, verdict: Verdict, version: str, now: datetim
             Hit(code=c, rule=r, score=s, evidence=e, catalogue_version=v, found_at=now)
             for c, r, s, e, v in fresh
         ]
-    listing.catalogue_version = version
+    listing.catalogue_version = verdict.version or listing.catalogue_version
 
 
 @dataclass(frozen=True)

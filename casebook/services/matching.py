@@ -88,6 +88,6 @@ def rematch(session: Session, matcher: Matcher, *, today: date, now: datetime | 
     count = 0
     query = select(Listing).options(selectinload(Listing.hits), selectinload(Listing.seller))
     for listing in session.scalars(query.execution_options(yield_per=500)):
-        apply_verdict(listing, matcher.check(record_of(listing), today=today), matcher.version, now)
+        apply_verdict(listing, matcher.check(record_of(listing), today=today), now)
         count += 1
     return count

@@ -56,10 +56,11 @@ async def record_network(page, request) -> None:
             Exchange(
                 url=response.url,
                 method=response.request.method,
-                request_headers=list((await response.request.all_headers()).items()),
+                # .headers needs no round trip to the browser, unlike all_headers().
+                request_headers=list(response.request.headers.items()),
                 status=response.status,
                 reason=response.status_text or _reason(response.status),
-                response_headers=list((await response.all_headers()).items()),
+                response_headers=list(response.headers.items()),
                 body=body,
                 decoded=True,
                 truncated=truncated,

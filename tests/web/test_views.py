@@ -22,7 +22,7 @@ def _verdict(url: str, codes: list[str], title: str) -> Verdict:
             "test-1")
         for code in codes
     )  # fmt: skip
-    return Verdict(url, ("NA18201234567",) if codes else (), "kosmetik", hits)
+    return Verdict(url, ("NA18201234567",) if codes else (), "kosmetik", hits, "test-1")
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def app(config, sessions):
                 currency="IDR", seller=SellerRecord("pasarku", f"Toko {n}", f"http://pasar.example/toko/{n}"),
             )  # fmt: skip
             entries.append((record, _verdict(url, codes, title)))
-        listings.record_listings(session, entries, catalogue_version="test-1")
+        listings.record_listings(session, entries)
     return create_app(config, testing=True)
 
 
