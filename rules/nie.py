@@ -1,17 +1,26 @@
 """NIE (nomor izin edar) shapes, normalisation and extraction from free text (DESIGN.md §3).
 
-Extraction separates two questions: "is a registration number being claimed here?" and
-"is it well-formed for its prefix?". A number with a known prefix and the right digit count
-is taken on its own; a wrong count only counts as a claim when registration wording
-("BPOM RI", "No. Reg", "Notifikasi", "P-IRT" ...) stands right before it, or the prefix is
-glued to a long digit run ("MD506420913"). Phone numbers, prices, barcodes, halal numbers
-and order ids carry no NIE prefix and so are never read as NIEs.
+Extraction separates two questions: "what number is written after this prefix?" and "is it
+well-formed for its prefix?". The number is read whole: every digit group after a known
+prefix, across spaces, dots, dashes and a wrapped line, in any grouping. Only a space may
+part it from an unrelated number that follows: a quantity ("2 pcs"), a phone number, or
+anything after a number already printed complete in one piece ("NA41234567890 2"). The
+digit count then decides well-formed or malformed; a wrong count is never cut down to a
+right one ("MD 4120 3456 7890 1" is 13 digits, malformed).
+
+A well-formed number counts as claimed on its own. A malformed one counts when registration
+wording ("BPOM RI", "No. Reg", "terdaftar BPOM dengan nomor", "P-IRT" ...) stands before
+it, the prefix is glued to its digits ("MD412345678") or printed as a capitalised code
+("MD-412-345-678"), with at least six digits. Phone numbers, prices, barcodes, halal numbers
+and order ids carry no NIE prefix; "100 ml 25.000" is a unit, and a prefix labelled as
+something else ("SKU", "resi", a bank account) is not a registration number.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rules.text import fold
 
@@ -33,19 +42,33 @@ _WELL_FORMED = re.compile(
 PRESCRIPTION_CLASSES = {"K": "keras", "P": "psikotropika", "N": "narkotika"}
 
 # A candidate: a known prefix, optional separators (line breaks allowed: "BPOM RI\nTR 26..."),
-# digit groups split by single spaces, dots or dashes, then for obat a letter + digit.
+# digit groups parted by a space, or a dot or dash (with or without a space after it), then for
+# obat a letter + digit.
+_DIGIT_SEP = r"(?:[.\-][ \t]?|[ \t])"
+_DIGIT_RUN = rf"\d+(?:{_DIGIT_SEP}\d+)*"
 _CANDIDATE = re.compile(
     r"(?<![0-9a-z])"
     r"(?P<prefix>(?:sp)?p[ .\-]?irt|[dg][btkpn][liex]|t[ril]|ht|ff|s[dil]|n[a-e]|m[dl]|q[dil])"
     r"(?P<sep>[ \t.:\-]*(?:\n[ \t.:\-]*)?(?:no[ .:]*)?)"
-    r"(?P<digits>\d+(?:[ .\-]\d+)*)"
+    rf"(?P<digits>{_DIGIT_RUN})"
     r"(?P<suffix>[ .\-]?[a-z][ .\-]?\d(?![0-9a-z]))?"
     r"(?![0-9a-z])"
 )
+_GROUP = re.compile(r"\d+")
+# The number goes on after a line break ("BPOM RI MD 4123 4567\n8901 2345").
+_WRAPPED = re.compile(rf"[ \t]*\n[ \t]*(?P<digits>{_DIGIT_RUN})(?![0-9a-z])")
+# A digit group followed by one of these is a quantity, price or age, not part of a number.
+_QUANTITY = re.compile(
+    r"[ \t]*(?:pcs|pc|buah|bh|biji|btl|botol|box|boks|dus|pack|pak|pax|sachet|saset|sct|strip"
+    r"|tablet|tab|kapsul|kaps|caps|kaplet|pil|gr|g|gram|kg|mg|mcg|ml|l|lt|liter|cc|oz|lusin"
+    r"|x|pot|jar|tube|pouch|kantong|bungkus|bks|rb|ribu|k|jt|juta|thn|tahun|bln|bulan|hari"
+    r"|minggu|%)(?![0-9a-z])"
+)
+_MIN_CLAIMED_DIGITS = 6  # fewer digits after a bare prefix: "SD 6 tahun", "NB: 2 pcs"
 # Registration wording right before a bare number: "No. BPOM: 123.456.789".
 _BARE_CLAIM = re.compile(
     r"(?<![0-9a-z])(?:bpom|pom|nie|no\.? ?reg|izin edar|ijin edar|notifikasi)"
-    r"(?:[ \t.:\-]|\bri\b|\bno\b|\bnomor\b)*?"
+    r"(?:[ \t.:\-]|\b(?:ri|no|nomor|dengan|dgn|yaitu|yakni|adalah|terdaftar)\b)*?"
     r"(?P<digits>\d{2,}(?:[ .\-]\d+)*)(?![0-9a-z])"
 )
 _WORDING_HINT = re.compile(r"pom|nie|reg|edar|notifikasi")
@@ -53,10 +76,25 @@ _WORDING = {
     "bpom", "pom", "ri", "nie", "no", "nomor", "reg", "registrasi", "notifikasi", "izin",
     "ijin", "edar", "terdaftar", "depkes", "dinkes", "badan", "kode", "sudah", "legal", "spp",
     "irt", "p", "nomer", "num", "number", "noreg", "reg.",
+    # the words that join wording to its number: "terdaftar di BPOM dengan nomor ..."
+    "dengan", "di", "yaitu", "yakni", "adalah", "telah", "resmi", "asli", "ada", "punya",
+    "memiliki", "ber", "sdh", "udah", "dgn", "yg", "nya",
 }  # fmt: skip
 _STRONG_WORDING = {"bpom", "pom", "nie", "reg", "registrasi", "notifikasi", "edar", "noreg"}
 _STRONG_WORDING |= {"depkes", "dinkes", "irt"}
+# Words that label a number as something else: a product code, a parcel, an order, a barcode,
+# a bank account, a phone, a halal certificate ("Kode SKU: SD-2231-889", "Bank DKI 12...").
+_OTHER_IDS = {
+    "sku", "resi", "awb", "order", "pesanan", "invoice", "inv", "transaksi", "tracking",
+    "barcode", "ean", "upc", "gtin", "rek", "rekening", "norek", "bank", "akun", "va",
+    "hp", "wa", "telp", "tlp", "telepon", "whatsapp", "halal", "mui", "voucher", "kupon",
+    "model", "serial", "sn", "imei", "batch", "lot",
+    # bank names that are no ordinary word (not "mandiri", "permata", "jago": brands use them)
+    "bca", "bri", "bni", "bsi", "btn", "bjb", "cimb", "ocbc", "btpn", "maybank", "seabank",
+}  # fmt: skip
+_LABEL_FILLER = {"no", "nomor", "nomer", "nr", "kode", "contoh", "id", "number", "num"}
 _WORD_BACK = re.compile(r"[0-9a-z]+")
+_CLAUSE_BREAK = re.compile(r"[\n,;!?|()]|\.(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +158,7 @@ def extract_nies(text: str, field: str = "") -> list[NieMention]:
         mention = _read_candidate(text, folded, match, field)
         if mention is not None:
             mentions.append(mention)
-            taken.append((match.start(), match.end()))
+            taken.append((match.start(), max(match.end(), mention.end)))
     bare = _BARE_CLAIM.finditer(folded) if _WORDING_HINT.search(folded) else ()
     for match in bare:
         start, end = match.span("digits")
@@ -138,54 +176,104 @@ def _read_candidate(text: str, folded: str, match: re.Match, field: str) -> NieM
     prefix = re.sub(r"[^a-z]", "", match["prefix"]).upper()
     if prefix.endswith("IRT"):
         prefix = "PIRT"  # "SPP-IRT" (the certificate) carries the same P-IRT number
+    if _is_unit(folded, match) or _labelled_otherwise(folded, match.start()):
+        return None
     category, counts = _shape_of(prefix)
-    groups = re.split(r"[ .\-]", match["digits"])
-    suffix = re.sub(r"[^0-9a-z]", "", match["suffix"] or "").upper()
-    used = _groups_used(groups, counts, whole=category == "obat")
-    if used:
-        nie = prefix + "".join(groups[:used])
-        end = _end_of_groups(match, groups, used)
-        if category == "obat":
-            if not suffix:
-                return _malformed(text, folded, match, prefix, field)
-            nie += suffix
-            end = match.end("suffix")
-        if is_well_formed(nie):
-            return NieMention(
-                text[match.start() : end], nie, category, True, field, match.start(), end
-            )
-    return _malformed(text, folded, match, prefix, field)
-
-
-def _groups_used(groups: list[str], counts: tuple[int, ...], *, whole: bool) -> int:
-    """How many digit groups make the NIE: all of them if that fits ("MD.499.756.043.972.233"
-    is 15 digits, not 12), else the shortest run that fits ("NA18216628540 2 pcs")."""
-    totals = [sum(len(g) for g in groups[: k + 1]) for k in range(len(groups))]
-    if totals[-1] in counts:
-        return len(groups)
-    if whole:
-        return 0
-    return next((k + 1 for k, total in enumerate(totals) if total in counts), 0)
-
-
-def _malformed(
-    text: str, folded: str, match: re.Match, prefix: str, field: str
-) -> NieMention | None:
-    digits = re.sub(r"\D", "", match["digits"])
-    glued = match["sep"] == "" and len(digits) >= 6
-    if not (glued or prefix == "PIRT" or _wording_before(folded, match.start())):
+    groups = _digit_groups(folded, match, counts, obat=category == "obat")
+    digits = "".join(folded[s:e] for s, e in groups)
+    end = groups[-1][1]
+    nie = prefix + digits
+    if category == "obat" and end == match.end("digits") and match["suffix"]:
+        nie += re.sub(r"[^0-9a-z]", "", match["suffix"]).upper()
+        end = match.end("suffix")
+    start = match.start()
+    if is_well_formed(nie):
+        return NieMention(text[start:end], nie, category, True, field, start, end)
+    if not _claims_malformed(text, folded, match, prefix, digits):
         return None
-    if _looks_like_phone(match["digits"]) and prefix != "PIRT":
-        return None
-    category, _ = _shape_of(prefix)
-    end = match.end() if category == "obat" else match.end("digits")
-    raw = text[match.start() : end]
-    return NieMention(raw, normalize_nie(raw), category, False, field, match.start(), end)
+    raw = text[start:end]
+    return NieMention(raw, normalize_nie(raw), category, False, field, start, end)
+
+
+def _digit_groups(
+    folded: str, match: re.Match, counts: tuple[int, ...], *, obat: bool
+) -> list[tuple[int, int]]:
+    """The spans of the digit groups that make the number written after the prefix."""
+    base = match.start("digits")
+    groups = [(base + g.start(), base + g.end()) for g in _GROUP.finditer(match["digits"])]
+    used = _groups_used(folded, groups, counts)
+    if used < len(groups) or obat or _digit_count(groups) >= min(counts):
+        return groups[:used]
+    wrapped = _WRAPPED.match(folded, groups[-1][1])
+    if wrapped:  # a number broken over two lines
+        base = wrapped.start("digits")
+        more = [(base + g.start(), base + g.end()) for g in _GROUP.finditer(wrapped["digits"])]
+        if _digit_count(groups + more) in counts:
+            return groups + more
+    return groups
+
+
+def _groups_used(folded: str, groups: list[tuple[int, int]], counts: tuple[int, ...]) -> int:
+    """How many digit groups belong to the number: all of them, unless a space parts them
+    from a quantity, a phone number, or from a number already printed whole in one piece."""
+    used = len(groups)
+    spaced = [False] + [_spaced(folded[a[1] : b[0]]) for a, b in pairwise(groups)]
+    if used > 1 and spaced[-1] and _QUANTITY.match(folded, groups[-1][1]):
+        used -= 1  # "NA 4123 4567 890 2 pcs"
+    if _digit_count(groups[:used]) in counts:
+        return used
+    for k in range(1, used):
+        if (
+            spaced[k]
+            and _digit_count(groups[:k]) in counts
+            and _looks_like_phone(folded[groups[k][0] : groups[used - 1][1]])
+        ):
+            return k  # "TR 123 456 789 0812 3456 7890"
+    # a number printed in one piece or grouped by dots or dashes ends where a space comes:
+    # "NA41234567890 2", "TR.123.456.789 2024" (spaced groups give no such sign)
+    head = 1
+    while head < used and not spaced[head]:
+        head += 1
+    if head < used and _digit_count(groups[:head]) in counts:
+        return head
+    return used
+
+
+def _claims_malformed(text: str, folded: str, match: re.Match, prefix: str, digits: str) -> bool:
+    """Whether a number that is not well-formed is still claimed as a registration number."""
+    if prefix == "PIRT":
+        return True  # "P-IRT" is registration wording in itself
+    if _looks_like_phone(digits):
+        return False
+    if _wording_before(folded, match.start()):
+        return True
+    if len(digits) < _MIN_CLAIMED_DIGITS:
+        return False
+    glued = match["sep"] == ""
+    return glued or text[match.start("prefix") : match.end("prefix")].isupper()
+
+
+def _is_unit(folded: str, match: re.Match) -> bool:
+    """'ml' after a number is millilitres ("botol 100 ml 25.000"), not a food NIE prefix."""
+    if match["prefix"] != "ml":
+        return False
+    before = folded[max(0, match.start() - 4) : match.start()].rstrip(" \t")
+    return before[-1:].isdigit()
+
+
+def _labelled_otherwise(folded: str, start: int) -> bool:
+    """True when the label right before `start` names another kind of number ("Kode SKU:",
+    "No. pesanan:", "Resi", "Bank DKI"); "No.", "kode", "contoh" are looked through."""
+    clause = _CLAUSE_BREAK.split(folded[max(0, start - 40) : start])[-1]
+    for word in reversed(_WORD_BACK.findall(clause)):
+        if word not in _LABEL_FILLER:
+            return word in _OTHER_IDS
+    return False
 
 
 def _wording_before(folded: str, start: int) -> bool:
     """True when only registration wording ("BPOM RI", "No. Reg:") stands right before `start`."""
-    window = folded[max(0, start - 40) : start]
+    window = folded[max(0, start - 60) : start]
     if re.search(r"\n\s*\n", window):
         window = window[window.rfind("\n") :]
     words = _WORD_BACK.findall(window)
@@ -197,9 +285,12 @@ def _wording_before(folded: str, start: int) -> bool:
     return strong
 
 
-def _end_of_groups(match: re.Match, groups: list[str], used: int) -> int:
-    # groups are split by single separator characters, so lengths add up exactly
-    return match.start("digits") + sum(len(g) for g in groups[:used]) + used - 1
+def _spaced(separator: str) -> bool:
+    return " " in separator or "\t" in separator
+
+
+def _digit_count(groups: list[tuple[int, int]]) -> int:
+    return sum(end - start for start, end in groups)
 
 
 def _shape_of(prefix: str) -> tuple[str | None, tuple[int, ...]]:

@@ -65,6 +65,11 @@ def test_dev_set_meets_the_quality_bar(catalogue):
         assert counts.f1 >= 0.9, code
 
 
+def test_dev_set_every_listing_exactly_right(catalogue):
+    report = run_dev_set(catalogue)
+    assert report.exact == report.listings == 71
+
+
 def test_dev_set_with_every_brand_renamed(catalogue):
     for seed in (1, 2, 3):
         rename = brand_renamer(seed)

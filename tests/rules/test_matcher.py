@@ -33,6 +33,13 @@ from rules.codes import VIOLATION_CODES
          ["malformed_nie", "no_nie"]),
         ("Amoxikarta Amoksisilin 500 mg", "No. Reg BPOM DKL 30123456 A1",
          ["malformed_nie", "prescription_drug"]),
+        # read whole: a registered number with a digit too many is malformed, never cut back
+        ("Citra Rasa Food Keripik Tempe", "BPOM RI MD 3012 3456 7890 1", ["malformed_nie"]),
+        ("Citra Rasa Food Keripik Tempe", "bpom md.3012.3456.7890.12", ["malformed_nie"]),
+        ("Bumi Lestari Jamu Sehat Wanita", "Terdaftar BPOM dengan nomor TR.3012.3456.78",
+         ["malformed_nie"]),
+        ("Kencana Herbal Kapsul Sendi", "Ready stok TR-412-556-78", ["malformed_nie", "no_nie"]),
+        ("Arunika Snack Keripik Pisang COD ML 41234567890123", "", ["malformed_nie"]),
         # a wrong number for a registered drug: the drug is still known by name and brand
         ("Amoxikarta Amoksisilin 500 mg", "Reg. DKL 3099999999 A1",
          ["unregistered_nie", "prescription_drug"]),
@@ -107,6 +114,11 @@ def test_violations(verdict, title, description, expected):
         ("Sekar Ayu Krim Malam Collagen 30g", ""),
         ("SekarAyu Beauty Krim Malam Collagen", "NA18301234567"),
         ("Bumi Lestari Jamu Sehat Wanita", "BPOM RI\nTR 301 234 567\nbebas ongkir"),
+        # the registered number in groups, beside quantities, units, prices and phones
+        ("Citra Rasa Food Keripik Tempe", "No. POM: MD 3012 3456 7890 2 pcs\n"
+         "Kemasan 250 ml 25.000\nTL: 0812-3456-7890\nKode SKU: SD-2231-889"),
+        ("Bumi Lestari Jamu Sehat Wanita", "POM TR 301 234 567 0812 3456 7890"),
+        ("Sekar Ayu Beauty Krim Malam Collagen", "Notifikasi BPOM NA 1830\n1234 567"),
         # food without an NIE, and a registered quasi drug
         ("Teh Celup Melati Wangi", "Nikmat diseduh hangat"),
         ("Sehat Selalu Minyak Angin Aromaterapi", "POM QD 301234567"),

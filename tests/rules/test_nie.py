@@ -81,6 +81,98 @@ def test_phones_prices_barcodes_and_order_ids_are_not_nies(text):
     assert claimed(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the whole digit run after the prefix, in any grouping
+        ("BPOM RI ML 4123 4567 8901 234", [("ML412345678901234", True)]),  # 15 in fours
+        ("No. POM: MD 4123 4567 8901", [("MD412345678901", True)]),
+        ("POM TR-412-556-781", [("TR412556781", True)]),
+        ("BPOM SD. 412. 556. 781", [("SD412556781", True)]),  # dot and space
+        ("Notifikasi NC 4 1234 5678 90", [("NC41234567890", True)]),
+        ("BPOM ML 412345678901 234", [("ML412345678901234", True)]),  # 15 fits: read whole
+        ("P-IRT 4123 4567 8901 227", [("PIRT412345678901227", True)]),
+        ("No. Reg: DKL 4410 2938 57 B2", [("DKL4410293857B2", True)]),
+        # broken over two lines
+        ("BPOM RI MD 4123 4567\n8901\nisi 12 pcs", [("MD412345678901", True)]),
+        ("BPOM RI TR 412\n556 781", [("TR412556781", True)]),
+        # a space parts it from an unrelated number that follows
+        ("BPOM NA 4123 4567 890 2 pcs", [("NA41234567890", True)]),  # a quantity
+        ("BPOM RI ML 4123 4567 8901 3 botol", [("ML412345678901", True)]),
+        ("TR 123456789. 2 botol", [("TR123456789", True)]),
+        ("POM TR 412 556 781 0812 3456 7890", [("TR412556781", True)]),  # a phone
+        ("BPOM MD412345678901 2025", [("MD412345678901", True)]),  # printed whole in one piece
+        ("BPOM TR.412.556.781 25.000", [("TR412556781", True)]),  # grouped by dots
+        # ...but a line break does not join a complete number to the next line
+        ("BPOM RI MD 412345678901\n250 gr", [("MD412345678901", True)]),
+        ("BPOM RI TR 412556781\n2025", [("TR412556781", True)]),
+        # "ml" as a unit before the real number
+        ("Kemasan 250 ml\nBPOM RI ML 412345678901", [("ML412345678901", True)]),
+    ],
+)
+def test_the_number_is_read_whole(text, expected):
+    assert claimed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a wrong count is never cut down to a right one
+        ("BPOM RI MD 4123 4567 8901 2", [("MD4123456789012", False)]),  # 13 in fours
+        ("BPOM ML.4123.4567.8901.2345", [("ML4123456789012345", False)]),  # 16, dotted
+        ("bpom ml.4123.4567.8901.2", [("ML4123456789012", False)]),
+        ("Reg. BPOM ML 41234567890123", [("ML41234567890123", False)]),  # 14
+        ("No. POM: MD-4123-4567-8901-23", [("MD41234567890123", False)]),
+        ("BPOM RI SI 412 556 7810", [("SI4125567810", False)]),  # 10 for 9
+        ("Notifikasi BPOM NA 4123 4567 8901", [("NA412345678901", False)]),  # 12 for 11
+        ("P-IRT No. 4123456789012-275", [("PIRT4123456789012275", False)]),  # 16 for 15
+        ("Reg. DKL 44102938571 B2", [("DKL44102938571B2", False)]),  # 11 for 10
+        # registration wording further back: "terdaftar (di) BPOM dengan nomor"
+        ("Sudah terdaftar BPOM dengan nomor TR.4125.5678.123 ya kak", [("TR41255678123", False)]),
+        ("terdaftar di bpom dengan nomor sd.4125.56", [("SD412556", False)]),
+        ("BPOM dengan nomor 412.556.7", [("4125567", False)]),  # no prefix at all
+        # a prefix printed as a code, with six digits or more, is a claim without wording
+        ("Ready stok NA-412-345-678", [("NA412345678", False)]),
+        ("Promo COD ML 41234567890123", [("ML41234567890123", False)]),
+        ("Keripik Pedas MD 4123 4567 8", [("MD412345678", False)]),
+        ("POM QD-4125-5678", [("QD41255678", False)]),
+    ],
+)
+def test_malformed_numbers_are_read_whole(text, expected):
+    assert claimed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "ml" after a number is a unit: the price or barcode after it is no NIE
+        "Botol 100 ml 1.250.000",
+        "isi 250 ML 8991234567893",
+        "Parfum 30 ML 125.000 aja",
+        # labelled as another kind of number
+        "Kode SKU: SD-2231-889",
+        "No. pesanan: MD-2025-0612-8812",
+        "Order ID: TR2506128812",
+        "Resi: TL1234567890",
+        "Transfer Bank DKI 1234567890 a.n. Toko",
+        "Barcode EAN NA 8991234567893",
+        # phone numbers after a prefix-like abbreviation
+        "TL: 0812-3456-7890",
+        "NB 0813 4455 6677 (WA)",
+        # lower-case words with a number and no registration wording
+        "untuk anak sd 412556 ok",
+        "na 4123456 harga",
+        # too few digits for a bare prefix
+        "SD 6 tahun, NB: 2 pcs, SI 12345",
+        # halal certificates, barcodes, prices and dates on their own
+        "Sertifikat Halal No. ID32106112614010650",
+        "Barcode: 8991234567893\nHarga Rp 1.250.000\nExp. 12/2027",
+    ],
+)
+def test_more_numbers_that_are_not_nies(text):
+    assert claimed(text) == []
+
+
 def test_mentions_keep_their_span_and_field():
     text = "Legal, Notifikasi BPOM NA 41234567890 ya"
     [mention] = extract_nies(text, field="description")
@@ -138,3 +230,42 @@ def test_every_registry_number_survives_every_writing():
         for text in _writings(row.nie):
             noisy = f"Fast respon WA 0812-3456-7890\n{text}\nHarga Rp125.000"
             assert claimed(noisy) == [(row.nie, True)], text
+
+
+def _grouped(digits: str, size: int, sep: str) -> str:
+    return sep.join(digits[i : i + size] for i in range(0, len(digits), size))
+
+
+def _number_writings(prefix: str, digits: str, suffix: str = "") -> list[str]:
+    """The number in groups of three and four, spaced, dotted and dashed, after wording or as
+    a bare printed code; for obat the letter + digit follows."""
+    tail = f" {suffix}" if suffix else ""
+    out = []
+    for size in (3, 4):
+        for sep in (" ", ".", "-", ". "):
+            out.append(f"BPOM RI {prefix} {_grouped(digits, size, sep)}{tail}")
+            out.append(f"No. POM: {prefix}{sep.strip() or ' '}{_grouped(digits, size, sep)}{tail}")
+            out.append(f"Ready stok {prefix}-{_grouped(digits, size, sep)}{tail} kak")
+    return out
+
+
+def test_every_registry_number_read_whole_in_any_grouping():
+    from benchmarks.synth import generate_registry
+
+    noise_before = "Fast respon WA 0812-3456-7890\nHarga Rp125.000\n"
+    noise_after = "\nBarcode: 8991234567893\nisi 2 pcs"
+    for row in generate_registry(300, seed=11):
+        nie = row.nie
+        if nie.startswith("PIRT"):
+            prefix, digits, suffix = "P-IRT", nie[4:], ""
+        elif nie[0] in "DG" and nie[2] in "LIEX":
+            prefix, digits, suffix = nie[:3], nie[3:13], nie[13:]
+        else:
+            prefix, digits, suffix = nie[:2], nie[2:], ""
+        short, long_ = digits[:-1], digits + "7"
+        for text in _number_writings(prefix, digits, suffix):
+            assert claimed(noise_before + text + noise_after) == [(nie, True)], text
+        for wrong in (short, long_):
+            expected = nie[: len(nie) - len(digits) - len(suffix)] + wrong + suffix
+            for text in _number_writings(prefix, wrong, suffix):  # 13 digits fit no MD/ML
+                assert claimed(noise_before + text + noise_after) == [(expected, False)], text
