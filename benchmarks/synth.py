@@ -407,9 +407,20 @@ def _malformed(rng, **_):
     prefix = rng.choice(NIE_PREFIXES[category])
     size = {"pangan_olahan": 12, "pangan_irt": 15}.get(category, NIE_DIGITS.get(category, 9))
     digits = _digits(rng, size + rng.choice((-3, -2, -1, 1, 2)))
-    wording = rng.choice(("Terdaftar BPOM RI", "Reg. BPOM RI", "No. BPOM:", "Legal, BPOM"))
+    wording = rng.choice(("Terdaftar BPOM RI", "Reg. BPOM RI", "No. BPOM:", "Legal, BPOM",
+                          "Sudah terdaftar BPOM dengan nomor"))  # fmt: skip
     expected = ["malformed_nie"] + ([] if category in FOOD else ["no_nie"])
-    return _new_product(rng, category), [f"{wording} {prefix}{digits}"], expected
+    style = rng.random()
+    if style < 0.5:  # glued, as most sellers print it
+        text = f"{wording} {prefix}{digits}"
+    elif style < 0.8:  # in groups of four, read whole: never cut down to a right count
+        sep = rng.choice((" ", ".", "-"))
+        text = f"{wording} {prefix}{sep}{_grouped(digits, 4, sep)}"
+    elif not digits.startswith("628"):  # a bare code in capitals, no wording (not a phone)
+        text = f"Ready stok {prefix}-{_grouped(digits, 3, '-')}"
+    else:
+        text = f"{wording} {prefix} {digits}"
+    return _new_product(rng, category), [text], expected
 
 
 def _mismatch(rng, nondrug, **_):
@@ -515,7 +526,13 @@ def _nie_text(rng: random.Random, nie: str) -> str:
         return f"{wording} {prefix} {digits}"
     if style < 0.6:
         return f"{wording} {(prefix + digits).lower()}"
+    if style < 0.7:
+        return f"{wording} {prefix} {_grouped(digits, 4, rng.choice((' ', '-')))}"
     return f"{wording} {prefix}{digits}"
+
+
+def _grouped(digits: str, size: int, sep: str) -> str:
+    return sep.join(digits[i : i + size] for i in range(0, len(digits), size))
 
 
 def _noise(rng: random.Random) -> list[str]:
@@ -531,6 +548,8 @@ def _noise(rng: random.Random) -> list[str]:
         f"Harga Rp{rng.randrange(10, 300)}.000 per pcs",
         f"Order ID contoh: INV/{day}/MPL/{_digits(rng, 10)}",
         f"Kode SKU: SKU-{rng.randrange(1000, 9999)}-{rng.randrange(100, 999)}",
+        f"Kode SKU: {rng.choice(('SD', 'NA', 'MD', 'TR'))}-{rng.randrange(1000, 99999)}",
+        f"Kemasan {rng.choice((100, 250, 500))} ml {rng.randrange(10, 300)}.000 aja",
         f"Sertifikat Halal ID{_digits(rng, 17)}",
         f"Exp. {rng.randrange(1, 13):02d}/20{rng.randrange(26, 29)}",
     ]

@@ -55,8 +55,9 @@ _CANDIDATE = re.compile(
     r"(?![0-9a-z])"
 )
 _GROUP = re.compile(r"\d+")
-# The number goes on after a line break ("BPOM RI MD 4123 4567\n8901 2345").
-_WRAPPED = re.compile(rf"[ \t]*\n[ \t]*(?P<digits>{_DIGIT_RUN})(?![0-9a-z])")
+# The number goes on after a line break ("BPOM RI MD 4123 4567\n8901"): only digits on that
+# line, so "MD 412345678\n250 gr" or "...\n250.000 aja" never join.
+_WRAPPED = re.compile(rf"[ \t]*\n[ \t]*(?P<digits>{_DIGIT_RUN})[ \t]*(?:\n|$)")
 # A digit group followed by one of these is a quantity, price or age, not part of a number.
 _QUANTITY = re.compile(
     r"[ \t]*(?:pcs|pc|buah|bh|biji|btl|botol|box|boks|dus|pack|pak|pax|sachet|saset|sct|strip"
@@ -243,8 +244,8 @@ def _claims_malformed(text: str, folded: str, match: re.Match, prefix: str, digi
     """Whether a number that is not well-formed is still claimed as a registration number."""
     if prefix == "PIRT":
         return True  # "P-IRT" is registration wording in itself
-    if _looks_like_phone(digits):
-        return False
+    if _looks_like_phone(digits):  # "NB 0812 3456 7890", even after "BPOM" on the line before
+        return _wording_before(folded, match.start(), same_line=True)
     if _wording_before(folded, match.start()):
         return True
     if len(digits) < _MIN_CLAIMED_DIGITS:
@@ -271,11 +272,12 @@ def _labelled_otherwise(folded: str, start: int) -> bool:
     return False
 
 
-def _wording_before(folded: str, start: int) -> bool:
-    """True when only registration wording ("BPOM RI", "No. Reg:") stands right before `start`."""
+def _wording_before(folded: str, start: int, *, same_line: bool = False) -> bool:
+    """True when only registration wording ("BPOM RI", "No. Reg:") stands right before `start`
+    (on the same line, or on the line before when not `same_line`)."""
     window = folded[max(0, start - 60) : start]
-    if re.search(r"\n\s*\n", window):
-        window = window[window.rfind("\n") :]
+    if same_line or re.search(r"\n\s*\n", window):
+        window = window[window.rfind("\n") + 1 :]
     words = _WORD_BACK.findall(window)
     strong = False
     for word in reversed(words):

@@ -127,6 +127,9 @@ def test_the_number_is_read_whole(text, expected):
         ("Notifikasi BPOM NA 4123 4567 8901", [("NA412345678901", False)]),  # 12 for 11
         ("P-IRT No. 4123456789012-275", [("PIRT4123456789012275", False)]),  # 16 for 15
         ("Reg. DKL 44102938571 B2", [("DKL44102938571B2", False)]),  # 11 for 10
+        # a short number does not take a quantity or price from the next line
+        ("BPOM RI MD 412345678\n250 gr", [("MD412345678", False)]),
+        ("BPOM RI MD 412345678\n250.000 aja", [("MD412345678", False)]),
         # registration wording further back: "terdaftar (di) BPOM dengan nomor"
         ("Sudah terdaftar BPOM dengan nomor TR.4125.5678.123 ya kak", [("TR41255678123", False)]),
         ("terdaftar di bpom dengan nomor sd.4125.56", [("SD412556", False)]),
@@ -136,6 +139,9 @@ def test_the_number_is_read_whole(text, expected):
         ("Promo COD ML 41234567890123", [("ML41234567890123", False)]),
         ("Keripik Pedas MD 4123 4567 8", [("MD412345678", False)]),
         ("POM QD-4125-5678", [("QD41255678", False)]),
+        # digits shaped like a phone count only after wording on the same line
+        ("Reg. BPOM RI NB 628412556781", [("NB628412556781", False)]),
+        ("No. POM: TL 0812 3456 7890", [("TL081234567890", False)]),
     ],
 )
 def test_malformed_numbers_are_read_whole(text, expected):
@@ -159,6 +165,7 @@ def test_malformed_numbers_are_read_whole(text, expected):
         # phone numbers after a prefix-like abbreviation
         "TL: 0812-3456-7890",
         "NB 0813 4455 6677 (WA)",
+        "Cek keaslian di BPOM\nNB 0813-4455-6677",
         # lower-case words with a number and no registration wording
         "untuk anak sd 412556 ok",
         "na 4123456 harga",
