@@ -10,10 +10,11 @@ right one ("MD 4120 3456 7890 1" is 13 digits, malformed).
 
 A well-formed number counts as claimed on its own. A malformed one counts when registration
 wording ("BPOM RI", "No. Reg", "terdaftar BPOM dengan nomor", "P-IRT" ...) stands before
-it, the prefix is glued to its digits ("MD412345678") or printed as a capitalised code
-("MD-412-345-678"), with at least six digits. Phone numbers, prices, barcodes, halal numbers
-and order ids carry no NIE prefix; "100 ml 25.000" is a unit, and a prefix labelled as
-something else ("SKU", "resi", a bank account) is not a registration number.
+it, or when the prefix is written as a code, with at least six digits: glued or joined by a
+dot or dash to its digits ("md412345678", "md-412-345-678"), or in capitals ("MD 4123 4567
+8"). Phone numbers, prices, barcodes, halal numbers and order ids carry no NIE prefix;
+"100 ml 25.000" is a unit, and a prefix labelled as something else ("SKU", "resi", a bank
+account) is not a registration number.
 """
 
 from __future__ import annotations
@@ -250,8 +251,8 @@ def _claims_malformed(text: str, folded: str, match: re.Match, prefix: str, digi
         return True
     if len(digits) < _MIN_CLAIMED_DIGITS:
         return False
-    glued = match["sep"] == ""
-    return glued or text[match.start("prefix") : match.end("prefix")].isupper()
+    joined = match["sep"] in ("", ".", "-")  # "md412345678", "md-412-345-678": a code, no word
+    return joined or text[match.start("prefix") : match.end("prefix")].isupper()
 
 
 def _is_unit(folded: str, match: re.Match) -> bool:

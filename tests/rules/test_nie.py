@@ -139,6 +139,8 @@ def test_the_number_is_read_whole(text, expected):
         ("Promo COD ML 41234567890123", [("ML41234567890123", False)]),
         ("Keripik Pedas MD 4123 4567 8", [("MD412345678", False)]),
         ("POM QD-4125-5678", [("QD41255678", False)]),
+        ("ready stok md-412-345-678", [("MD412345678", False)]),  # joined: a code in any case
+        ("dijual ti.4125.5678.123 ya", [("TI41255678123", False)]),
         # digits shaped like a phone count only after wording on the same line
         ("Reg. BPOM RI NB 628412556781", [("NB628412556781", False)]),
         ("No. POM: TL 0812 3456 7890", [("TL081234567890", False)]),
