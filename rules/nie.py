@@ -59,12 +59,18 @@ _GROUP = re.compile(r"\d+")
 # The number goes on after a line break ("BPOM RI MD 4123 4567\n8901"): only digits on that
 # line, so "MD 412345678\n250 gr" or "...\n250.000 aja" never join.
 _WRAPPED = re.compile(rf"[ \t]*\n[ \t]*(?P<digits>{_DIGIT_RUN})[ \t]*(?:\n|$)")
-# A digit group followed by one of these is a quantity, price or age, not part of a number.
+# A digit group followed by one of these is a quantity, measure, price or age, not part of a
+# number.
 _QUANTITY = re.compile(
     r"[ \t]*(?:pcs|pc|buah|bh|biji|btl|botol|box|boks|dus|pack|pak|pax|sachet|saset|sct|strip"
     r"|tablet|tab|kapsul|kaps|caps|kaplet|pil|gr|g|gram|kg|mg|mcg|ml|l|lt|liter|cc|oz|lusin"
+    r"|cm|mm|m|w|v|mah"
     r"|x|pot|jar|tube|pouch|kantong|bungkus|bks|rb|ribu|k|jt|juta|thn|tahun|bln|bulan|hari"
     r"|minggu|%)(?![0-9a-z])"
+)
+# Thousands ("1.250.000"), dates ("12-12-1990") and year ranges ("2024-2025").
+_COUNT_OR_DATE = re.compile(
+    r"\d{1,3}(?:\.\d{3})+|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d|(?:19|20)\d\d-(?:19|20)\d\d"
 )
 _MIN_CLAIMED_DIGITS = 6  # fewer digits after a bare prefix: "SD 6 tahun", "NB: 2 pcs"
 # Registration wording right before a bare number: "No. BPOM: 123.456.789".
@@ -191,7 +197,7 @@ def _read_candidate(text: str, folded: str, match: re.Match, field: str) -> NieM
     start = match.start()
     if is_well_formed(nie):
         return NieMention(text[start:end], nie, category, True, field, start, end)
-    if not _claims_malformed(text, folded, match, prefix, digits):
+    if not _claims_malformed(text, folded, match, prefix, digits, end):
         return None
     raw = text[start:end]
     return NieMention(raw, normalize_nie(raw), category, False, field, start, end)
@@ -241,7 +247,9 @@ def _groups_used(folded: str, groups: list[tuple[int, int]], counts: tuple[int, 
     return used
 
 
-def _claims_malformed(text: str, folded: str, match: re.Match, prefix: str, digits: str) -> bool:
+def _claims_malformed(
+    text: str, folded: str, match: re.Match, prefix: str, digits: str, end: int
+) -> bool:
     """Whether a number that is not well-formed is still claimed as a registration number."""
     if prefix == "PIRT":
         return True  # "P-IRT" is registration wording in itself
@@ -249,10 +257,14 @@ def _claims_malformed(text: str, folded: str, match: re.Match, prefix: str, digi
         return _wording_before(folded, match.start(), same_line=True)
     if _wording_before(folded, match.start()):
         return True
-    if len(digits) < _MIN_CLAIMED_DIGITS:
+    if len(digits) < _MIN_CLAIMED_DIGITS or _QUANTITY.match(folded, end):
+        return False  # too short for a bare code, or a measure: "TL 155-160 cm"
+    if match["sep"] in ("", ".", "-"):
+        return True  # "md412345678", "md-412-345-678": a code, not a word and a number
+    if not text[match.start("prefix") : match.end("prefix")].isupper():
         return False
-    joined = match["sep"] in ("", ".", "-")  # "md412345678", "md-412-345-678": a code, no word
-    return joined or text[match.start("prefix") : match.end("prefix")].isupper()
+    # a capitalised prefix, a space, then a number: not a count or date ("SD 1.000.000 terjual")
+    return not _COUNT_OR_DATE.fullmatch(folded, match.start("digits"), end)
 
 
 def _is_unit(folded: str, match: re.Match) -> bool:

@@ -171,6 +171,13 @@ def test_malformed_numbers_are_read_whole(text, expected):
         # lower-case words with a number and no registration wording
         "untuk anak sd 412556 ok",
         "na 4123456 harga",
+        # a measure or range with its unit
+        "Ukuran S M L XL, TL 155-160 cm",
+        "SD 120000 mAh powerbank",
+        # a count, date or years after a capitalised abbreviation
+        "SD 1.000.000 terjual",
+        "TL: 12-12-1990",
+        "NA 2024-2025 koleksi terbaru",
         # too few digits for a bare prefix
         "SD 6 tahun, NB: 2 pcs, SI 12345",
         # halal certificates, barcodes, prices and dates on their own
