@@ -33,7 +33,7 @@ from rules.codes import VIOLATION_CODES
 from rules.mentions import AFFIRMED, FieldText, Mention, find_mentions
 from rules.model import Evidence, Hit, Listing, PublicWarning, RegistryProduct, Verdict
 from rules.names import ListingWords
-from rules.nie import PRESCRIPTION_CLASSES, NieMention, drug_class, extract_nies
+from rules.nie import PRESCRIPTION_CLASSES, NieMention, drug_class, extract_nies, shape_note
 from rules.registry import Candidate, RegistryIndex, WarningIndex
 from rules.text import name_words
 
@@ -319,4 +319,7 @@ def _nie_evidence(mention: NieMention, compared: dict | None, note: str) -> Evid
 def _malformed_note(mention: NieMention) -> str:
     if mention.category is None:
         return "nomor registrasi tanpa awalan NIE yang dikenal"
-    return f"jumlah digit/bentuk tidak sesuai untuk awalan {mention.category} ({mention.nie})"
+    return (
+        f"jumlah digit/bentuk tidak sesuai untuk awalan {mention.category} ({mention.nie}; "
+        f"{shape_note(mention.nie)})"
+    )

@@ -144,6 +144,20 @@ def nie_category(nie: str) -> str | None:
     return None
 
 
+def shape_note(nie: str) -> str:
+    """Why a normalized number is not well-formed, in the officer's language (Indonesian):
+    "MD: 13 digit, seharusnya 12 atau 15 digit"."""
+    category = nie_category(nie)
+    prefix_len = 4 if nie.startswith("PIRT") else 3 if category == "obat" else 2
+    prefix, rest = nie[:prefix_len], nie[prefix_len:]
+    _, counts = _shape_of(prefix)
+    digits = len(re.match(r"\d*", rest).group())
+    wanted = " atau ".join(str(c) for c in counts)
+    if category == "obat":
+        return f"{prefix}: {digits} digit, seharusnya 10 digit lalu huruf dan angka"
+    return f"{prefix}: {digits} digit, seharusnya {wanted} digit"
+
+
 def drug_class(nie: str) -> str | None:
     """The class letter of an obat NIE (2nd letter: B, T, K, P, N); None for other categories."""
     if len(nie) >= 3 and nie[0] in "DG" and nie[1] in "BTKPN" and nie[2] in "LIEX":

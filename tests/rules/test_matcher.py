@@ -178,3 +178,9 @@ def test_the_registry_class_letter_decides_for_a_registered_drug(verdict):
     assert hit.rule == "RX-CLASS-K" and hit.evidence.compared_with["nie"] == "DKL3012345678A1"
     # the P class (psikotropika), recognised by name and brand alone
     assert verdict("Alprazotama Alprazolam 0,5 mg").hits[0].rule == "RX-CLASS-P"
+
+
+def test_malformed_evidence_is_the_whole_number_with_its_digit_count(verdict):
+    [hit] = verdict("Citra Rasa Food Keripik Tempe", "BPOM RI MD 3012 3456 7890 1\nisi 2").hits
+    assert (hit.code, hit.evidence.text) == ("malformed_nie", "MD 3012 3456 7890 1")
+    assert "MD: 13 digit, seharusnya 12 atau 15 digit" in hit.evidence.note

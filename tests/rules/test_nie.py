@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from rules.nie import drug_class, extract_nies, is_well_formed, nie_category, normalize_nie
+from rules.nie import (
+    drug_class,
+    extract_nies,
+    is_well_formed,
+    nie_category,
+    normalize_nie,
+    shape_note,
+)
 
 
 def claimed(text: str) -> list[tuple[str, bool]]:
@@ -285,3 +292,17 @@ def test_every_registry_number_read_whole_in_any_grouping():
             expected = nie[: len(nie) - len(digits) - len(suffix)] + wrong + suffix
             for text in _number_writings(prefix, wrong, suffix):  # 13 digits fit no MD/ML
                 assert claimed(noise_before + text + noise_after) == [(expected, False)], text
+
+
+@pytest.mark.parametrize(
+    "nie, note",
+    [
+        ("MD4123456789012", "MD: 13 digit, seharusnya 12 atau 15 digit"),
+        ("TR4125567", "TR: 7 digit, seharusnya 9 digit"),
+        ("NA412345678901", "NA: 12 digit, seharusnya 11 digit"),
+        ("PIRT4123456789", "PIRT: 10 digit, seharusnya 15 digit"),
+        ("DKL44102938571B2", "DKL: 11 digit, seharusnya 10 digit lalu huruf dan angka"),
+    ],
+)
+def test_shape_note_says_how_many_digits_were_read_and_wanted(nie, note):
+    assert shape_note(nie) == note
