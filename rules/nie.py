@@ -4,9 +4,10 @@ Extraction separates two questions: "what number is written after this prefix?" 
 well-formed for its prefix?". The number is read whole: every digit group after a known
 prefix, across spaces, dots, dashes and a wrapped line, in any grouping. Only a space may
 part it from an unrelated number that follows: a quantity ("2 pcs"), a phone number, or
-anything after a number already printed complete in one piece ("NA41234567890 2"). The
-digit count then decides well-formed or malformed; a wrong count is never cut down to a
-right one ("MD 4120 3456 7890 1" is 13 digits, malformed).
+whatever follows a complete number printed in one piece or grouped by dots or dashes
+("NA41234567890 2", "TR.412.556.781 25.000"). The digit count then decides well-formed or
+malformed; a wrong count is never cut down to a right one ("MD 4120 3456 7890 1" is 13
+digits, malformed).
 
 A well-formed number counts as claimed on its own. A malformed one counts when registration
 wording ("BPOM RI", "No. Reg", "terdaftar BPOM dengan nomor", "P-IRT" ...) stands before
