@@ -3,20 +3,65 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from crawler.items import ListingItem, SellerItem
 from crawler.pages.marketplace import ProfiledPage
+from crawler.profiles import Profile
 
 _PRICE = re.compile(r"\bRp\.?\s?(\d{1,3}(?:[.,]\d{3})+|\d+)(?!\d)", re.IGNORECASE)
 TITLE_LENGTH = 120
 
 
-class FeedPage(ProfiledPage):
-    def post_urls(self) -> list[str]:
-        return list(dict.fromkeys(self.urls(self.profile.search.get("results"))))
+# Reads the posts on screen and removes them, so the feed's DOM (and the browser's memory)
+# stays small however long it scrolls; the site's own infinite scroll then loads the next.
+_TAKE_POSTS = """([item, permalink, author]) => {
+    const taken = [];
+    for (const post of document.querySelectorAll(item)) {
+        const link = post.querySelector(permalink), who = post.querySelector(author);
+        taken.push([link ? link.href : null, who ? who.href : null]);
+        post.remove();
+    }
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    window.dispatchEvent(new Event("scroll"));  // the page got shorter: tell the site
+    return taken;
+}"""
 
-    def account_urls(self) -> list[str]:
-        return list(dict.fromkeys(self.urls(self.profile.search.get("accounts"))))
+
+@dataclass
+class FeedLinks:
+    posts: list[str] = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)
+
+
+class LiveFeed:
+    """An infinite-scroll feed in a live browser page, read to its end (or `max_items`)."""
+
+    def __init__(self, page, profile: Profile) -> None:
+        self.page, self.feed = page, profile.search
+
+    async def read(self, max_items: int, max_rounds: int = 1_000) -> FeedLinks:
+        posts: dict[str, None] = {}
+        accounts: dict[str, None] = {}
+        selectors = [self.feed["item"], self.feed["permalink"], self.feed["author"]]
+        for _ in range(max_rounds):
+            for post, author in await self.page.evaluate(_TAKE_POSTS, selectors):
+                if post:
+                    posts[post] = None
+                if author:
+                    accounts[author] = None
+            if len(posts) >= max_items or not await self._more_arrived():
+                break
+        return FeedLinks(list(posts)[:max_items], list(accounts))
+
+    async def _more_arrived(self) -> bool:
+        try:
+            await self.page.wait_for_selector(self.feed["item"], timeout=3_000)
+        except PlaywrightTimeout:  # nothing more within the wait: the feed has ended
+            return False
+        return True
 
 
 class PostPage(ProfiledPage):

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from scrapy.http import HtmlResponse
-
-from crawler.browser import scroll_feed
-from crawler.pages.social import AccountPage, FeedPage, PostPage
+from crawler.pages.social import AccountPage, FeedLinks, LiveFeed, PostPage
 from crawler.spiders.base import PatroliSpider, split_arg
 
 logger = logging.getLogger(__name__)
@@ -61,10 +58,10 @@ class SocialSpider(PatroliSpider):
         )  # fmt: skip
 
     async def parse_feed(self, response):
-        feed = await self._scrolled(response)
-        for url in feed.post_urls()[: self.max_posts]:
+        feed = await self._read_feed(response)
+        for url in feed.posts:
             yield self.post_request(url)
-        for url in feed.account_urls():
+        for url in feed.accounts:
             yield self.account_request(url)
 
     def post_request(self, url: str):
@@ -80,21 +77,17 @@ class SocialSpider(PatroliSpider):
             logger.info("no post at %s (removed?)", response.url)
 
     async def parse_account(self, response):
-        account = AccountPage(response, self.site)  # read before scrolling: evidence matches
-        feed = await self._scrolled(response)
+        account = AccountPage(response, self.site)  # the DOM as captured in the evidence
+        feed = await self._read_feed(response)
         if account.is_account():
             yield account.to_item()
-        for url in feed.post_urls()[: self.max_posts]:
+        for url in feed.posts:
             yield self.post_request(url)
 
-    async def _scrolled(self, response) -> FeedPage:
-        """The feed after scrolling it to its end; the browser page is closed either way."""
+    async def _read_feed(self, response) -> FeedLinks:
+        """Every post link in the feed, scrolled to its end; the page is closed either way."""
         page = response.meta["playwright_page"]
         try:
-            post_selector = self.site.post["page"]
-            await scroll_feed(page, post_selector, max_items=self.max_posts)
-            html = await page.content()
+            return await LiveFeed(page, self.site).read(self.max_posts)
         finally:
             await page.close()
-        rendered = HtmlResponse(response.url, body=html, encoding="utf-8", request=response.request)
-        return FeedPage(rendered, self.site)
