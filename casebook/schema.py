@@ -31,7 +31,10 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Create or migrate the database to the newest schema."""
+    """Create or migrate the database to the newest schema; a newer one is left alone."""
+    current = current_revision(engine)
+    if current is not None and current not in _known_revisions():
+        _refuse_newer(engine, current)
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -43,16 +46,24 @@ def ensure_current(engine: Engine) -> None:
     current, head = current_revision(engine), head_revision()
     if current == head:
         return
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    known = {rev.revision for rev in script.walk_revisions()}
     where = engine.url.render_as_string(hide_password=True)
     if current is None:
         raise SchemaMismatch(f"database {where} is empty: run `patroli db upgrade` first")
-    if current in known:
+    if current in _known_revisions():
         raise SchemaMismatch(
             f"database {where} is at an older schema ({current}, expected {head}): "
             "run `patroli db upgrade`"
         )
+    _refuse_newer(engine, current)
+
+
+def _known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _refuse_newer(engine: Engine, current: str) -> None:
+    where = engine.url.render_as_string(hide_password=True)
     raise SchemaMismatch(
         f"database {where} was made by a newer Patroli (schema {current}): "
         "upgrade Patroli or point PATROLI_DATABASE_URL at another database"

@@ -73,6 +73,8 @@ class RunRecorder:
 
     def opened(self, spider) -> None:
         arguments = {k: v for k, v in vars(spider).items() if isinstance(v, str | int | float)}
+        if spider.robots_overrides:
+            arguments["robots_overrides"] = spider.robots_overrides
         with self.sessions() as session, session.begin():
             run = runs.start_run(
                 session, spider.name, arguments, plan_id=getattr(spider, "plan_id", None)

@@ -65,8 +65,8 @@ EXTENSIONS = {
 
 # JavaScript pages: scrapy-playwright on the system Chromium (browser downloads are impossible).
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.browser.SharedPlaywrightHandler",
+    "https": "crawler.browser.SharedPlaywrightHandler",
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
@@ -86,6 +86,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         # (tens of ms of CPU) for every page.
         "--process-per-site",
         "--renderer-process-limit=4",
+        "--in-process-gpu",
     ],
 }
 PLAYWRIGHT_MAX_CONTEXTS = 2

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from casebook.config import Config
 from casebook.db import make_engine, make_session_factory
-from web import auth, findings, i18n
+from web import auth, evidence, findings, i18n
 from web.api import bp as api_bp
 
 csrf = CSRFProtect()
@@ -30,6 +30,7 @@ def create_app(config: Config, *, testing: bool = False) -> Flask:
     i18n.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(findings.bp)
+    app.register_blueprint(evidence.bp)
     app.register_blueprint(api_bp)
     app.after_request(_security_headers)
     return app

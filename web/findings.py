@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
-from casebook.services import findings
+from casebook.services import evidence, findings
 from rules.codes import VIOLATION_CODES
 from web.db import db_session
 
@@ -46,7 +46,8 @@ def show(listing_id: int):
         listing = findings.get_listing(session, listing_id)
         if listing is None:
             abort(404)
-        return render_template("findings/show.html", listing=listing)
+        captures = evidence.listing_captures(session, listing_id)
+        return render_template("findings/show.html", listing=listing, captures=captures)
 
 
 @bp.app_template_filter("combine_page")

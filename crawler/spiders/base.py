@@ -35,6 +35,7 @@ class PatroliSpider(scrapy.Spider):
     """Base spider. Arguments arrive as strings from `-a`; subclasses parse what they need."""
 
     plan_id: int | None = None
+    robots_overrides: dict[str, str] = {}
 
     def __init__(
         self, *args, plan: str | int | None = None, bases=None, database_url=None, **kwargs
@@ -53,7 +54,9 @@ class PatroliSpider(scrapy.Spider):
     def profile(self, name: str) -> Profile:
         profile = load_profile(name, self.bases.get(name))
         if not profile.obey_robots:
+            # The crawl run's record keeps the reason (RunRecorder reads robots_overrides).
             logger.warning("%s: robots.txt overridden: %s", name, profile.robots_reason)
+            self.robots_overrides = {**self.robots_overrides, name: profile.robots_reason}
         return profile
 
     def casebook_session(self) -> Session:

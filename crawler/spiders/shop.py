@@ -48,7 +48,11 @@ class ShopSpider(PatroliSpider):
                     urljoin(root, "/robots.txt"),
                     self.parse_robots,
                     cb_kwargs={"root": root},
-                    meta={"dont_obey_robotstxt": True, "probe": True},
+                    meta={
+                        "dont_obey_robotstxt": True,
+                        "probe": True,
+                        "handle_httpstatus_all": True,
+                    },  # no robots.txt: no sitemap named
                 )
 
     def product_request(self, url: str):
@@ -56,7 +60,8 @@ class ShopSpider(PatroliSpider):
         return self.page_request(url, self.parse_product, self.site(url), evidence=True)
 
     def parse_robots(self, response, root: str):
-        sitemaps = list(sitemap_urls_from_robots(response.body, base_url=root))
+        listed = response.status == 200
+        sitemaps = list(sitemap_urls_from_robots(response.body, base_url=root)) if listed else []
         for url in sitemaps or [urljoin(root, "/sitemap.xml")]:
             yield self.page_request(
                 url, self.parse_sitemap, cb_kwargs={"root": root}, errback=self.no_sitemap,

@@ -51,8 +51,8 @@ def _import(path: Path, reader: Callable, service: Callable, what: str) -> None:
         f"{what} {path.name}: {result.read} rows read, {result.added} added, "
         f"{result.updated} updated, {result.unchanged} unchanged, {len(errors)} rejected"
     )
-    if errors:
-        sys.exit(1 if result.read == 0 else 0)
+    if errors:  # the good rows are stored; the exit status still tells scripts to look
+        sys.exit(1)
 
 
 def _report_errors(rows: Iterable, errors: list, path: Path):

@@ -28,3 +28,10 @@ def test_database_from_a_newer_version_is_refused(engine):
         connection.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
     with pytest.raises(schema.SchemaMismatch, match="newer Patroli"):
         schema.ensure_current(engine)
+
+
+def test_upgrade_refuses_a_database_from_a_newer_version(engine):
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
+    with pytest.raises(schema.SchemaMismatch, match="newer Patroli"):
+        schema.upgrade(engine)

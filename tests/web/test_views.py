@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
+from casebook.models import Listing
 from casebook.services import listings, users
 from casebook.services.listings import ListingRecord, SellerRecord
 from rules.model import Evidence, Hit, Verdict
@@ -129,3 +131,32 @@ def test_security_headers(app):
     response = app.test_client().get("/login")
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_evidence_files_are_served_safely(app, config, sessions):
+    from casebook.services import evidence
+    from crawler.evidence import EvidenceStore, Exchange
+
+    hostile = b"<html><body><script>alert(1)</script><h1>Krim</h1></body></html>"
+    record = EvidenceStore(config.data_dir).capture(
+        url="http://pasar.example/p/0", kind="browser",
+        exchanges=[Exchange("http://pasar.example/p/0", "GET", [], 200, "OK", [], hostile)],
+        rendered_html=hostile, screenshot=b"\x89PNG\r\n\x1a\n fake",
+    )  # fmt: skip
+    with sessions() as session, session.begin():
+        listing_id = session.scalars(select(Listing.id).where(Listing.url == record.url)).one()
+        capture = evidence.record_captures(session, [(record, listing_id)])[0]
+        session.flush()
+        capture_id = capture.id
+    client = app.test_client()
+    _login(client)
+    page = client.get(f"/listings/{listing_id}").get_data(as_text=True)
+    assert f"/captures/{capture_id}/screenshot" in page and "<iframe" in page and "sandbox" in page
+    with client.get(f"/captures/{capture_id}/screenshot") as shot:
+        assert shot.status_code == 200 and shot.mimetype == "image/png"
+    with client.get(f"/captures/{capture_id}/rendered_html") as rendered:
+        assert rendered.headers["Content-Security-Policy"].startswith("sandbox")
+    with client.get(f"/captures/{capture_id}/warc") as warc:
+        assert "attachment" in warc.headers["Content-Disposition"]
+    assert client.get(f"/captures/{capture_id}/manifest").status_code == 404
+    assert client.get(f"/captures/{capture_id}/..%2Fsecret_key").status_code == 404
