@@ -15,6 +15,9 @@ logger = logging.getLogger(__name__)
 
 class SocialSpider(PatroliSpider):
     name = "social"
+    # A feed page stays open while it is scrolled to its end; a few at a time keep the
+    # browser's memory bounded, and each finished feed starts the next keyword's.
+    feeds_at_once = 2
 
     def __init__(
         self, *args, site="ceritaku", keywords="", accounts="", max_posts=200,
@@ -38,18 +41,32 @@ class SocialSpider(PatroliSpider):
         return meta
 
     async def start(self):
-        for keyword in self.keywords:
-            yield self.page_request(
-                self.site.search_url(keyword),
-                self.parse_feed,
-                self.site,
-                wait_for=self.site.search["ready"],
-                meta=self.browser_meta(),
-            )
+        for index in range(min(self.feeds_at_once, len(self.keywords))):
+            yield self.feed_request(index)
         for handle in self.accounts:
             yield self.account_request(
                 self.site.account["url"].format(base=self.site.base_url, handle=handle.lstrip("@"))
             )
+
+    def feed_request(self, index: int):
+        return self.page_request(
+            self.site.search_url(self.keywords[index]),
+            self.parse_feed,
+            self.site,
+            wait_for=self.site.search["ready"],
+            meta=self.browser_meta(),
+            cb_kwargs={"index": index},
+            errback=self.feed_failed,
+        )
+
+    def next_feed(self, index: int):
+        following = index + self.feeds_at_once
+        return [self.feed_request(following)] if following < len(self.keywords) else []
+
+    async def feed_failed(self, failure):
+        await self.on_error(failure)
+        for request in self.next_feed(failure.request.cb_kwargs["index"]):
+            yield request
 
     def account_request(self, url: str):
         return self.page_request(
@@ -57,12 +74,14 @@ class SocialSpider(PatroliSpider):
             wait_for=self.site.account["ready"], meta=self.browser_meta(),
         )  # fmt: skip
 
-    async def parse_feed(self, response):
+    async def parse_feed(self, response, index: int):
         feed = await self._read_feed(response)
         for url in feed.posts:
             yield self.post_request(url)
         for url in feed.accounts:
             yield self.account_request(url)
+        for request in self.next_feed(index):
+            yield request
 
     def post_request(self, url: str):
         return self.page_request(

@@ -164,6 +164,7 @@ def web(patrol):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
 
 
 def test_the_ui_shows_the_hits_in_a_real_browser(patrol, web):

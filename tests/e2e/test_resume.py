@@ -13,7 +13,7 @@ from casebook.models import Listing
 
 pytestmark = pytest.mark.slow
 # Slow enough that the kill lands mid-crawl, on every machine.
-POLITE = ["-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_ENABLED=0",
+POLITE = ["-s", "DOWNLOAD_DELAY=0.1", "-s", "AUTOTHROTTLE_ENABLED=0",
           "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "PATROLI_BATCH_SIZE=5"]  # fmt: skip
 
 

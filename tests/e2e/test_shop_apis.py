@@ -67,6 +67,7 @@ def test_shop_api_discovery(tmp_path, new_casebook, routes, expected):
         result = patroli.run("crawl", "run", "shop", "-a", f"url={root}/", *FAST)
     finally:
         server.shutdown()
+        server.server_close()
     assert "shop: finished" in result.stdout
     with patroli.sessions()() as session:
         rows = session.scalars(select(Listing)).all()
