@@ -85,8 +85,10 @@ def main() -> None:
           f"{args.rows / first:9,.0f} rows/s   (target <= 60 s)  {first_out}")  # fmt: skip
     print(f"  import again (all unchanged):     {again:6.1f} s "
           f"{args.rows / again:9,.0f} rows/s   {again_out}")  # fmt: skip
-    print(f"  ratio floor/import: {floor_seconds / first:.2f} (parsing, upsert and counting "
-          f"cost {first / floor_seconds:.1f}x the bare insert)")
+    print(
+        f"  ratio floor/import: {floor_seconds / first:.2f} (parsing, upsert and counting "
+        f"cost {first / floor_seconds:.1f}x the bare insert)"
+    )
 
 
 if __name__ == "__main__":
