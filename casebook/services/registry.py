@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from casebook.models import PublicWarningEntry, RegisteredProduct, utcnow
 from rules.model import PublicWarning, RegistryProduct
 
-BATCH = 2_000  # rows per statement: stays under SQLite's bound-parameter limit
+BATCH = 10_000  # rows per executemany
 _REGISTRY_FIELDS = (
     "product_name", "brand", "category", "registrant", "form", "issued_on", "expires_on", "status",
 )  # fmt: skip
@@ -69,21 +69,22 @@ def _batched(rows: Iterable[dict], size: int) -> Iterator[tuple[dict, ...]]:
 def _upsert(session, model, rows, key_columns, fields, now) -> ImportResult:
     table = model.__table__
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table)
+    excluded = statement.excluded
+    # One statement, executed for many rows: an unchanged row is not touched at all.
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key_columns),
+        set_={**{f: excluded[f] for f in fields}, "imported_at": excluded.imported_at},
+        where=_any_differs(table, excluded, fields),
+    )
     result = ImportResult()
     before = session.scalar(select(func.count()).select_from(table)) or 0
     changed = 0
     for chunk in _batched(rows, BATCH):
         unique = {tuple(row[k] for k in key_columns): row for row in chunk}  # last row wins
         result.read += len(chunk)
-        statement = insert(table).values([{**row, "imported_at": now} for row in unique.values()])
-        excluded = statement.excluded
-        differs = _any_differs(table, excluded, fields)
-        statement = statement.on_conflict_do_update(
-            index_elements=list(key_columns),
-            set_={**{f: excluded[f] for f in fields}, "imported_at": excluded.imported_at},
-            where=differs,
-        )
-        changed += session.execute(statement).rowcount
+        values = [{**row, "imported_at": now} for row in unique.values()]
+        changed += session.execute(statement, values).rowcount
     after = session.scalar(select(func.count()).select_from(table)) or 0
     result.added = after - before
     result.updated = changed - result.added
