@@ -1,14 +1,22 @@
-"""Running spiders in this process: Scrapy settings from crawler/, overrides from the caller."""
+"""Running spiders: in a child process of its own session, so that Ctrl-C reaches Scrapy only.
+
+A terminal's Ctrl-C signals the whole foreground process group. Were Chromium and the
+Playwright driver in it, they would die at once and every page in flight would fail; instead
+the crawl runs in a new session, and this process passes Ctrl-C on: the first asks Scrapy to
+finish what is in flight, the second to stop now, the third kills the crawl outright."""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import signal
+import subprocess
 import sys
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
-
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
 
 from casebook.config import Config
 
@@ -27,10 +35,86 @@ class CrawlOutcome:
 
     @property
     def interrupted(self) -> bool:
-        return self.reason == "shutdown"
+        return self.reason in ("shutdown", "killed")
 
 
-def crawl_settings(config: Config, overrides: dict[str, Any] | None = None) -> Settings:
+def run_spiders(
+    config: Config, runs: list[SpiderRun], overrides: dict[str, Any] | None = None
+) -> list[CrawlOutcome]:
+    """Run the spiders together until all finish (or Ctrl-C); returns how each ended."""
+    with tempfile.TemporaryDirectory(prefix="patroli-crawl-") as folder:
+        job = Path(folder) / "job.json"
+        outcome_file = Path(folder) / "outcomes.json"
+        job.write_text(json.dumps({
+            "config": {
+                "data_dir": str(config.data_dir), "database_url": config.database_url,
+                "chromium": config.chromium, "allow_private": config.allow_private,
+            },
+            "runs": [asdict(run) for run in runs],
+            "overrides": overrides or {},
+        }))  # fmt: skip
+        child = subprocess.Popen(
+            [sys.executable, "-m", "patroli.crawling", str(job), str(outcome_file)],
+            start_new_session=True,
+        )
+        _wait_passing_signals_on(child)
+        if not outcome_file.exists():
+            return [CrawlOutcome(run.spider, "killed", {}) for run in runs]
+        return [CrawlOutcome(**outcome) for outcome in json.loads(outcome_file.read_text())]
+
+
+def _wait_passing_signals_on(child: subprocess.Popen) -> None:
+    received = 0
+
+    def forward(signum, frame) -> None:
+        nonlocal received
+        received += 1
+        if received <= 2:
+            child.send_signal(signal.SIGINT)
+        else:
+            os.killpg(child.pid, signal.SIGKILL)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        child.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _crawl_in_this_process(job_path: str, outcome_path: str) -> None:
+    from scrapy.crawler import CrawlerProcess
+
+    job = json.loads(Path(job_path).read_text())
+    config = Config(**{**job["config"], "data_dir": Path(job["config"]["data_dir"])},
+                    redis_url=None, secret_key="")  # fmt: skip
+    settings = crawl_settings(config, {"LOG_INSTALL_ROOT_HANDLER": False, **job["overrides"]})
+    process = CrawlerProcess(settings)
+    _progress_to_stdout()
+    crawlers, refused = [], {}
+    for run in job["runs"]:
+        crawler = process.create_crawler(run["spider"])
+        crawlers.append(crawler)
+        started = process.crawl(crawler, **run["arguments"])
+        # A spider refusing its arguments is one line for the officer, not a traceback.
+        started.addErrback(lambda failure, name=run["spider"]: refused.setdefault(
+            name, f"not started: {failure.getErrorMessage()}"))  # fmt: skip
+    process.start()
+    outcomes = [
+        {
+            "spider": crawler.spidercls.name,
+            "reason": refused.get(crawler.spidercls.name)
+            or crawler.stats.get_value("finish_reason", "unknown"),
+            "stats": crawler.stats.get_stats(),
+        }
+        for crawler in crawlers
+    ]
+    Path(outcome_path).write_text(json.dumps(outcomes, default=str))
+
+
+def crawl_settings(config: Config, overrides: dict[str, Any] | None = None):
+    from scrapy.settings import Settings
+
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.update(
@@ -48,33 +132,7 @@ def crawl_settings(config: Config, overrides: dict[str, Any] | None = None) -> S
     return settings
 
 
-def run_spiders(
-    config: Config, runs: list[SpiderRun], overrides: dict[str, Any] | None = None
-) -> list[CrawlOutcome]:
-    """Run the spiders together until all finish (or Ctrl-C); returns how each ended."""
-    settings = crawl_settings(config, {"LOG_INSTALL_ROOT_HANDLER": False, **(overrides or {})})
-    process = CrawlerProcess(settings)
-    _progress_to_stdout()
-    crawlers, refused = [], {}
-    for run in runs:
-        crawler = process.create_crawler(run.spider)
-        crawlers.append(crawler)
-        started = process.crawl(crawler, **run.arguments)
-        # A spider refusing its arguments is one line for the officer, not a traceback.
-        started.addErrback(lambda failure, name=run.spider: refused.setdefault(
-            name, f"not started: {failure.getErrorMessage()}"))  # fmt: skip
-    process.start()
-    return [
-        CrawlOutcome(
-            crawler.spidercls.name,
-            refused.get(crawler.spidercls.name)
-            or crawler.stats.get_value("finish_reason", "unknown"),
-            crawler.stats.get_stats(),
-        )
-        for crawler in crawlers
-    ]
-
-
+# These repeat, with tracebacks, what patroli.failures already says in one line per URL.
 QUIETED_LOGGERS = (
     "scrapy.downloadermiddlewares.retry",
     "scrapy.downloadermiddlewares.robotstxt",
@@ -92,7 +150,6 @@ def _progress_to_stdout() -> None:
         progress.addHandler(handler)
         progress.setLevel(logging.INFO)
         progress.propagate = False
-    # These repeat, with tracebacks, what patroli.failures already says in one line per URL.
     for noisy in QUIETED_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
     root = logging.getLogger()
@@ -102,3 +159,7 @@ def _progress_to_stdout() -> None:
         warnings.setLevel(logging.WARNING)
         root.addHandler(warnings)
         root.setLevel(logging.INFO)
+
+
+if __name__ == "__main__":
+    _crawl_in_this_process(*sys.argv[1:3])

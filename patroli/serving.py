@@ -18,12 +18,16 @@ def make_web_server(config: Config, host: str, port: int) -> BaseWSGIServer:
         ) from None
 
 
+def serve_until_stopped(server: BaseWSGIServer) -> None:
+    """Serve until Ctrl-C (Werkzeug swallows the KeyboardInterrupt and closes the socket)."""
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    click.echo("stopped")
+
+
 def serve_forever(config: Config, host: str, port: int) -> None:
     server = make_web_server(config, host, port)
     click.echo(f"casebook UI: http://{host}:{server.server_port}/  (Ctrl-C stops)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server)

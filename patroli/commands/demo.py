@@ -18,7 +18,7 @@ from casebook.services import findings, plans, users
 from casebook.services import registry as registry_service
 from patroli.crawling import SpiderRun, run_spiders
 from patroli.demo import DemoMarketplace, DemoPortInUse, build_world
-from patroli.serving import make_web_server
+from patroli.serving import make_web_server, serve_until_stopped
 from patroli.wiring import Casebook, open_casebook
 from rules.tables import RowError, read_registry, read_warnings
 
@@ -143,9 +143,4 @@ def _serve(config: Config, host: str, port: int) -> None:
     step(f"casebook UI: http://{host}:{server.server_port}/")
     click.echo(f"    log in as `analis` (analyst) or `admin`, password `{DEMO_PASSWORD}`")
     click.echo("    Ctrl-C stops everything")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("\nstopped")
-    finally:
-        server.server_close()
+    serve_until_stopped(server)
