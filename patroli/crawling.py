@@ -54,7 +54,14 @@ def run_spiders(
             "overrides": overrides or {},
         }))  # fmt: skip
         child = subprocess.Popen(
-            [sys.executable, "-m", "patroli.crawling", str(job), str(outcome_file)],
+            [
+                sys.executable,
+                "-m",
+                "patroli.crawling",
+                str(job),
+                str(outcome_file),
+                str(os.getpid()),
+            ],
             start_new_session=True,
         )
         _wait_passing_signals_on(child)
@@ -82,7 +89,20 @@ def _wait_passing_signals_on(child: subprocess.Popen) -> None:
             signal.signal(signum, handler)
 
 
-def _crawl_in_this_process(job_path: str, outcome_path: str) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Killing `patroli` (even with SIGKILL) kills the crawl: Linux signals us when it dies."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the crawl outlives a killed parent
+        return
+    if os.getppid() != parent:  # the parent died before we asked
+        os._exit(1)
+
+
+def _crawl_in_this_process(job_path: str, outcome_path: str, parent: str) -> None:
+    _die_with_parent(int(parent))
     from scrapy.crawler import CrawlerProcess
 
     job = json.loads(Path(job_path).read_text())
@@ -162,4 +182,4 @@ def _progress_to_stdout() -> None:
 
 
 if __name__ == "__main__":
-    _crawl_in_this_process(*sys.argv[1:3])
+    _crawl_in_this_process(*sys.argv[1:4])
