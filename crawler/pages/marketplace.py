@@ -58,12 +58,21 @@ class ProductPage(ProfiledPage):
         )
 
 
-class ShopPage(ProfiledPage):
-    def is_shop(self) -> bool:
-        return bool(self.response.css(self.profile.shop["page"]))
+class SellerPage(ProfiledPage):
+    """A shop page (marketplaces) or an account page (social sites): who sells, and how to
+    reach them. `section` names the profile part that describes it."""
+
+    section = "shop"
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return getattr(self.profile, self.section)
+
+    def is_seller(self) -> bool:
+        return bool(self.response.css(self.fields["page"]))
 
     def to_item(self) -> SellerItem:
-        fields = self.profile.shop
+        fields = self.fields
         return SellerItem(
             url=self.response.url,
             platform=self.profile.platform,
@@ -73,4 +82,8 @@ class ShopPage(ProfiledPage):
         )
 
     def product_urls(self) -> list[str]:
-        return self.urls(self.profile.shop.get("products"))
+        return self.urls(self.fields.get("products"))
+
+
+class ShopPage(SellerPage):
+    section = "shop"

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from crawler.items import ListingItem, SellerItem
-from crawler.pages.marketplace import ProfiledPage
+from crawler.items import ListingItem
+from crawler.pages.marketplace import ProfiledPage, SellerPage
 from crawler.profiles import Profile
 
 _PRICE = re.compile(r"\bRp\.?\s?(\d{1,3}(?:[.,]\d{3})+|\d+)(?!\d)", re.IGNORECASE)
@@ -88,16 +88,5 @@ class PostPage(ProfiledPage):
         )
 
 
-class AccountPage(ProfiledPage):
-    def is_account(self) -> bool:
-        return bool(self.response.css(self.profile.account["page"]))
-
-    def to_item(self) -> SellerItem:
-        fields = self.profile.account
-        return SellerItem(
-            url=self.response.url,
-            platform=self.profile.platform,
-            name=self.text(fields.get("name")),
-            location=self.text(fields.get("location")),
-            text=self.text(fields.get("description")),
-        )
+class AccountPage(SellerPage):
+    section = "account"

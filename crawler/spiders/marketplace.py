@@ -50,5 +50,5 @@ class MarketplaceSpider(PatroliSpider):
 
     def parse_shop(self, response):
         shop = ShopPage(response, self.site)
-        if shop.is_shop():
+        if shop.is_seller():
             yield shop.to_item()

@@ -150,5 +150,5 @@ class ShopSpider(PatroliSpider):
 
     def parse_seller(self, response):
         shop = ShopPage(response, self.site(response.url))
-        if shop.is_shop():
+        if shop.is_seller():
             yield shop.to_item()

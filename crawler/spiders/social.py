@@ -98,7 +98,7 @@ class SocialSpider(PatroliSpider):
     async def parse_account(self, response):
         account = AccountPage(response, self.site)  # the DOM as captured in the evidence
         feed = await self._read_feed(response)
-        if account.is_account():
+        if account.is_seller():
             yield account.to_item()
         for url in feed.posts:
             yield self.post_request(url)
