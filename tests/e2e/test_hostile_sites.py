@@ -24,6 +24,7 @@ def test_tips_file_with_traps_dead_hosts_and_bad_lines(tmp_path, demo, world, ne
         f"{pasarku}/_trap/slow?s=10": "TimeoutError",
         f"{pasarku}/_trap/error": "HTTP 500",
         "http://127.0.0.1:9/produk/mati": "ConnectionRefused",
+        f"{pasarku}/cart": "robots.txt",
     }
     tips = tmp_path / "tips.txt"
     tips.write_text(
@@ -38,7 +39,7 @@ def test_tips_file_with_traps_dead_hosts_and_bad_lines(tmp_path, demo, world, ne
 
     log = result.stderr
     assert "line 3: not an http(s) URL: 'htp:/rusak'" in log
-    assert "line 12: not an http(s) URL: 'javascript:alert(1)'" in log
+    assert "line 13: not an http(s) URL: 'javascript:alert(1)'" in log
     for url, reason in traps.items():
         lines = [line for line in log.splitlines() if f"could not fetch {url}" in line]
         assert lines and reason.lower() in lines[0].lower(), (url, lines)
@@ -57,3 +58,12 @@ def test_private_addresses_are_refused_unless_allowed(tmp_path, demo, world, new
     assert "private/loopback/link-local" in result.stderr
     with patroli.sessions()() as session:
         assert session.scalars(select(Listing)).first() is None
+
+
+def test_urls_from_standard_input(tmp_path, demo, world, new_casebook):
+    patroli = new_casebook(tmp_path / "casebook")
+    wanted = [demo.url(x) for x in world.listings_on("pasarku")[3:5]]
+    patroli.run("crawl", "urls", "-", "--base", f"pasarku={demo.base_urls['pasarku']}", *FAST,
+                input="\n".join(wanted) + "\n")  # fmt: skip
+    with patroli.sessions()() as session:
+        assert set(session.scalars(select(Listing.url))) == set(wanted)

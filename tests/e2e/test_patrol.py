@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from playwright.sync_api import sync_playwright
 from sqlalchemy import func, select
+from warcio.archiveiterator import ArchiveIterator
 
 from casebook.models import Capture, Hit, Listing, Seller
 from casebook.services import plans, users
@@ -100,6 +101,14 @@ def test_every_listing_has_verifiable_evidence(patrol):
     assert without == 0
     assert {f["role"] for f in browser.files} == {"warc", "rendered_html", "screenshot"}
     assert browser.software["chromium"]
+    # what the server sent, not only the DOM: the network responses are in the WARC
+    warc = (patrol.data_dir / browser.manifest_path).parent / "response.warc.gz"
+    with warc.open("rb") as stream:
+        targets = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream)
+                   if r.rec_type == "response"]  # fmt: skip
+    assert targets[0] == browser.url
+    assert any("/api/" in target for target in targets)  # the JSON the page was built from
+    assert any(target.endswith(".js") for target in targets)
     assert "0 problems" in patrol.run("evidence", "verify").stdout
 
 
