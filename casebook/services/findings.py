@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
@@ -99,3 +99,38 @@ def summary(session: Session) -> Summary:
 
 def platforms(session: Session) -> list[str]:
     return list(session.scalars(select(Listing.platform).distinct().order_by(Listing.platform)))
+
+
+def export(session: Session, wanted: ListingFilter) -> Iterator[dict]:
+    """Every listing that matches, as the listing JSON of DESIGN.md §3 plus its verdict."""
+    query = _filtered(select(Listing), wanted).order_by(Listing.id)
+    query = query.options(selectinload(Listing.hits), selectinload(Listing.seller))
+    for listing in session.scalars(query.execution_options(yield_per=500)):
+        seller = listing.seller
+        yield {
+            "id": str(listing.id),
+            "url": listing.url,
+            "platform": listing.platform,
+            "title": listing.title,
+            "description": listing.description,
+            "price": listing.price,
+            "currency": listing.currency,
+            "seller": {
+                "name": seller.name if seller else None,
+                "url": seller.url if seller else None,
+                "location": seller.location if seller else None,
+                "phone": next((i.value for i in seller.identifiers if i.kind == "phone"), None)
+                if seller
+                else None,
+            },
+            "captured_at": listing.last_seen.isoformat(),
+            "first_seen": listing.first_seen.isoformat(),
+            "status": listing.status,
+            "category": listing.category,
+            "nies": listing.nies,
+            "violations": [
+                {"type": h.code, "rule": h.rule, "score": h.score, "evidence": h.evidence,
+                 "version": h.catalogue_version}
+                for h in listing.hits
+            ],
+        }  # fmt: skip

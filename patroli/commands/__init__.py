@@ -8,10 +8,11 @@ from patroli.commands.crawl import crawl
 from patroli.commands.db import db, users_group
 from patroli.commands.demo import demo
 from patroli.commands.evidence import evidence_group
+from patroli.commands.listings import listings
 from patroli.commands.registry import registry, warnings
 from patroli.commands.rules import rules
 from patroli.commands.serve import serve
 
 COMMANDS: list[click.Command] = [
-    crawl, db, demo, evidence_group, users_group, registry, warnings, rules, serve,
+    crawl, db, demo, evidence_group, listings, users_group, registry, warnings, rules, serve,
 ]  # fmt: skip

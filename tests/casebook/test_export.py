@@ -1,0 +1,50 @@
+"""`patroli listings export`: the listing JSON contract out, readable by `patroli rules check`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+from casebook.services import listings
+from casebook.services.listings import ListingRecord, SellerRecord
+from patroli.cli import main
+from rules.model import Evidence, Hit, Verdict
+
+
+def test_export_jsonl_and_csv(config, sessions, monkeypatch):
+    monkeypatch.setenv("PATROLI_DATA_DIR", str(config.data_dir))
+    url = "http://pasar.example/p/tramadol"
+    record = ListingRecord(
+        url=url, platform="pasarku", title="Tramadol 50 mg", description="tanpa resep",
+        price=45000.0, currency="IDR",
+        seller=SellerRecord("pasarku", "Toko X", "http://pasar.example/toko/x",
+                            identifiers=(("phone", "+6281234567890"),)),
+    )  # fmt: skip
+    hit = Hit("prescription_drug", "RX-TRAMADOL", 1.0, Evidence("Tramadol"), "v1")
+    with sessions() as session, session.begin():
+        listings.record_listings(session, [(record, Verdict(url, (), "obat", (hit,), "v1"))])
+
+    runner = CliRunner()
+    jsonl = runner.invoke(main, ["listings", "export", "--code", "prescription_drug"])
+    assert jsonl.exit_code == 0, jsonl.output
+    (row,) = [json.loads(line) for line in jsonl.output.splitlines()]
+    assert row["url"] == url and row["seller"]["phone"] == "+6281234567890"
+    assert row["violations"][0]["rule"] == "RX-TRAMADOL"
+    assert runner.invoke(main, ["listings", "export", "--code", "no_nie"]).output == ""
+
+    table = runner.invoke(main, ["listings", "export", "--format", "csv"])
+    (line,) = list(csv.DictReader(io.StringIO(table.output)))
+    assert (line["violations"], line["seller_name"]) == ("prescription_drug", "Toko X")
+
+    registry = config.data_dir / "registry.csv"
+    registry.write_text(
+        "nie,product_name,brand,category,registrant,form,issued_on,expires_on,status\n"
+    )
+    checked = runner.invoke(main, ["rules", "check", "--registry", str(registry), "-"],
+                            input=jsonl.output)  # fmt: skip
+    assert (
+        "prescription_drug" in json.loads(checked.output.splitlines()[0])["violations"][0]["type"]
+    )
