@@ -105,7 +105,3 @@ def public_warnings(session: Session) -> Iterator[PublicWarning]:
     columns = [getattr(PublicWarningEntry, f) for f in _WARNING_FIELDS]
     for row in session.execute(select(*columns)).yield_per(10_000):
         yield PublicWarning(**row._asdict())
-
-
-def registry_size(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(RegisteredProduct)) or 0

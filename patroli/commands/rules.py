@@ -1,4 +1,4 @@
-"""`patroli rules check|eval`: run the rule catalogue over JSONL listings from files."""
+"""`patroli rules check|eval|rematch`: the rule catalogue over JSONL listings or the casebook."""
 
 from __future__ import annotations
 
@@ -102,3 +102,22 @@ def _listings(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _warn(message: str) -> None:
     click.echo(message, err=True)
+
+
+@rules.command("rematch")
+def rematch() -> None:
+    """Re-run the rules over every listing in the casebook (after a registry or warning
+    import, or a new catalogue): hits follow the registry as it is now."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from casebook.services.matching import Matcher
+    from casebook.services.matching import rematch as rematch_all
+    from patroli.wiring import open_casebook
+
+    casebook = open_casebook()
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    with casebook.sessions() as session, session.begin():
+        matcher = Matcher.from_session(session)
+        count = rematch_all(session, matcher, today=today)
+    click.echo(f"{count} listings re-checked with catalogue {matcher.version}")

@@ -139,3 +139,25 @@ def test_hostile_sizes_are_bounded(sessions):
         stored = session.scalars(select(Listing)).one()
     assert len(stored.title) == listings.MAX_TITLE
     assert len(stored.description) == listings.MAX_DESCRIPTION
+
+
+def test_rematch_follows_a_registry_change(sessions):
+    from casebook.services.matching import Matcher, rematch
+
+    registered = product("TR123456789")
+    url = "http://pasar.example/p/jamu"
+    shown = ListingRecord(
+        url=url, platform="pasarku", title="Sekar Ayu Jamu Pegal Linu",
+        description="Jamu pegal linu, BPOM TR 123 456 789",
+    )  # fmt: skip
+    with sessions() as session, session.begin():
+        registry.import_registry(session, [registered])
+        matcher = Matcher.from_session(session)
+        listings.record_listings(session, [(shown, matcher.check(shown, today=date(2026, 1, 1)))])
+    with sessions() as session:
+        assert session.scalars(select(Hit.code)).all() == []
+    with sessions() as session, session.begin():
+        registry.import_registry(session, [product("TR123456789", "revoked")])
+        assert rematch(session, Matcher.from_session(session), today=date(2026, 1, 1)) == 1
+    with sessions() as session:
+        assert session.scalars(select(Hit.code)).all() == ["expired_nie"]
