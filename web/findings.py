@@ -46,8 +46,12 @@ def show(listing_id: int):
         listing = findings.get_listing(session, listing_id)
         if listing is None:
             abort(404)
-        captures = evidence.listing_captures(session, listing_id)
-        return render_template("findings/show.html", listing=listing, captures=captures)
+        return render_template(
+            "findings/show.html",
+            listing=listing,
+            captures=evidence.listing_captures(session, listing_id),
+            history=findings.listing_history(session, listing_id),
+        )
 
 
 @bp.app_template_filter("combine_page")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from casebook.models import Hit, Listing, Seller
+from casebook.models import Hit, Listing, ListingChange, Seller
 
 
 @dataclass(frozen=True)
@@ -134,3 +134,14 @@ def export(session: Session, wanted: ListingFilter) -> Iterator[dict]:
                 for h in listing.hits
             ],
         }  # fmt: skip
+
+
+def listing_history(session: Session, listing_id: int) -> list[ListingChange]:
+    """What re-crawls and re-checks saw change, newest first."""
+    return list(
+        session.scalars(
+            select(ListingChange)
+            .where(ListingChange.listing_id == listing_id)
+            .order_by(ListingChange.seen_at.desc(), ListingChange.id.desc())
+        )
+    )

@@ -160,3 +160,19 @@ def test_evidence_files_are_served_safely(app, config, sessions):
         assert "attachment" in warc.headers["Content-Disposition"]
     assert client.get(f"/captures/{capture_id}/manifest").status_code == 404
     assert client.get(f"/captures/{capture_id}/..%2Fsecret_key").status_code == 404
+
+
+def test_listing_page_shows_what_changed(app, sessions):
+    from datetime import UTC, datetime
+
+    from casebook.services.listings import StatusCheck, record_statuses
+
+    with sessions() as session, session.begin():
+        listing_id = session.scalars(select(Listing.id).order_by(Listing.id)).first()
+        record_statuses(session, [StatusCheck(listing_id, "nonactive", "HTTP 404")],
+                        now=datetime(2026, 11, 20, tzinfo=UTC))  # fmt: skip
+    client = app.test_client()
+    _login(client)
+    html = client.get(f"/listings/{listing_id}").get_data(as_text=True)
+    assert "Riwayat perubahan" in html and "<del>active</del>" in html
+    assert "<ins>nonactive</ins>" in html and "HTTP 404" in html
