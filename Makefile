@@ -20,10 +20,11 @@ bench: setup chromium
 
 setup: $(BIN)/.installed
 
-$(BIN)/.installed: pyproject.toml
+# constraints.txt pins every package to the versions the suite last passed with.
+$(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 # Browser downloads are not possible here: Patroli drives Debian's chromium.
