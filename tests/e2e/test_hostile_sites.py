@@ -67,3 +67,14 @@ def test_urls_from_standard_input(tmp_path, demo, world, new_casebook):
                 input="\n".join(wanted) + "\n")  # fmt: skip
     with patroli.sessions()() as session:
         assert set(session.scalars(select(Listing.url))) == set(wanted)
+
+
+def test_oversized_rendered_pages_are_refused(tmp_path, demo, world, new_casebook):
+    patroli = new_casebook(tmp_path / "casebook")
+    post = demo.url(world.listings_on("ceritaku")[0])
+    result = patroli.run("crawl", "run", "urls", "-a", f"urls={post}",
+                         "--base", f"ceritaku={demo.base_urls['ceritaku']}",
+                         "-s", "PATROLI_BROWSER_MAXSIZE=1000", *FAST)  # fmt: skip
+    assert f"could not fetch {post}" in result.stderr and "exceeds 1000" in result.stderr
+    with patroli.sessions()() as session:
+        assert session.scalars(select(Listing)).first() is None

@@ -145,23 +145,28 @@ def test_recheck_marks_taken_down_links_nonactive(patrol, demo, world):
     chosen = {}
     for platform in ("pasarku", "tokosehat", "ceritaku"):
         chosen[platform] = next(x for x in world.listings_on(platform) if demo.url(x) in listings)
-    control = next(
+    others = [
         x for x in world.listings_on("pasarku")
-        if demo.url(x) in listings and x is not chosen["pasarku"]
-    )  # fmt: skip
+        if demo.url(x) in listings and x.seller_id != chosen["pasarku"].seller_id
+    ]  # fmt: skip
+    control = others[0]
+    banned = next(x for x in others if x.seller_id != control.seller_id)
     for listing in chosen.values():
         demo.take_down(listing.id)
+    demo.ban_seller(banned.seller_id)
     try:
-        ids = [listings[demo.url(x)].id for x in [*chosen.values(), control]]
+        ids = [listings[demo.url(x)].id for x in [*chosen.values(), control, banned]]
         patrol.run("crawl", "recheck", "--ids", ",".join(map(str, ids)), *base_options(demo), *FAST)
     finally:
         for listing in chosen.values():
             demo.restore(listing.id)
+        demo.unban_seller(banned.seller_id)
     after = stored(patrol)
     for platform, listing in chosen.items():
         row = after[demo.url(listing)]
         assert row.status == "nonactive", (platform, row.status_reason)
     assert after[demo.url(control)].status == "active"
+    assert after[demo.url(banned)].status == "nonactive"  # the whole shop was closed
     assert "Produk tidak ditemukan" in after[demo.url(chosen["pasarku"])].status_reason
     assert after[demo.url(chosen["tokosehat"])].status_reason == "HTTP 404"
 
