@@ -82,7 +82,7 @@ class PostPage(ProfiledPage):
             price=price.group(1) if price else None,
             currency="IDR" if price else None,
             images=self.urls(fields.get("images")),
-            seller_name=self.text(fields.get("author")),
+            seller_name=self.text(fields.get("author_name")) or self.text(fields.get("author")),
             seller_url=author_url[0] if author_url else "",
             source="rendered-dom",
         )
