@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import click
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -10,12 +12,20 @@ from web import create_app
 
 
 def make_web_server(config: Config, host: str, port: int) -> BaseWSGIServer:
+    # Bind the socket ourselves: Werkzeug prints and exits on a port in use.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        return make_server(host, port, create_app(config), threaded=True)
+        listener.bind((host, port))
+        listener.listen(128)
+        return make_server(host, port, create_app(config), threaded=True, fd=listener.fileno())
     except OSError as error:
         raise click.ClickException(
             f"cannot listen on {host}:{port} ({error.strerror}): stop what uses it or pass --port"
         ) from None
+    finally:
+        listener.close()  # the server holds its own duplicate
 
 
 def serve_until_stopped(server: BaseWSGIServer) -> None:
@@ -29,5 +39,5 @@ def serve_until_stopped(server: BaseWSGIServer) -> None:
 
 def serve_forever(config: Config, host: str, port: int) -> None:
     server = make_web_server(config, host, port)
-    click.echo(f"casebook UI: http://{host}:{server.server_port}/  (Ctrl-C stops)")
+    click.echo(f"casebook UI: http://{host}:{server.server_address[1]}/  (Ctrl-C stops)")
     serve_until_stopped(server)

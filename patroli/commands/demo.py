@@ -140,7 +140,7 @@ def _summary(casebook: Casebook) -> None:
 
 def _serve(config: Config, host: str, port: int) -> None:
     server = make_web_server(config, host, port)
-    step(f"casebook UI: http://{host}:{server.server_port}/")
+    step(f"casebook UI: http://{host}:{server.server_address[1]}/")
     click.echo(f"    log in as `analis` (analyst) or `admin`, password `{DEMO_PASSWORD}`")
     click.echo("    Ctrl-C stops everything")
     serve_until_stopped(server)
