@@ -43,6 +43,9 @@ SCHEDULER = "crawler.frontier.DurableScheduler"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.safety.SafeTargetMiddleware": 60,
+    # Scrapy's own lets requests queued behind robots.txt through (see middlewares/robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
     "crawler.middlewares.failures.FailureLogMiddleware": 540,
     "crawler.middlewares.encoding.EncodingRepairMiddleware": 585,
     # Above HttpCompressionMiddleware (590) so it sees the bytes as the server sent them.

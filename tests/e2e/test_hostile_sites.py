@@ -78,3 +78,13 @@ def test_oversized_rendered_pages_are_refused(tmp_path, demo, world, new_caseboo
     assert f"could not fetch {post}" in result.stderr and "exceeds 1000" in result.stderr
     with patroli.sessions()() as session:
         assert session.scalars(select(Listing)).first() is None
+
+
+def test_robots_txt_binds_every_request_queued_before_it_arrives(tmp_path, demo, new_casebook):
+    patroli = new_casebook(tmp_path / "casebook")
+    pasarku = demo.base_urls["pasarku"]
+    disallowed = [f"{pasarku}/cart/{n}" for n in range(6)] + [f"{pasarku}/checkout"]
+    result = patroli.run("crawl", "run", "urls", "-a", "urls=" + ",".join(disallowed), *FAST,
+                         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8")  # fmt: skip
+    refused = [line for line in result.stderr.splitlines() if "Forbidden by robots.txt" in line]
+    assert len(refused) == len(disallowed), result.stderr
