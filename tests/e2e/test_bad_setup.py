@@ -36,17 +36,14 @@ def test_missing_chromium(tmp_path):
 
 
 def test_demo_port_in_use(tmp_path):
-    blocker = socket.socket()
-    blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        blocker.bind(("127.0.0.1", 8801))
-    except OSError:
-        pytest.skip("127.0.0.1:8801 is taken by something else already")
-    blocker.listen(1)
-    try:
+    with socket.socket() as blocker:
+        blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            blocker.bind(("127.0.0.1", 8801))
+        except OSError:
+            pytest.skip("127.0.0.1:8801 is taken by something else already")
+        blocker.listen(1)
         result = patroli(tmp_path, "demo", "--no-serve")
-    finally:
-        blocker.close()
     assert_one_line_error(result, "127.0.0.1:8801 is already in use")
 
 
@@ -63,12 +60,9 @@ def test_database_from_an_older_or_newer_version(tmp_path):
 
 def test_ui_port_in_use(tmp_path):
     assert patroli(tmp_path, "db", "upgrade").returncode == 0
-    blocker = socket.socket()
-    blocker.bind(("127.0.0.1", 0))
-    blocker.listen(1)
-    try:
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen(1)
         port = blocker.getsockname()[1]
         result = patroli(tmp_path, "serve", "--port", str(port))
-    finally:
-        blocker.close()
     assert_one_line_error(result, f"cannot listen on 127.0.0.1:{port}")
