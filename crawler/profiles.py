@@ -32,6 +32,7 @@ class Profile:
     post: dict[str, Any] = field(default_factory=dict)
     account: dict[str, str] = field(default_factory=dict)
     gone: dict[str, Any] = field(default_factory=dict)
+    login: dict[str, str] = field(default_factory=dict)
 
     @property
     def browser(self) -> bool:

@@ -21,6 +21,16 @@ from typing import Any
 from casebook.config import Config
 
 
+def require_chromium(config: Config) -> None:
+    import click
+
+    if not config.chromium or not os.access(config.chromium, os.X_OK):
+        raise click.ClickException(
+            "Chromium not found: install it (`sudo apt-get install -y chromium`) "
+            "or set PATROLI_CHROMIUM to its path"
+        )
+
+
 @dataclass
 class SpiderRun:
     spider: str

@@ -34,13 +34,14 @@ _TAKE_POSTS = """([item, permalink, author]) => {
 class FeedLinks:
     posts: list[str] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
+    walled: bool = False  # the site stopped the feed until the reader logs in
 
 
 class LiveFeed:
     """An infinite-scroll feed in a live browser page, read to its end (or `max_items`)."""
 
     def __init__(self, page, profile: Profile) -> None:
-        self.page, self.feed = page, profile.search
+        self.page, self.feed, self.wall = page, profile.search, profile.login.get("wall")
 
     async def read(self, max_items: int, max_rounds: int = 1_000) -> FeedLinks:
         posts: dict[str, None] = {}
@@ -54,7 +55,8 @@ class LiveFeed:
                     accounts[author] = None
             if len(posts) >= max_items or not await self._more_arrived():
                 break
-        return FeedLinks(list(posts)[:max_items], list(accounts))
+        walled = bool(self.wall and await self.page.query_selector(self.wall))
+        return FeedLinks(list(posts)[:max_items], list(accounts), walled)
 
     async def _more_arrived(self) -> bool:
         try:

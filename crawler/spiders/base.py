@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from casebook.db import make_engine, make_session_factory
 from casebook.models import PatrolPlan
+from crawler.login import login_state_path
 from crawler.middlewares.failures import failure_reason, report_failure
 from crawler.profiles import Profile, load_profile
 
@@ -38,12 +39,15 @@ class PatroliSpider(scrapy.Spider):
     robots_overrides: dict[str, str] = {}
 
     def __init__(
-        self, *args, plan: str | int | None = None, bases=None, database_url=None, **kwargs
-    ):
+        self, *args, plan: str | int | None = None, bases=None, database_url=None,
+        storage_state=None, **kwargs,
+    ):  # fmt: skip
         super().__init__(*args, **kwargs)
         self.plan_id = int(plan) if plan not in (None, "") else None
         self.bases: dict[str, str] = json_arg(bases)
         self.database_url = database_url
+        self.storage_state = storage_state  # a login state file given for this crawl
+        self._login_states: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -89,12 +93,36 @@ class PatroliSpider(scrapy.Spider):
             from scrapy_playwright.page import PageMethod
 
             meta["playwright"] = True
+            if profile is not None:
+                meta.update(self.login_meta(profile))
             if wait_for:
                 meta["playwright_page_methods"] = [
                     PageMethod("wait_for_selector", wait_for, timeout=15_000)
                 ]
         errback = kwargs.pop("errback", self.on_error)
         return scrapy.Request(url, callback=callback, errback=errback, meta=meta, **kwargs)
+
+    def login_meta(self, profile: Profile) -> dict:
+        """Browser pages of a site with a login state open in a context logged in to it: the
+        state given with `-a storage_state=`, else the one `patroli crawl login` saved."""
+        if profile.name not in self._login_states:
+            self._login_states[profile.name] = state = self._login_state(profile)
+            if state:
+                logger.info("%s: read as the patrol account saved in %s", profile.name, state)
+                self.crawler.stats.set_value(f"patroli/logged_in/{profile.name}", state)
+        state = self._login_states[profile.name]
+        if not state:
+            return {}
+        return {
+            "playwright_context": f"login-{profile.name}",
+            "playwright_context_kwargs": {"storage_state": state},
+        }
+
+    def _login_state(self, profile: Profile) -> str | None:
+        if self.storage_state:
+            return str(self.storage_state)
+        saved = login_state_path(self.settings["PATROLI_DATA_DIR"], profile.name)
+        return str(saved) if profile.login and saved.is_file() else None
 
     async def on_error(self, failure) -> None:
         """Log the failure (once: the middleware may have already), and close the browser page

@@ -1,7 +1,7 @@
 """`social`: public posts and accounts on social sites, through the browser (scrolling feeds).
 
-A saved login state (Playwright storage state JSON, exported by the officer) can be supplied
-with `-a storage_state=PATH` for sites that show more to a logged-in reader."""
+Sites show a reader who is not logged in only the start of a feed: the patrol account's login
+state (`patroli crawl login SITE`, or `-a storage_state=PATH`) lets the crawl read to the end."""
 
 from __future__ import annotations
 
@@ -20,8 +20,7 @@ class SocialSpider(PatroliSpider):
     feeds_at_once = 2
 
     def __init__(
-        self, *args, site="ceritaku", keywords="", accounts="", max_posts=200,
-        storage_state=None, **kwargs,
+        self, *args, site="ceritaku", keywords="", accounts="", max_posts=200, **kwargs
     ):  # fmt: skip
         super().__init__(*args, **kwargs)
         self.site = self.profile(site)
@@ -31,14 +30,10 @@ class SocialSpider(PatroliSpider):
         if not self.keywords and not self.accounts:
             raise ValueError("social spider needs keywords, accounts or a plan")
         self.max_posts = int(max_posts)
-        self.context_kwargs = {"storage_state": storage_state} if storage_state else None
+        self.walled_feeds = 0
 
     def browser_meta(self, **extra) -> dict:
-        meta = {"playwright_include_page": True, **extra}
-        if self.context_kwargs:
-            meta["playwright_context"] = "logged-in"
-            meta["playwright_context_kwargs"] = self.context_kwargs
-        return meta
+        return {"playwright_include_page": True, **extra}
 
     async def start(self):
         for index in range(min(self.feeds_at_once, len(self.keywords))):
@@ -107,6 +102,19 @@ class SocialSpider(PatroliSpider):
         """Every post link in the feed, scrolled to its end; the page is closed either way."""
         page = response.meta["playwright_page"]
         try:
-            return await LiveFeed(page, self.site).read(self.max_posts)
+            feed = await LiveFeed(page, self.site).read(self.max_posts)
         finally:
             await page.close()
+        if feed.walled:
+            self._walled(response.url, len(feed.posts))
+        return feed
+
+    def _walled(self, url: str, seen: int) -> None:
+        self.crawler.stats.inc_value("patroli/walled_feeds")
+        if not self.walled_feeds:
+            logger.warning(
+                "%s: the feed at %s stops at a login wall after %d posts; save the patrol "
+                "account's login with `patroli crawl login %s` to read feeds to the end",
+                self.site.name, url, seen, self.site.name,
+            )  # fmt: skip
+        self.walled_feeds += 1

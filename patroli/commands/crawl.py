@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from casebook.config import load as load_config
 from casebook.models import PatrolPlan
+from patroli import logins
 from patroli.crawling import SpiderRun, run_spiders
 from patroli.wiring import open_casebook
 
@@ -108,3 +110,28 @@ def recheck(ids: str, status: str | None, platform: str, **options) -> None:
     """Re-check known links: still up (active) or gone (nonactive)?"""
     arguments = {"ids": ids, "status": status or "", "platform": platform}
     _run([SpiderRun("recheck", arguments)], **options)
+
+
+@crawl.command("login")
+@click.argument("site")
+@click.option("--username", help="the patrol account's user name (asked when missing)")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@click.option("--base", "bases", multiple=True, metavar="SITE=URL",
+              help="serve a site profile from another address (a mirror, the demo)")  # fmt: skip
+@click.option("--forget", is_flag=True, help="delete the saved login state instead")
+def login(site: str, username: str | None, password_stdin: bool, bases: tuple, forget: bool):
+    """Log the patrol account in to SITE once; later crawls of SITE read as that account."""
+    config = load_config()
+    if forget:
+        gone = logins.forget_login(config, site)
+        click.echo(f"{site}: login state deleted" if gone else f"{site}: no saved login state")
+        return
+    username = username or click.prompt("user name")
+    password = (
+        click.get_text_stream("stdin").readline().rstrip("\n")
+        if password_stdin
+        else click.prompt("password", hide_input=True)
+    )
+    base = _pairs(bases, "--base").get(site)
+    path = logins.save_login(config, site, username, password, base)
+    click.echo(f"{site}: logged in as {username}; state saved to {path} (keep it private)")

@@ -5,7 +5,6 @@ Running it again reuses the database: listings are updated in place, never dupli
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import click
@@ -16,8 +15,9 @@ from casebook.config import load as load_config
 from casebook.models import User
 from casebook.services import findings, plans, users
 from casebook.services import registry as registry_service
-from patroli.crawling import SpiderRun, run_spiders
-from patroli.demo import DemoMarketplace, DemoPortInUse, build_world
+from patroli import logins
+from patroli.crawling import SpiderRun, require_chromium, run_spiders
+from patroli.demo import PATROL_ACCOUNT, DemoMarketplace, DemoPortInUse, build_world
 from patroli.serving import make_web_server, serve_until_stopped
 from patroli.wiring import Casebook, open_casebook
 from rules.tables import RowError, read_registry, read_warnings
@@ -52,7 +52,7 @@ def step(message: str) -> None:
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Demo marketplace -> crawl (HTTP and browser) -> rules -> casebook -> UI."""
     config = dataclasses.replace(load_config(), allow_private=True)
-    _require_chromium(config)
+    require_chromium(config)
     step(f"database {config.database_url}")
     casebook = open_casebook(migrate=True, config=config)
     _load_demo_registry(casebook)
@@ -64,6 +64,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     try:
         for platform, url in market.base_urls.items():
             click.echo(f"    demo {platform}: {url}/")
+        _log_in_to_ceritaku(config, market.base_urls["ceritaku"])
         step("crawling the demo marketplace (Ctrl-C stops)")
         outcomes = run_spiders(config, _spider_runs(plan_id, market.base_urls), DEMO_CRAWL_SETTINGS)
         if any(outcome.interrupted for outcome in outcomes):
@@ -76,12 +77,12 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         market.stop()
 
 
-def _require_chromium(config: Config) -> None:
-    if not config.chromium or not os.access(config.chromium, os.X_OK):
-        raise click.ClickException(
-            "Chromium not found: install it (`sudo apt-get install -y chromium`) "
-            "or set PATROLI_CHROMIUM to its path"
-        )
+def _log_in_to_ceritaku(config: Config, base_url: str) -> None:
+    """Ceritaku shows one page of a feed to strangers, as real social sites do: the demo logs
+    its patrol account in, as an officer would once with `patroli crawl login ceritaku`."""
+    username, password = PATROL_ACCOUNT
+    path = logins.save_login(config, "ceritaku", username, password, base_url)
+    step(f"ceritaku: logged in as the patrol account {username} (state in {path})")
 
 
 def _load_demo_registry(casebook: Casebook) -> None:

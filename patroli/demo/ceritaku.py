@@ -3,23 +3,33 @@
 Pages are HTML shells; static/ceritaku.js fetches /api/... JSON and renders the posts, loading
 the next page on infinite scroll. A removed post answers 410 from the API, and its permalink
 shows "Postingan tidak tersedia"; a banned account answers 410 too.
+
+Like the real ones, it shows a reader who is not logged in only the first page of a feed, then
+"Masuk untuk melihat lebih banyak": the crawler needs a saved login state (PATROL_ACCOUNT) to
+read a feed to its end.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from patroli.demo.web import DemoState, json_response, make_app, shared_blueprint
 from patroli.demo.world import DemoListing, World
 
 PAGE_SIZE = 12
 EPOCH = datetime(2026, 1, 5, 7, 0)  # fixed: posts are dated from the listing number
+PATROL_ACCOUNT = ("patroli.bpom", "patroli-demo")  # the demo's account for officers
+SESSION_COOKIE = "ceritaku_sesi"
+_SESSION_KEY = b"ceritaku-demo"  # fixed: a saved login state stays valid across restarts
 
 
 def create_ceritaku(world: World, state: DemoState) -> Flask:
@@ -38,6 +48,9 @@ def create_ceritaku(world: World, state: DemoState) -> Flask:
 
     def page_of(items: list[DemoListing], path: str, extra: dict[str, str]) -> Response:
         offset = _decode_cursor(request.args.get("cursor", ""))
+        if offset and reader() is None:
+            wall = {"error": "login_required", "message": "Masuk untuk melihat lebih banyak"}
+            return json_response(wall, 401)
         chunk = items[offset : offset + PAGE_SIZE]
         more = offset + PAGE_SIZE < len(items)
         cursor = _encode_cursor(offset + PAGE_SIZE) if more else None
@@ -45,9 +58,31 @@ def create_ceritaku(world: World, state: DemoState) -> Flask:
         body = {"posts": [as_json[x.id] for x in chunk], "next_cursor": cursor}
         return json_response(body | {"next_url": next_url})
 
+    def reader() -> str | None:
+        """The logged-in reader's name, from the session cookie, or None."""
+        name, _, signature = request.cookies.get(SESSION_COOKIE, "").rpartition(".")
+        return name if name and hmac.compare_digest(signature, _sign(name)) else None
+
+    @app.context_processor
+    def logged_in() -> dict[str, Any]:
+        return {"reader": reader()}
+
     @app.get("/")
     def home() -> Response:
         return redirect("/explore", 302)
+
+    @app.route("/masuk", methods=["GET", "POST"])
+    def login() -> BaseResponse | str:
+        failed = False
+        if request.method == "POST":
+            given = (request.form.get("username", ""), request.form.get("password", ""))
+            if given == PATROL_ACCOUNT:
+                response = redirect("/explore", 303)
+                response.set_cookie(SESSION_COOKIE, f"{given[0]}.{_sign(given[0])}",
+                                    httponly=True, samesite="Lax", max_age=30 * 86400)  # fmt: skip
+                return response
+            failed = True
+        return render_template("ceritaku/login.html", failed=failed, title="Masuk")
 
     @app.get("/explore")
     def explore() -> str:
@@ -131,6 +166,10 @@ def post_json(x: DemoListing, world: World) -> dict[str, Any]:
         "likes": (number * 53) % 2400,
         "comments": (number * 7) % 90,
     }
+
+
+def _sign(name: str) -> str:
+    return hmac.new(_SESSION_KEY, name.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _encode_cursor(offset: int) -> str:

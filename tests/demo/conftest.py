@@ -29,12 +29,13 @@ class Answer:
         return self.body.decode("utf-8")
 
 
-def fetch(url: str, method: str = "GET", *, timeout: float = 10) -> Answer:
+def fetch(url: str, method: str = "GET", *, timeout: float = 10, headers=None, body=None) -> Answer:
     """One request, redirects not followed."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.netloc, timeout=timeout)
     try:
-        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""))
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
         return Answer(response.status, response.headers, response.read())
     finally:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from patroli.demo import DemoMarketplace, World
+from patroli.demo import PATROL_ACCOUNT, DemoMarketplace, World
 from patroli.demo.ceritaku import PAGE_SIZE
 
 CHROMIUM = "/usr/bin/chromium"
@@ -49,6 +49,14 @@ def test_posts_appear_only_through_javascript_and_scrolling_loads_more(
     assert page.locator("article.post").count() == PAGE_SIZE
     page.wait_for_timeout(300)  # nothing more loads while the reader does not scroll
     assert page.locator("article.post").count() == PAGE_SIZE
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_selector(".login-wall")  # a stranger sees one page, then the wall
+    assert page.locator("article.post").count() == PAGE_SIZE
+    page.goto(demo.base_urls["ceritaku"] + "/masuk")
+    page.fill("input[name=username]", PATROL_ACCOUNT[0])
+    page.fill("input[name=password]", PATROL_ACCOUNT[1])
+    page.click("button[type=submit]")
+    page.wait_for_selector(f"body[data-reader='{PATROL_ACCOUNT[0]}'] article.post")
     total = len(world.listings_on("ceritaku"))
     for _ in range(total // PAGE_SIZE + 3):
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 from xml.etree import ElementTree
 
 import pytest
 from parsel import Selector
 
-from patroli.demo import DemoMarketplace, DemoPortInUse, World
+from patroli.demo import PATROL_ACCOUNT, DemoMarketplace, DemoPortInUse, World
 
 
 def page(get, url: str) -> Selector:
@@ -163,10 +163,39 @@ def test_woocommerce_store_api_pages_through_every_product(demo, world, get) -> 
     assert "&lt;svg onload" in next(p for p in found if p["sku"] == breakout.sku)["description"]
 
 
+def ceritaku_session(base: str, get, password: str) -> dict[str, str]:
+    form = urlencode({"username": PATROL_ACCOUNT[0], "password": password})
+    kind = {"Content-Type": "application/x-www-form-urlencoded"}
+    answer = get(base + "/masuk", "POST", headers=kind, body=form)
+    cookie = answer.headers.get("Set-Cookie", "").split(";", 1)[0]
+    return {"Cookie": cookie} if cookie else {}
+
+
+def test_ceritaku_shows_strangers_one_page_then_asks_to_log_in(demo, get) -> None:
+    base = demo.base_urls["ceritaku"]
+    first = json.loads(get(base + "/api/posts?q=").body)
+    assert len(first["posts"]) == 12 and first["next_url"]
+    wall = get(base + first["next_url"])
+    assert wall.status == 401 and json.loads(wall.body)["error"] == "login_required"
+    assert ceritaku_session(base, get, "salah") == {}
+    assert (
+        "kata sandi salah"
+        in get(
+            base + "/masuk",
+            "POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            body="username=x&password=y",
+        ).text
+    )
+    forged = {"Cookie": f"ceritaku_sesi={PATROL_ACCOUNT[0]}.0123456789abcdef0123456789abcdef"}
+    assert get(base + first["next_url"], headers=forged).status == 401
+
+
 def test_ceritaku_api_pages_through_every_post(demo, world, get) -> None:
     base, ids, url = demo.base_urls["ceritaku"], [], "/api/posts?q="
+    session = ceritaku_session(base, get, PATROL_ACCOUNT[1])
     while url:
-        body = json.loads(get(base + url).body)
+        body = json.loads(get(base + url, headers=session).body)
         assert len(body["posts"]) <= 12
         ids += [p["id"] for p in body["posts"]]
         url = body["next_url"]

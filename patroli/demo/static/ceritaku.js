@@ -83,6 +83,11 @@
     status.textContent = "Memuat\u2026";
     fetchJson(nextUrl)
       .then(function (result) {
+        if (result.status === 401) {
+          nextUrl = null;
+          showMessage("login-wall", "Masuk untuk melihat lebih banyak");
+          return;
+        }
         if (result.status !== 200) {
           nextUrl = null;
           showMessage("account-unavailable", "Akun tidak tersedia");
