@@ -3,6 +3,9 @@ on, and nothing good is lost."""
 
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from sqlalchemy import select
 
@@ -88,3 +91,35 @@ def test_robots_txt_binds_every_request_queued_before_it_arrives(tmp_path, demo,
                          "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8")  # fmt: skip
     refused = [line for line in result.stderr.splitlines() if "Forbidden by robots.txt" in line]
     assert len(refused) == len(disallowed), result.stderr
+
+
+class FailingRobotsSite(BaseHTTPRequestHandler):
+    """A live server that cannot serve its robots.txt (503) and logs every path asked for."""
+
+    asked: list[str] = []
+
+    def do_GET(self) -> None:
+        self.asked.append(self.path)
+        status = 503 if self.path == "/robots.txt" else 200
+        body = b"<html><body><h1>Obat kuat</h1></body></html>"
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_site_whose_robots_txt_fails_is_not_crawled(tmp_path, new_casebook):
+    patroli = new_casebook(tmp_path / "casebook")
+    with ThreadingHTTPServer(("127.0.0.1", 0), FailingRobotsSite) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        pages = [f"{base}/produk/{n}" for n in range(3)]
+        result = patroli.run("crawl", "run", "urls", "-a", "urls=" + ",".join(pages), *FAST)
+        server.shutdown()
+    assert set(FailingRobotsSite.asked) == {"/robots.txt"}  # RFC 9309: no page was asked for
+    for page in pages:
+        assert f"could not fetch {page}: robots.txt unreachable (HTTP 503)" in result.stderr
