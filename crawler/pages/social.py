@@ -59,11 +59,13 @@ class LiveFeed:
         return FeedLinks(list(posts)[:max_items], list(accounts), walled)
 
     async def _more_arrived(self) -> bool:
+        # New posts, or the site's login wall: the wall ends the feed at once.
+        awaited = f"{self.feed['item']}, {self.wall}" if self.wall else self.feed["item"]
         try:
-            await self.page.wait_for_selector(self.feed["item"], timeout=3_000)
+            await self.page.wait_for_selector(awaited, timeout=3_000)
         except PlaywrightTimeout:  # nothing more within the wait: the feed has ended
             return False
-        return True
+        return not (self.wall and await self.page.query_selector(self.wall))
 
 
 class PostPage(ProfiledPage):
