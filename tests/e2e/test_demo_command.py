@@ -1,0 +1,73 @@
+"""`patroli demo` as an officer meets it: Ctrl-C in the terminal stops everything it started,
+and running it again picks up the same casebook without doubling anything."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from casebook.db import make_engine, make_session_factory
+from casebook.models import Listing
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def descendants(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found |= {child} | descendants(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_ctrl_c_stops_everything_and_a_second_run_reuses_the_data(tmp_path):
+    env = {**os.environ, "PATROLI_DATA_DIR": str(tmp_path), "PATROLI_SECRET_KEY": "e2e"}
+    command = [sys.executable, "-m", "patroli", "demo", "--port", "0"]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, start_new_session=True)  # fmt: skip
+    try:
+        started = []
+        while not started or "crawling the demo marketplace" not in started[-1]:
+            started.append(first.stdout.readline())
+            assert started[-1], started  # the demo ended before it crawled
+        time.sleep(4)  # Chromium and the crawl are running now
+        started_processes = descendants(first.pid)
+        assert len(started_processes) >= 3  # the crawl, the Playwright driver, Chromium
+        os.killpg(first.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+        rest, _ = first.communicate(timeout=90)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    assert "interrupted; what was crawled so far is kept" in rest
+    assert "Traceback" not in rest
+    time.sleep(1)
+    assert not [pid for pid in started_processes if alive(pid)]
+
+    second = subprocess.run([*command, "--no-serve"], env=env, capture_output=True, text=True,
+                            timeout=600)  # fmt: skip
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert "300 listings in the casebook" in second.stdout
+    sessions = make_session_factory(make_engine(f"sqlite:///{tmp_path / 'patroli.db'}"))
+    with sessions() as session:
+        rows = session.scalar(select(func.count(Listing.id)))
+        urls = session.scalar(select(func.count(func.distinct(Listing.url))))
+    assert rows == urls == 300
