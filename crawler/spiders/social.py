@@ -30,7 +30,6 @@ class SocialSpider(PatroliSpider):
         if not self.keywords and not self.accounts:
             raise ValueError("social spider needs keywords, accounts or a plan")
         self.max_posts = int(max_posts)
-        self.walled_feeds = 0
 
     def browser_meta(self, **extra) -> dict:
         return {"playwright_include_page": True, **extra}
@@ -110,11 +109,11 @@ class SocialSpider(PatroliSpider):
         return feed
 
     def _walled(self, url: str, seen: int) -> None:
+        first = not self.crawler.stats.get_value("patroli/walled_feeds")
         self.crawler.stats.inc_value("patroli/walled_feeds")
-        if not self.walled_feeds:
+        if first:
             logger.warning(
                 "%s: the feed at %s stops at a login wall after %d posts; save the patrol "
                 "account's login with `patroli crawl login %s` to read feeds to the end",
                 self.site.name, url, seen, self.site.name,
             )  # fmt: skip
-        self.walled_feeds += 1
