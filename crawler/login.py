@@ -14,7 +14,7 @@ from playwright.async_api import async_playwright
 
 from crawler.pages.login import LoginFailed, LoginForm
 from crawler.profiles import Profile
-from crawler.urls import BadURL, private_target
+from crawler.urls import refusal
 
 __all__ = ["LoginFailed", "forget_login_state", "login_state_path", "save_login_state"]
 
@@ -57,12 +57,7 @@ def forget_login_state(path: Path) -> bool:
 
 
 def _refuse_private(url: str, allow_private: bool) -> None:
-    if allow_private:
-        return
-    try:
-        reason = private_target(url)
-    except BadURL as error:
-        reason = str(error)
+    reason = None if allow_private else refusal(url)
     if reason:
         raise LoginFailed(f"refused {url}: {reason}")
 

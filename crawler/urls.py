@@ -70,3 +70,11 @@ def private_target(url: str) -> str | None:
         if not is_public_address(address):
             return f"{host} is a private/loopback/link-local address ({address})"
     return None
+
+
+def refusal(url: str) -> str | None:
+    """Why the crawler must not fetch this URL (private target, unresolvable host), or None."""
+    try:
+        return private_target(url)
+    except BadURL as error:
+        return str(error)

@@ -6,7 +6,7 @@ import logging
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.urls import BadURL, private_target
+from crawler.urls import refusal
 
 logger = logging.getLogger(__name__)
 _allow_private = False  # set from settings when the crawler starts; read by the browser hook
@@ -28,10 +28,7 @@ class SafeTargetMiddleware:
     def process_request(self, request, spider=None):
         if self.allow_private:
             return None
-        try:
-            reason = private_target(request.url)
-        except BadURL as error:
-            reason = str(error)
+        reason = refusal(request.url)
         if reason:
             self.stats.inc_value("patroli/refused_private")
             raise IgnoreRequest(f"refused {request.url}: {reason}")
@@ -45,7 +42,4 @@ def abort_browser_request(playwright_request) -> bool:
         return True
     if _allow_private or playwright_request.url.startswith(("data:", "blob:")):
         return False
-    try:
-        return private_target(playwright_request.url) is not None
-    except BadURL:
-        return True
+    return refusal(playwright_request.url) is not None

@@ -81,3 +81,13 @@ def test_forget_deletes_the_saved_login(tmp_path, demo, new_casebook):
     log_in(patroli, demo, PATROL_ACCOUNT[1])
     assert "login state deleted" in patroli.run("crawl", "login", "ceritaku", "--forget").stdout
     assert not (tmp_path / "casebook" / "login" / "ceritaku.json").exists()
+
+
+def test_a_login_form_on_a_private_address_is_refused(tmp_path, demo, new_casebook):
+    patroli = new_casebook(tmp_path / "casebook")
+    patroli.env["PATROLI_ALLOW_PRIVATE"] = "0"
+    result = log_in(patroli, demo, PATROL_ACCOUNT[1], check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: refused http://127.0.0.3:")
+    assert "private/loopback/link-local" in result.stderr
+    assert not (tmp_path / "casebook" / "login").exists()
