@@ -104,9 +104,11 @@ def platforms(session: Session) -> list[str]:
 def export(session: Session, wanted: ListingFilter) -> Iterator[dict]:
     """Every listing that matches, as the listing JSON of DESIGN.md §3 plus its verdict."""
     query = _filtered(select(Listing), wanted).order_by(Listing.id)
-    query = query.options(selectinload(Listing.hits), selectinload(Listing.seller))
+    query = query.options(
+        selectinload(Listing.hits),
+        selectinload(Listing.seller).selectinload(Seller.identifiers),  # no query per seller
+    )
     for listing in session.scalars(query.execution_options(yield_per=500)):
-        seller = listing.seller
         yield {
             "id": str(listing.id),
             "url": listing.url,
@@ -115,14 +117,7 @@ def export(session: Session, wanted: ListingFilter) -> Iterator[dict]:
             "description": listing.description,
             "price": listing.price,
             "currency": listing.currency,
-            "seller": {
-                "name": seller.name if seller else None,
-                "url": seller.url if seller else None,
-                "location": seller.location if seller else None,
-                "phone": next((i.value for i in seller.identifiers if i.kind == "phone"), None)
-                if seller
-                else None,
-            },
+            "seller": _seller_json(listing.seller),
             "captured_at": listing.last_seen.isoformat(),
             "first_seen": listing.first_seen.isoformat(),
             "status": listing.status,
@@ -134,6 +129,13 @@ def export(session: Session, wanted: ListingFilter) -> Iterator[dict]:
                 for h in listing.hits
             ],
         }  # fmt: skip
+
+
+def _seller_json(seller: Seller | None) -> dict:
+    if seller is None:
+        return {"name": None, "url": None, "location": None, "phone": None}
+    phone = next((i.value for i in seller.identifiers if i.kind == "phone"), None)
+    return {"name": seller.name, "url": seller.url, "location": seller.location, "phone": phone}
 
 
 def listing_history(session: Session, listing_id: int) -> list[ListingChange]:
