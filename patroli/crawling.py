@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import click
+
 from casebook.config import Config
 
 
 def require_chromium(config: Config) -> None:
-    import click
-
     if not config.chromium or not os.access(config.chromium, os.X_OK):
         raise click.ClickException(
             "Chromium not found: install it (`sudo apt-get install -y chromium`) "
