@@ -71,9 +71,13 @@ class Listing(Base):
     catalogue_version: Mapped[str | None] = mapped_column(String(32))
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), default="active")  # active | nonactive
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active|nonactive|unknown
     status_checked_at: Mapped[datetime | None]
     status_reason: Mapped[str | None] = mapped_column(String(300))
+    # An unknown re-check (bot block, timeout) is tried again later, each time after longer.
+    recheck_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    recheck_after: Mapped[datetime | None]
+    read_by: Mapped[str | None] = mapped_column(String(16))  # json-ld | microdata | generic ...
 
     seller: Mapped[Seller | None] = relationship()
     hits: Mapped[list[Hit]] = relationship(
@@ -97,6 +101,9 @@ class Hit(Base):
     evidence: Mapped[dict[str, Any]]
     catalogue_version: Mapped[str] = mapped_column(String(32))
     found_at: Mapped[datetime]
+    # Findings are records: a hit a later verdict no longer finds is superseded, not deleted.
+    superseded_at: Mapped[datetime | None]
+    superseded_version: Mapped[str | None] = mapped_column(String(32))
 
     listing: Mapped[Listing] = relationship(back_populates="hits")
 
