@@ -35,3 +35,15 @@ def test_upgrade_refuses_a_database_from_a_newer_version(engine):
         connection.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
     with pytest.raises(schema.SchemaMismatch, match="newer Patroli"):
         schema.upgrade(engine)
+
+
+def test_migrations_build_exactly_the_models(engine):
+    # A column added to a model without a migration (or the reverse) shows up here.
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from casebook.models import Base
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        assert compare_metadata(context, Base.metadata) == []
