@@ -12,7 +12,8 @@ from patroli.commands.listings import listings
 from patroli.commands.registry import registry, warnings
 from patroli.commands.rules import rules
 from patroli.commands.serve import serve
+from patroli.commands.sla import sla
 
 COMMANDS: list[click.Command] = [
-    crawl, db, demo, evidence_group, listings, users_group, registry, warnings, rules, serve,
+    crawl, db, demo, evidence_group, listings, users_group, registry, warnings, rules, serve, sla,
 ]  # fmt: skip
