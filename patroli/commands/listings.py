@@ -15,6 +15,10 @@ from rules.codes import VIOLATION_CODES
 CSV_COLUMNS = ("id", "url", "platform", "title", "price", "currency", "seller_name",
                "seller_url", "seller_phone", "category", "nies", "violations", "status",
                "first_seen", "captured_at")  # fmt: skip
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection), and
+# crawled titles and seller names are written by the people we patrol. OWASP's remedy: a
+# leading single quote, which spreadsheets show as text. Only the CSV is changed; JSONL is exact.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @click.group("listings")
@@ -49,8 +53,18 @@ def _csv(rows, output) -> None:
     writer.writeheader()
     for row in rows:
         seller = row.pop("seller")
-        writer.writerow(
+        cells = (
             row | {f"seller_{k}": v for k, v in seller.items()}
             | {"nies": " ".join(row["nies"]),
                "violations": " ".join(sorted({v["type"] for v in row["violations"]}))}
         )  # fmt: skip
+        writer.writerow({name: inert_cell(value) for name, value in cells.items()})
+
+
+def inert_cell(value):
+    """`value` as a spreadsheet will show it, never run it: a formula start gets a quote."""
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
+    ):
+        return "'" + value
+    return value

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from click.testing import CliRunner
 
 from casebook.services import listings
@@ -48,3 +50,38 @@ def test_export_jsonl_and_csv(config, sessions, monkeypatch):
     assert (
         "prescription_drug" in json.loads(checked.output.splitlines()[0])["violations"][0]["type"]
     )
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil","x")',
+    "+62 812 CALL",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    '   =HYPERLINK("http://evil")',
+    "\n-1+1",
+]
+INERT = ["Krim Pemutih = putih", "Obat 50 mg - tanpa resep", "e-mail@toko", "100% aman", ""]
+
+
+@pytest.mark.parametrize("title", FORMULAS + INERT)
+def test_csv_export_never_hands_a_spreadsheet_a_formula(config, sessions, monkeypatch, title):
+    monkeypatch.setenv("PATROLI_DATA_DIR", str(config.data_dir))
+    url = "http://pasar.example/p/formula"
+    record = ListingRecord(url=url, platform="pasarku", title=title,
+                           seller=SellerRecord("pasarku", title, "http://pasar.example/toko/f"))  # fmt: skip
+    with sessions() as session, session.begin():
+        listings.record_listings(session, [(record, Verdict(url, (), "", (), "v1"))])
+    runner = CliRunner()
+
+    table = runner.invoke(main, ["listings", "export", "--format", "csv"])
+    assert table.exit_code == 0, table.output
+    (line,) = list(csv.DictReader(io.StringIO(table.output, newline="")))
+    expected = "'" + title if title in FORMULAS else title
+    assert (line["title"], line["seller_name"]) == (expected, expected)
+
+    (row,) = [
+        json.loads(x) for x in runner.invoke(main, ["listings", "export"]).output.splitlines()
+    ]
+    assert (row["title"], row["seller"]["name"]) == (title, title)  # JSONL stays exact
