@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-
 from click.testing import CliRunner
 
 from casebook.services import listings
@@ -69,8 +68,8 @@ INERT = ["Krim Pemutih = putih", "Obat 50 mg - tanpa resep", "e-mail@toko", "100
 def test_csv_export_never_hands_a_spreadsheet_a_formula(config, sessions, monkeypatch, title):
     monkeypatch.setenv("PATROLI_DATA_DIR", str(config.data_dir))
     url = "http://pasar.example/p/formula"
-    record = ListingRecord(url=url, platform="pasarku", title=title,
-                           seller=SellerRecord("pasarku", title, "http://pasar.example/toko/f"))  # fmt: skip
+    seller = SellerRecord("pasarku", title, "http://pasar.example/toko/f")
+    record = ListingRecord(url=url, platform="pasarku", title=title, seller=seller)
     with sessions() as session, session.begin():
         listings.record_listings(session, [(record, Verdict(url, (), "", (), "v1"))])
     runner = CliRunner()
