@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from casebook.models.base import Base
 
@@ -80,8 +80,20 @@ class Listing(Base):
     read_by: Mapped[str | None] = mapped_column(String(16))  # json-ld | microdata | generic ...
 
     seller: Mapped[Seller | None] = relationship()
+    # Findings are records: every hit ever found is kept in hit_records (append-only, written
+    # without loading the history); `hits` is the current findings, `past_hits` the superseded.
+    hit_records: WriteOnlyMapped[Hit] = relationship(
+        back_populates="listing", cascade="save-update, merge", passive_deletes="all"
+    )
     hits: Mapped[list[Hit]] = relationship(
-        back_populates="listing", cascade="all, delete-orphan", order_by="Hit.id"
+        primaryjoin="and_(Listing.id == Hit.listing_id, Hit.superseded_at.is_(None))",
+        order_by="Hit.id",
+        viewonly=True,
+    )
+    past_hits: Mapped[list[Hit]] = relationship(
+        primaryjoin="and_(Listing.id == Hit.listing_id, Hit.superseded_at.is_not(None))",
+        order_by=lambda: (Hit.superseded_at.desc(), Hit.id.desc()),
+        viewonly=True,
     )
 
 
@@ -105,7 +117,7 @@ class Hit(Base):
     superseded_at: Mapped[datetime | None]
     superseded_version: Mapped[str | None] = mapped_column(String(32))
 
-    listing: Mapped[Listing] = relationship(back_populates="hits")
+    listing: Mapped[Listing] = relationship(back_populates="hit_records")
 
 
 class ListingChange(Base):

@@ -1,24 +1,27 @@
-"""Recording crawled listings: upsert by canonical URL, track changes, keep hits current."""
+"""Recording crawled listings: upsert by canonical URL, track changes, keep findings as records."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import inspect, select, tuple_
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook.models import Hit, Listing, ListingChange, Seller, SellerIdentifier, utcnow
+from rules.model import Hit as RulesHit
 from rules.model import Verdict
 
 # Crawled text is hostile: bounded before it reaches the database.
 MAX_TITLE = 1_000
 MAX_DESCRIPTION = 20_000
 MAX_IMAGES = 20
+MAX_READ_BY = 16
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class ListingRecord:
     external_id: str | None = None
     images: tuple[str, ...] = ()
     seller: SellerRecord | None = None
+    read_by: str | None = None  # how the page was read: json-ld, microdata, opengraph, generic...
 
     def clipped(self) -> ListingRecord:
         return ListingRecord(
@@ -59,6 +63,7 @@ class ListingRecord:
             external_id=self.external_id,
             images=tuple(self.images[:MAX_IMAGES]),
             seller=self.seller,
+            read_by=self.read_by[:MAX_READ_BY] if self.read_by else None,
         )
 
 
@@ -176,13 +181,14 @@ def _new_listing(record: ListingRecord, seller: Seller | None, now: datetime) ->
         first_seen=now,
         last_seen=now,
         status="active",
-        hits=[],
+        read_by=record.read_by,
     )
 
 
 def _update_listing(session, listing: Listing, record: ListingRecord, seller, now) -> bool:
     """Bring a stored listing up to date; returns whether its content changed."""
     listing.last_seen = now
+    listing.read_by = record.read_by or listing.read_by
     if listing.status != "active":  # seen again: it is back up
         listing.status, listing.status_reason, listing.status_checked_at = "active", None, now
     new_hash = content_hash(record)
@@ -211,22 +217,66 @@ def _update_listing(session, listing: Listing, record: ListingRecord, seller, no
 
 
 def apply_verdict(listing: Listing, verdict: Verdict, now: datetime) -> None:
-    """Replace the listing's hits when the rules now say something different."""
+    """Bring a listing's findings up to date with a verdict; no hit is ever deleted.
+
+    A current hit the verdict finds again (same `finding_key`) stays as first recorded; one it
+    no longer finds is superseded, stamped with when and by which catalogue version. A hit not
+    current before - new, or found again after it was superseded - becomes a new record, so
+    the history reads as periods: found, gone, found again.
+    """
     listing.category = verdict.category
     listing.nies = list(verdict.nies)
-    fresh = [
-        (hit.code, hit.rule, round(hit.score, 3), hit.evidence.as_dict(), hit.version)
-        for hit in verdict.hits
-    ]
-    stored = [
-        (h.code, h.rule, round(h.score, 3), h.evidence, h.catalogue_version) for h in listing.hits
-    ]
-    if fresh != stored:
-        listing.hits = [
-            Hit(code=c, rule=r, score=s, evidence=e, catalogue_version=v, found_at=now)
-            for c, r, s, e, v in fresh
-        ]
+    version = verdict.version or listing.catalogue_version or ""
+    kept, gone, fresh = _pair_findings(list(listing.hits), list(verdict.hits))
+    for stored in gone:
+        stored.superseded_at, stored.superseded_version = now, version
+    added = [
+        Hit(code=hit.code, rule=hit.rule, score=round(hit.score, 3),
+            evidence=hit.evidence.as_dict(), catalogue_version=hit.version or version,
+            found_at=now)
+        for hit in fresh
+    ]  # fmt: skip
+    for hit in added:
+        listing.hit_records.add(hit)
+    # keep the loaded views true to the records without a round trip to the database
+    set_committed_value(listing, "hits", kept + added)
+    if "past_hits" in inspect(listing).dict:
+        set_committed_value(listing, "past_hits", gone + list(listing.past_hits))
     listing.catalogue_version = verdict.version or listing.catalogue_version
+
+
+def finding_key(code: str, rule: str, evidence: Mapping[str, Any]) -> tuple[str, str, str]:
+    """What makes two hits the same finding: code, rule and the evidence text (case and
+    spacing aside). Where the span sits, the score, the note and the catalogue version are
+    not part of it: an edit elsewhere in the listing or a retuned rule is not a new finding."""
+    return code, rule, " ".join(str(evidence.get("text") or "").casefold().split())
+
+
+def _pair_findings(
+    current: list[Hit], found: list[RulesHit]
+) -> tuple[list[Hit], list[Hit], list[RulesHit]]:
+    """Pair stored current hits with a verdict's hits: (found again, gone, new).
+
+    Several hits may share a key (one brand matching two public warnings): those pair by the
+    row they were compared with first, then in order."""
+    unpaired = [(hit, hit.evidence.as_dict()) for hit in found]
+    kept: list[Hit] = []
+    for same_row in (True, False):
+        for stored in current:
+            if stored in kept:
+                continue
+            key = finding_key(stored.code, stored.rule, stored.evidence)
+            row = stored.evidence.get("compared_with")
+            for entry in unpaired:
+                hit, evidence = entry
+                if finding_key(hit.code, hit.rule, evidence) == key and (
+                    not same_row or evidence.get("compared_with") == row
+                ):
+                    kept.append(stored)
+                    unpaired.remove(entry)
+                    break
+    gone = [stored for stored in current if stored not in kept]
+    return [stored for stored in current if stored in kept], gone, [hit for hit, _ in unpaired]
 
 
 @dataclass(frozen=True)
