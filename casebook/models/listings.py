@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from casebook.models.base import Base
@@ -101,7 +101,16 @@ class Hit(Base):
     """One violation the rules found in a listing, with the evidence that explains it."""
 
     __tablename__ = "hits"
-    __table_args__ = (Index("ix_hits_code_listing", "code", "listing_id"),)
+    # Filters and counts read current findings only: a partial index keeps them index-only.
+    __table_args__ = (
+        Index(
+            "ix_hits_current_code_listing",
+            "code",
+            "listing_id",
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(

@@ -1,4 +1,7 @@
-"""Read side for the UI and API: filtered, paged listings with their hits, and summary counts."""
+"""Read side for the UI and API: filtered, paged listings with their current hits, and counts.
+
+Every filter and count here reads current findings only (hits not superseded); a listing's
+past findings are shown on its own page, never matched by a filter."""
 
 from __future__ import annotations
 
@@ -45,11 +48,16 @@ def search(session: Session, wanted: ListingFilter, *, page: int = 1, size: int 
     return Page(items, total, page, size)
 
 
+def current_hits() -> Select:
+    """The listing ids of current findings: superseded hits are history, never a filter match."""
+    return select(Hit.listing_id).where(Hit.superseded_at.is_(None))
+
+
 def _filtered(query: Select, wanted: ListingFilter) -> Select:
     if wanted.code:
-        query = query.where(Listing.id.in_(select(Hit.listing_id).where(Hit.code == wanted.code)))
+        query = query.where(Listing.id.in_(current_hits().where(Hit.code == wanted.code)))
     if wanted.with_hits is not None:
-        has = Listing.id.in_(select(Hit.listing_id))
+        has = Listing.id.in_(current_hits())
         query = query.where(has if wanted.with_hits else ~has)
     if wanted.platform:
         query = query.where(Listing.platform == wanted.platform)
@@ -67,6 +75,7 @@ def get_listing(session: Session, listing_id: int) -> Listing | None:
         .where(Listing.id == listing_id)
         .options(
             selectinload(Listing.hits),
+            selectinload(Listing.past_hits),
             selectinload(Listing.seller).selectinload(Seller.identifiers),
         )
     )
@@ -81,9 +90,12 @@ class Summary:
 
 
 def summary(session: Session) -> Summary:
+    current = Hit.superseded_at.is_(None)
     by_code = dict(
         session.execute(
-            select(Hit.code, func.count(func.distinct(Hit.listing_id))).group_by(Hit.code)
+            select(Hit.code, func.count(func.distinct(Hit.listing_id)))
+            .where(current)
+            .group_by(Hit.code)
         ).all()
     )
     by_platform = dict(
@@ -91,7 +103,8 @@ def summary(session: Session) -> Summary:
     )
     return Summary(
         listings=sum(by_platform.values()),
-        with_hits=session.scalar(select(func.count(func.distinct(Hit.listing_id)))) or 0,
+        with_hits=session.scalar(select(func.count(func.distinct(Hit.listing_id))).where(current))
+        or 0,
         by_code=by_code,
         by_platform=by_platform,
     )
