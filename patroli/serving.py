@@ -7,11 +7,15 @@ import socket
 import click
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from casebook.config import Config
+from casebook.config import Config, SecretKeyError
 from web import create_app
 
 
 def make_web_server(config: Config, host: str, port: int) -> BaseWSGIServer:
+    try:
+        app = create_app(config)
+    except SecretKeyError as error:
+        raise click.ClickException(str(error)) from None
     # Bind the socket ourselves: Werkzeug prints and exits on a port in use.
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
@@ -19,7 +23,7 @@ def make_web_server(config: Config, host: str, port: int) -> BaseWSGIServer:
     try:
         listener.bind((host, port))
         listener.listen(128)
-        return make_server(host, port, create_app(config), threaded=True, fd=listener.fileno())
+        return make_server(host, port, app, threaded=True, fd=listener.fileno())
     except OSError as error:
         raise click.ClickException(
             f"cannot listen on {host}:{port} ({error.strerror}): stop what uses it or pass --port"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from casebook.config import Config
+from casebook.config import Config, session_secret
 from casebook.db import make_engine, make_session_factory
 from web import auth, evidence, findings, i18n
 from web.api import bp as api_bp
@@ -16,7 +16,7 @@ csrf = CSRFProtect()
 def create_app(config: Config, *, testing: bool = False) -> Flask:
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=config.secret_key,
+        SECRET_KEY=session_secret(config),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         TESTING=testing,
