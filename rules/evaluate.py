@@ -1,4 +1,8 @@
-"""Per-code and overall precision/recall/F1 from (expected codes, predicted codes) pairs."""
+"""Per-code and overall precision/recall/F1 from (expected codes, predicted codes) pairs.
+
+A score with nothing to measure is None ("n/a" in tables), never 1.0: a code that no listing
+has and the rules never predicted shows no quality at all, and is left out of macro averages.
+"""
 
 from __future__ import annotations
 
@@ -19,17 +23,20 @@ class Counts:
         return self.tp + self.fn
 
     @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+    def precision(self) -> float | None:
+        """None when the code was never predicted."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
 
     @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+    def recall(self) -> float | None:
+        """None when no listing has the code."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
     @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    def f1(self) -> float | None:
+        """2tp / (2tp + fp + fn): 0.0 for a code only ever predicted wrongly, None for no data."""
+        errors = self.fp + self.fn
+        return 2 * self.tp / (2 * self.tp + errors) if self.tp or errors else None
 
 
 @dataclass
@@ -42,9 +49,21 @@ class Report:
     exact: int = 0  # listings whose predicted code set equals the expected one
 
     @property
-    def macro_f1(self) -> float:
-        scored = [c.f1 for c in self.per_code.values() if c.support or c.fp]
-        return sum(scored) / len(scored) if scored else 1.0
+    def macro_precision(self) -> float | None:
+        return _mean(c.precision for c in self.per_code.values())
+
+    @property
+    def macro_recall(self) -> float | None:
+        return _mean(c.recall for c in self.per_code.values())
+
+    @property
+    def macro_f1(self) -> float | None:
+        return _mean(c.f1 for c in self.per_code.values())
+
+
+def _mean(scores: Iterable[float | None]) -> float | None:
+    measured = [score for score in scores if score is not None]
+    return sum(measured) / len(measured) if measured else None
 
 
 def evaluate(pairs: Iterable[tuple[Collection[str], Collection[str]]]) -> Report:
@@ -79,7 +98,10 @@ def format_table(report: Report) -> str:
         lines.append(_row(code, c))
     lines.append("-" * len(header))
     lines.append(_row("overall (micro)", report.overall))
-    lines.append(f"{'macro f1':<22}{'':>46}{report.macro_f1:>7.3f}")
+    lines.append(
+        f"{'macro (measured codes)':<22}{'':>23}{_score(report.macro_precision, 11)}"
+        f"{_score(report.macro_recall, 8)}{_score(report.macro_f1, 7)}"
+    )
     lines.append(f"listings: {report.listings}, exactly right: {report.exact}")
     return "\n".join(lines)
 
@@ -87,5 +109,9 @@ def format_table(report: Report) -> str:
 def _row(name: str, c: Counts) -> str:
     return (
         f"{name:<22}{c.support:>8}{c.tp:>5}{c.fp:>5}{c.fn:>5}"
-        f"{c.precision:>11.3f}{c.recall:>8.3f}{c.f1:>7.3f}"
+        f"{_score(c.precision, 11)}{_score(c.recall, 8)}{_score(c.f1, 7)}"
     )
+
+
+def _score(value: float | None, width: int) -> str:
+    return f"{'n/a':>{width}}" if value is None else f"{value:>{width}.3f}"
