@@ -73,9 +73,17 @@ def test_wrong_password_is_refused(app):
     assert "Nama pengguna atau kata sandi salah." in response.get_data(as_text=True)
 
 
-def test_login_without_csrf_token_is_refused(app):
-    response = app.test_client().post("/login", data={"username": "analis", "password": "x"})
-    assert b"salah" not in response.data and response.status_code in (200, 400)
+@pytest.mark.parametrize("with_token", [False, True])
+def test_login_needs_the_csrf_token_even_with_the_right_password(app, with_token):
+    client = app.test_client()
+    data = {"username": "analis", "password": "rahasia-1"}  # correct credentials
+    if with_token:
+        page = client.get("/login").get_data(as_text=True)
+        data["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                       page).group(1)  # fmt: skip
+    response = client.post("/login", data=data)
+    assert response.status_code == (302 if with_token else 400)
+    assert client.get("/").status_code == (200 if with_token else 302)  # logged in, or not
 
 
 def test_findings_list_escapes_crawled_text_and_shows_labels(app):
