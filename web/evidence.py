@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, send_file
 from flask_login import login_required
 
 from casebook.models import Capture
+from web.auth import require_role
 from web.db import db_session
 
 bp = Blueprint("evidence", __name__, url_prefix="/captures")
@@ -24,6 +25,19 @@ MIMETYPES = {
 def file(capture_id: int, role: str):
     if role not in MIMETYPES:
         abort(404)
+    if role == "screenshot":  # an inert picture: anyone who may read the findings
+        return _send(capture_id, role)
+    return _page_as_captured(capture_id, role)
+
+
+@require_role("analyst")
+def _page_as_captured(capture_id: int, role: str):
+    # The page as the seller served it (HTML, WARC) is hostile content: analysts handle it,
+    # viewers see the findings and the screenshot.
+    return _send(capture_id, role)
+
+
+def _send(capture_id: int, role: str):
     with db_session() as session:
         capture = session.get(Capture, capture_id) or abort(404)
         entry = next((f for f in capture.files if f["role"] == role), None) or abort(404)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
+from casebook.models import Listing
 from casebook.services import users
 from web import create_app
 
@@ -66,3 +68,44 @@ def test_login_follows_only_same_site_paths(app, raw_next, followed):
     response = _login(app.test_client(), query=f"?next={raw_next}")
     assert response.status_code == 302
     assert response.headers["Location"] == (followed or "/")
+
+
+@pytest.fixture
+def capture_id(config, sessions):
+    from casebook.services import evidence, listings
+    from casebook.services.listings import ListingRecord, SellerRecord
+    from crawler.evidence import EvidenceStore, Exchange
+    from rules.model import Verdict
+
+    url = "http://pasar.example/p/hostile"
+    hostile = b"<html><body><script>alert(1)</script><h1>Krim</h1></body></html>"
+    record = EvidenceStore(config.data_dir).capture(
+        url=url, kind="browser",
+        exchanges=[Exchange(url, "GET", [], 200, "OK", [], hostile)],
+        rendered_html=hostile, screenshot=b"\x89PNG\r\n\x1a\n fake",
+    )  # fmt: skip
+    seller = SellerRecord("pasarku", "Toko", "http://pasar.example/t")
+    listing = ListingRecord(url=url, platform="pasarku", title="Krim", seller=seller)
+    with sessions() as session, session.begin():
+        listings.record_listings(session, [(listing, Verdict(url, (), "", (), "v1"))])
+        listing_id = session.scalars(select(Listing.id).where(Listing.url == url)).one()
+        capture = evidence.record_captures(session, [(record, listing_id)])[0]
+        session.flush()
+        return capture.id
+
+
+@pytest.mark.parametrize(
+    "who, kind, status",
+    [
+        (None, "screenshot", 302), (None, "rendered_html", 302), (None, "warc", 302),
+        ("tamu", "screenshot", 200), ("tamu", "rendered_html", 403), ("tamu", "warc", 403),
+        ("analis", "screenshot", 200), ("analis", "rendered_html", 200), ("analis", "warc", 200),
+    ],
+)  # fmt: skip
+def test_the_page_as_captured_is_for_analysts(app, capture_id, who, kind, status):
+    client = app.test_client()
+    if who:
+        password = {"analis": PASSWORD, "tamu": "rahasia-2"}[who]
+        assert _login(client, who, password).status_code == 302
+    with client.get(f"/captures/{capture_id}/{kind}") as response:
+        assert response.status_code == status
