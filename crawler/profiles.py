@@ -31,7 +31,8 @@ class Profile:
     shop: dict[str, str] = field(default_factory=dict)
     post: dict[str, Any] = field(default_factory=dict)
     account: dict[str, str] = field(default_factory=dict)
-    gone: dict[str, Any] = field(default_factory=dict)
+    gone: dict[str, Any] = field(default_factory=dict)  # what the site shows for a removed listing
+    blocked: dict[str, Any] = field(default_factory=dict)  # its captcha / bot-check pages
     login: dict[str, str] = field(default_factory=dict)
 
     @property
