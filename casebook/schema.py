@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 
 class SchemaMismatch(RuntimeError):
@@ -41,6 +41,16 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def ensure_ready(engine: Engine) -> bool:
+    """A database with no tables at all is created at the newest schema (first use; True);
+    any other database must already be current (ensure_current)."""
+    if current_revision(engine) is None and not inspect(engine).get_table_names():
+        upgrade(engine)
+        return True
+    ensure_current(engine)
+    return False
+
+
 def ensure_current(engine: Engine) -> None:
     """Refuse to work on a database whose schema is not the one this code expects."""
     current, head = current_revision(engine), head_revision()
@@ -48,6 +58,11 @@ def ensure_current(engine: Engine) -> None:
         return
     where = engine.url.render_as_string(hide_password=True)
     if current is None:
+        if inspect(engine).get_table_names():
+            raise SchemaMismatch(
+                f"database {where} holds tables but no Patroli schema version: run "
+                "`patroli db upgrade` first, or point PATROLI_DATABASE_URL at another database"
+            )
         raise SchemaMismatch(f"database {where} is empty: run `patroli db upgrade` first")
     if current in _known_revisions():
         raise SchemaMismatch(

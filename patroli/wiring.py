@@ -23,14 +23,16 @@ class Casebook:
 
 
 def open_casebook(*, migrate: bool = False, config: Config | None = None) -> Casebook:
-    """The configured database, migrated (`migrate=True`) or checked to be current."""
+    """The configured database, migrated (`migrate=True`) or checked to be current; an empty
+    one is created on first use, so a fresh data dir needs no `patroli db upgrade`."""
     config = config or config_module.load()
     engine = make_engine(config.database_url)
     try:
         if migrate:
             schema.upgrade(engine)
-        else:
-            schema.ensure_current(engine)
+        elif schema.ensure_ready(engine):
+            where = engine.url.render_as_string(hide_password=True)
+            click.echo(f"created database {where} (schema {schema.head_revision()})", err=True)
     except schema.SchemaMismatch as error:
         raise click.ClickException(str(error)) from None
     except OperationalError as error:

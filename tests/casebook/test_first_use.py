@@ -79,3 +79,80 @@ def test_a_key_left_readable_by_an_older_version_is_made_private(tmp_path):
     path.chmod(0o644)
     assert config_module.session_secret(config_module.load(_fresh(tmp_path))) == "old-key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def _patroli(tmp_path: Path, *args: str):
+    from click.testing import CliRunner
+
+    from patroli.cli import main
+
+    env = {"PATROLI_DATA_DIR": str(tmp_path / "var"), "PATROLI_DATABASE_URL": ""}
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def _engine(tmp_path: Path):
+    from casebook.db import make_engine
+
+    return make_engine(f"sqlite:///{tmp_path / 'var' / 'patroli.db'}")
+
+
+@pytest.mark.parametrize("command", [["listings", "export"], ["evidence", "verify"]])
+def test_a_fresh_data_dir_gets_its_database_on_first_use(tmp_path, command):
+    from casebook import schema
+
+    result = _patroli(tmp_path, *command)
+    assert result.exit_code == 0, result.output
+    engine = _engine(tmp_path)
+    assert schema.current_revision(engine) == schema.head_revision()
+    engine.dispose()
+
+
+def _at_older_schema(engine) -> None:
+    from alembic import command
+
+    from casebook import schema
+
+    config = schema.alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+
+
+def _at_unknown_schema(engine) -> None:
+    from sqlalchemy import text
+
+    from casebook import schema
+
+    schema.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
+
+
+def _foreign_tables(engine) -> None:
+    from sqlalchemy import text
+
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE orders (id INTEGER PRIMARY KEY)"))
+
+
+@pytest.mark.parametrize(
+    "prepare, says",
+    [
+        (_at_older_schema, "older schema (0001"),
+        (_at_unknown_schema, "newer Patroli (schema ffffffffffff)"),
+        (_foreign_tables, "holds tables but no Patroli schema version"),
+    ],
+)
+def test_a_database_of_another_version_still_asks_in_one_line(tmp_path, prepare, says):
+    from casebook import schema
+
+    (tmp_path / "var").mkdir()
+    engine = _engine(tmp_path)
+    prepare(engine)
+    before = schema.current_revision(engine)
+    result = _patroli(tmp_path, "listings", "export")
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith("Error: database ") and says in line, line
+    assert schema.current_revision(engine) == before  # left as it was
+    engine.dispose()
