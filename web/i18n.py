@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, session, url_for
 
-from rules.codes import label
+from casebook import vocabulary
+from casebook.vocabulary import LANGUAGES
 
-LANGUAGES = ("id", "en")
 bp = Blueprint("i18n", __name__)
 
 EN = {
@@ -31,8 +31,6 @@ EN = {
     "Terakhir dilihat": "Last seen",
     "Pertama dilihat": "First seen",
     "Status": "Status",
-    "aktif": "active",
-    "nonaktif": "nonactive",
     "Tidak ada tautan.": "No listings.",
     "Sebelumnya": "Previous",
     "Berikutnya": "Next",
@@ -44,7 +42,6 @@ EN = {
     "Skor": "Score",
     "Bukti": "Evidence",
     "Dibandingkan dengan": "Compared with",
-    "Versi katalog": "Catalogue version",
     "Tidak ada pelanggaran.": "No violations.",
     "Identitas penjual": "Seller identifiers",
     "Lokasi": "Location",
@@ -59,12 +56,21 @@ EN = {
     "Bahasa": "Language",
     "Ringkasan": "Summary",
     "Catatan": "Note",
+    "Temuan terdahulu": "Past findings",
+    "Ditemukan": "Found",
+    "Digantikan": "Superseded",
+    "oleh katalog": "by catalogue",
+    "dengan katalog": "with catalogue",
+    "Dibaca dari": "Read from",
+    "Tidak ada temuan terdahulu.": "No past findings.",
 }
 
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(t=t, violation_label=violation_label, current_lang=current_lang)
+    app.jinja_env.globals.update(
+        t=t, violation_label=violation_label, status_label=status_label, current_lang=current_lang
+    )
 
 
 def current_lang() -> str:
@@ -77,7 +83,11 @@ def t(text: str) -> str:
 
 
 def violation_label(code: str) -> str:
-    return label(code, current_lang())
+    return vocabulary.violation_label(code, current_lang())
+
+
+def status_label(status: str | None) -> str:
+    return vocabulary.status_label(status, current_lang())
 
 
 @bp.post("/lang/<lang>")

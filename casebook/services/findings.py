@@ -40,7 +40,11 @@ def search(session: Session, wanted: ListingFilter, *, page: int = 1, size: int 
     query = _filtered(select(Listing), wanted)
     total = session.scalar(_filtered(select(func.count(Listing.id)), wanted)) or 0
     items = session.scalars(
-        query.options(selectinload(Listing.hits), selectinload(Listing.seller))
+        query.options(
+            selectinload(Listing.hits),
+            selectinload(Listing.past_hits),
+            selectinload(Listing.seller),
+        )
         .order_by(Listing.last_seen.desc(), Listing.id.desc())
         .offset((page - 1) * size)
         .limit(size)
