@@ -17,8 +17,8 @@ STATUSES: dict[str, dict[str, str]] = {
     "unknown": {"id": "tidak diketahui", "en": "unknown"},
 }
 
-# How the crawler read a page's fields, best first (Listing.read_by).
-READ_BY = ("json-ld", "microdata", "opengraph", "generic", "profile")
+# How the crawler read a page's fields (Listing.read_by, from the crawler item's source).
+READ_BY = ("json-ld", "microdata", "opengraph", "generic", "profile", "api", "rendered-dom")
 
 __all__ = [
     "LANGUAGES",
