@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import lxml.html
+from lxml import etree
 from lxml.etree import ParserError
 
 _BLOCK = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article"}
@@ -38,3 +39,47 @@ def as_list(value) -> list:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+_READING_BLOCKS = _BLOCK | {
+    "main", "header", "footer", "aside", "ul", "ol", "table", "br", "form", "td", "th",
+    "dd", "dt", "blockquote", "pre", "figure", "figcaption", "option", "button",
+}  # fmt: skip
+
+
+def element_text(element) -> str:
+    """Visible text of a parsed element, a line per block, without changing the element."""
+    return reading_text(element)[0]
+
+
+def reading_text(root) -> tuple[str, list[int], list]:
+    """The text under `root` in reading order with block breaks as newlines, and for each
+    piece where it starts and the element it belongs to (so that a price split over
+    `<span>Rp</span>45.000` is read whole and still known by its element)."""
+    parts, starts, elements = [], [], []
+    position = 0
+
+    def add(text: str, element) -> None:
+        nonlocal position
+        if text:
+            parts.append(text)
+            starts.append(position)
+            elements.append(element)
+            position += len(text)
+
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if not isinstance(element.tag, str):  # comments, processing instructions
+            if event == "end" and element is not root:
+                add(element.tail or "", element.getparent())
+            continue
+        block = "\n" if element.tag in _READING_BLOCKS else ""
+        if event == "start":
+            add(block, element)
+            add(element.text or "", element)
+        else:
+            add(block, element)
+            if element is not root:
+                add(element.tail or "", element.getparent())
+    if not parts:
+        return "", [0], [root]
+    return "".join(parts), starts, elements

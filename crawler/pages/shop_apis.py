@@ -30,7 +30,7 @@ class ShopifyProducts:
             external_id=str(product.get("id") or "") or None,
             images=[image.get("src", "") for image in product.get("images") or []],
             seller_name=product.get("vendor") or "",
-            source="shopify",
+            source="api",
         )
 
 
@@ -68,5 +68,5 @@ class WooCommerceProducts:
             currency=prices.get("currency_code"),
             external_id=str(product.get("id") or "") or None,
             images=[image.get("src", "") for image in product.get("images") or []],
-            source="woocommerce",
+            source="api",
         )

@@ -1,0 +1,163 @@
+"""Any page read as a person reads it, when it carries no structured data: its title (og:title,
+the h1, <title>), the price it shows, and its main text without menus, footers and scripts."""
+
+from __future__ import annotations
+
+import copy
+import re
+from urllib.parse import urljoin
+
+from crawler.pages.common import element_text
+from crawler.pages.prices import SeenPrice, VisiblePrices
+
+MAX_TEXT = 10_000  # characters of main text kept: a post, not a whole forum
+MIN_TEXT = 20
+MAX_IMAGES = 5  # a page with less to say than this (and no price) is not a listing
+_DROPPED = (
+    "//script|//style|//noscript|//template|//svg|//iframe|//nav|//aside|//dialog"
+    "|//footer|//header[not(ancestor::article or ancestor::main)]"
+    "|//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary']"
+    "|//*[@hidden or @aria-hidden='true']"
+)
+# class/id words of page furniture: menus, breadcrumbs, sidebars, share buttons, pop-ups,
+# "related products" (whose prices are not this product's)
+_FURNITURE = re.compile(
+    r"(^|[\s_-])(nav|navbar|navigation|menu|breadcrumbs?|footer|sidebar|widget|widgets|cookie|"
+    r"cookies|share|sharing|social|related|upsells?|recommendations?|advert|ads|banner|popup|"
+    r"modal|newsletter|skip-link|screen-reader-text|visually-hidden|sr-only)([\s_-]|$)",
+    re.IGNORECASE,
+)
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:·]\s+")
+_LOGIN_WORDS = re.compile(r"\b(log ?in|sign ?in|masuk|login)\b", re.IGNORECASE)
+_NOT_FOUND = re.compile(
+    r"\b404\b|not found|tidak ditemukan|tidak tersedia|halaman tidak ada|page doesn.t exist",
+    re.IGNORECASE,
+)
+_CHALLENGE = re.compile(
+    r"just a moment|attention required|verify you are human|captcha|access denied|"
+    r"checking your browser|ddos protection",
+    re.IGNORECASE,
+)
+
+
+class GenericPage:
+    """What a reader sees on the page. `refusal()` says why the page is clearly no listing
+    (empty, a login form, a challenge, a "not found" page), or None."""
+
+    def __init__(self, response) -> None:
+        self.response = response
+        self.root = _cleaned(copy.deepcopy(response.selector.root))
+        self._main: str | None = None
+        self._price: list[SeenPrice | None] = []
+
+    def meta(self, *names: str) -> str:
+        """The first non-empty <meta property|name=...> content among the names."""
+        for name in names:
+            for value in self.response.xpath(
+                "//meta[@property=$name or @name=$name]/@content", name=name
+            ).getall():
+                if value.strip():
+                    return value.strip()
+        return ""
+
+    def title(self) -> tuple[str, str]:
+        """(title, where it was read: h1 | og:title | title)."""
+        page_title = " ".join(self.response.xpath("//title//text()").getall()).strip()
+        og_title = self.meta("og:title", "twitter:title")
+        headings = [element_text(h).strip() for h in self.root.iter("h1")]
+        headings = [h for h in headings if h]
+        # The h1 a site also puts in its <title> is the page's own, not the site's logo.
+        for heading in sorted(headings, key=len, reverse=True):
+            if any(heading.lower() in t.lower() for t in (page_title, og_title) if t):
+                return heading, "h1"
+        if og_title:
+            return og_title, "og:title"
+        if page_title:
+            return _TITLE_SEPARATORS.split(page_title)[0].strip(), "title"
+        return (headings[0], "h1") if headings else ("", "")
+
+    def main_text(self) -> str:
+        if self._main is None:
+            self._main = _tidy(element_text(_main_block(self.root)))[:MAX_TEXT]
+        return self._main
+
+    def description(self) -> str:
+        """The main text, led by the page's own summary when the text does not hold it."""
+        text = self.main_text()
+        summary = self.meta("description", "og:description", "twitter:description")
+        if summary and summary[:60].lower() not in text.lower():
+            return f"{summary}\n\n{text}".strip()
+        return text
+
+    def price(self) -> SeenPrice | None:
+        if not self._price:
+            self._price.append(VisiblePrices(self.root).product_price())
+        return self._price[0]
+
+    def images(self) -> list[str]:
+        shared = self.meta("og:image", "og:image:url", "twitter:image")
+        if shared:
+            return [urljoin(self.response.url, shared)]
+        sources = _main_block(self.root).xpath(".//img/@src") or self.root.xpath("//img/@src")
+        return [urljoin(self.response.url, s) for s in sources if s.strip()][:MAX_IMAGES]
+
+    def site_name(self) -> str:
+        return self.meta("og:site_name", "application-name")
+
+    def refusal(self) -> str | None:
+        title = self.title()[0]
+        text = self.main_text()
+        heading = " ".join([title, *self.response.xpath("//title//text()").getall()])
+        if _CHALLENGE.search(heading) or self.response.css(".g-recaptcha, .h-captcha, #cf-wrapper"):
+            return "a challenge (captcha) page, not the page itself"
+        if _NOT_FOUND.search(heading):
+            return "a 'not found' page"
+        if self.response.xpath("//input[@type='password']") and (
+            _LOGIN_WORDS.search(heading) or len(text) < 500
+        ):
+            return "a login page"
+        beyond_title = text.replace(title, "", 1).strip() if title else text
+        if len(beyond_title) < MIN_TEXT and self.price() is None:
+            return "an empty page" if not text and not title else "no text beyond its title"
+        return None
+
+
+def _cleaned(root):
+    for element in root.xpath(_DROPPED):
+        _drop(element)
+    for element in root.xpath("//*[@class or @id]"):
+        hints = f"{element.get('class', '')} {element.get('id', '')}"
+        if element.tag not in ("body", "html", "main", "article") and _FURNITURE.search(hints):
+            _drop(element)
+    return root
+
+
+def _drop(element) -> None:
+    """Remove an element but keep its tail, the text that follows it in its parent."""
+    if element.getparent() is not None:
+        element.drop_tree()
+
+
+def _main_block(root):
+    """The element holding most of the page's text: <main>/<article> when one holds most of
+    it, else the body, narrowed while one child holds most of the text."""
+    bodies = root.xpath("//body")
+    node = bodies[0] if bodies else root
+    while True:
+        total = _text_length(node)
+        children = [child for child in node if isinstance(child.tag, str)]
+        if not children or total == 0:
+            return node
+        biggest = max(children, key=_text_length)
+        if _text_length(biggest) < 0.7 * total:
+            return node
+        node = biggest
+
+
+def _text_length(element) -> int:
+    return len("".join(element.xpath(".//text()")).split()) if isinstance(element.tag, str) else 0
+
+
+def _tidy(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
