@@ -1,5 +1,5 @@
-"""`shop`: web shops through their structured data: sitemap -> product pages (JSON-LD,
-microdata, OpenGraph), else Shopify `/products.json`, else the WooCommerce Store API."""
+"""`shop`: web shops: sitemap -> product pages (structured data, else a page showing a price),
+else Shopify `/products.json`, else the WooCommerce Store API, else the page handed in."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.pages.any_page import AnyPage
 from crawler.pages.marketplace import ShopPage
 from crawler.pages.shop_apis import ShopifyProducts, WooCommerceProducts
-from crawler.pages.structured import StructuredProductPage
 from crawler.profiles import Profile, profile_for
 from crawler.spiders.base import PatroliSpider, split_arg
 
@@ -42,7 +42,7 @@ class ShopSpider(PatroliSpider):
     async def start(self):
         for root in self.roots:
             if urlsplit(root).path not in ("", "/"):
-                yield self.product_request(root)  # a product page handed in directly
+                yield self.product_request(root, handed_in=True)  # a product page itself
             else:
                 yield self.page_request(
                     urljoin(root, "/robots.txt"),
@@ -55,9 +55,14 @@ class ShopSpider(PatroliSpider):
                     },  # no robots.txt: no sitemap named
                 )
 
-    def product_request(self, url: str):
+    def product_request(self, url: str, handed_in: bool = False):
+        """A page to read as a listing. Pages the sitemap lists count only when they declare a
+        product or show a price (not the about page); a page handed in is read whatever it is."""
         self.pages_requested += 1
-        return self.page_request(url, self.parse_product, self.site(url), evidence=True)
+        return self.page_request(
+            url, self.parse_product, self.site(url), evidence=True,
+            cb_kwargs={"handed_in": handed_in},
+        )  # fmt: skip
 
     def parse_robots(self, response, root: str):
         listed = response.status == 200
@@ -138,11 +143,18 @@ class ShopSpider(PatroliSpider):
         logger.info("%s: no sitemap, no shop API; reading the page itself", root)
         yield self.product_request(root)
 
-    def parse_product(self, response):
-        item = StructuredProductPage(response, self.platform(response.url)).to_item()
-        if item is None:
-            logger.info("no product data at %s", response.url)
+    def parse_product(self, response, handed_in: bool = False):
+        page = AnyPage(response, self.platform(response.url))
+        reading = page.read() if handed_in else page.product()
+        if reading.item is None:
+            self.crawler.stats.inc_value("patroli/no_listing")
+            log = logger.warning if handed_in else logger.info
+            log("no listing at %s: %s", response.url, reading.reason)
             return
+        item = reading.item
+        self.crawler.stats.inc_value(f"patroli/read_by/{item.source}")
+        for field, way in reading.fields.items():
+            self.crawler.stats.inc_value(f"patroli/field_read_by/{field}/{way}")
         yield item
         profile = self.site(item.seller_url) if item.seller_url else None
         if profile is not None and profile.shop:
