@@ -123,6 +123,7 @@ def export(session: Session, wanted: ListingFilter) -> Iterator[dict]:
     query = _filtered(select(Listing), wanted).order_by(Listing.id)
     query = query.options(
         selectinload(Listing.hits),
+        selectinload(Listing.past_hits),
         selectinload(Listing.seller).selectinload(Seller.identifiers),  # no query per seller
     )
     for listing in session.scalars(query.execution_options(yield_per=500)):
@@ -140,10 +141,18 @@ def export(session: Session, wanted: ListingFilter) -> Iterator[dict]:
             "status": listing.status,
             "category": listing.category,
             "nies": listing.nies,
+            "read_by": listing.read_by,
             "violations": [
                 {"type": h.code, "rule": h.rule, "score": h.score, "evidence": h.evidence,
-                 "version": h.catalogue_version}
+                 "version": h.catalogue_version, "found_at": h.found_at.isoformat()}
                 for h in listing.hits
+            ],
+            "past_violations": [  # findings a later verdict superseded, kept as records
+                {"type": h.code, "rule": h.rule, "score": h.score, "evidence": h.evidence,
+                 "version": h.catalogue_version, "found_at": h.found_at.isoformat(),
+                 "superseded_at": h.superseded_at.isoformat(),
+                 "superseded_version": h.superseded_version}
+                for h in listing.past_hits
             ],
         }  # fmt: skip
 

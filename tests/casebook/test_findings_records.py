@@ -245,6 +245,21 @@ def test_filters_match_current_findings_only(three_listings, wanted, expected):
         assert sorted(exported) == expected
 
 
+def test_the_export_carries_current_and_past_findings(three_listings):
+    with three_listings() as session:
+        rows = {
+            row["url"].rsplit("/", 1)[1]: row
+            for row in findings.export(session, findings.ListingFilter())
+        }
+    assert [v["type"] for v in rows["current"]["violations"]] == ["hazardous_ingredient"]
+    assert rows["current"]["past_violations"] == [] and rows["clean"]["past_violations"] == []
+    assert rows["past"]["violations"] == []
+    (past,) = rows["past"]["past_violations"]
+    assert (past["type"], past["found_at"], past["superseded_at"], past["superseded_version"]) == (
+        "hazardous_ingredient", T0.isoformat(), (T0 + H).isoformat(), "v1",
+    )  # fmt: skip
+
+
 def test_summary_counts_current_findings_only(three_listings):
     with three_listings() as session:
         summary = findings.summary(session)
