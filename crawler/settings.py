@@ -72,6 +72,9 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.browser.SharedPlaywrightHandler",
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Every connection resolves through it and goes only to the addresses it checked: no check
+# apart from the connection, no cache to rebind behind (DNS rebinding).
+TWISTED_DNS_RESOLVER = "crawler.dns.CheckedResolver"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": _patroli.chromium,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from crawler.dns import address_refusal
 
 # Parameters that say who sent the visitor, not what the page is.
 TRACKING_PARAMS = frozenset(
@@ -41,40 +42,37 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), host, path, urlencode(query), ""))
 
 
-def is_public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-@lru_cache(maxsize=4096)
-def resolve(host: str) -> tuple[str, ...]:
+def literal_address(host: str) -> str | None:
+    """The IP address a host names without DNS: IPv6 literals, dotted quads, and the numeric
+    spellings browsers and getaddrinfo read the same way (2130706433, 0x7f.1, 127.1)."""
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as error:
-        raise BadURL(f"cannot resolve {host}: {error.strerror}") from None
-    return tuple(sorted({info[4][0] for info in infos}))
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def private_target(url: str) -> str | None:
-    """Why a URL points into a private, loopback or link-local network, or None if it does not."""
+    """Why a URL names a private, loopback or link-local target by itself (an address literal,
+    `localhost`), or None. Names are checked where the connection resolves them
+    (`crawler.dns`): checking here would resolve apart from the connection."""
     host = urlsplit(url).hostname
     if not host:
         return f"no host in {url!r}"
-    try:
-        addresses: tuple[str, ...] = (str(ipaddress.ip_address(host)),)
-    except ValueError:
-        addresses = resolve(host)
-    for address in addresses:
-        if not is_public_address(address):
-            return f"{host} is a private/loopback/link-local address ({address})"
-    return None
+    host = host.rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):  # RFC 6761: never leaves the machine
+        return f"{host} is a private/loopback/link-local address (localhost)"
+    address = literal_address(host)
+    why = address and address_refusal(address)
+    return f"{host} is a private/loopback/link-local address ({why})" if why else None
 
 
 def refusal(url: str) -> str | None:
-    """Why the crawler must not fetch this URL (private target, unresolvable host), or None."""
+    """Why the crawler must not fetch this URL before any connection is tried, or None."""
     try:
         return private_target(url)
-    except BadURL as error:
-        return str(error)
+    except ValueError as error:  # urlsplit on a broken IPv6 literal
+        return f"bad URL {url!r}: {error}"

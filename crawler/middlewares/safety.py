@@ -6,6 +6,7 @@ import logging
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.dns import AddressRefused
 from crawler.urls import refusal
 
 logger = logging.getLogger(__name__)
@@ -14,7 +15,9 @@ _allow_private = False  # set from settings when the crawler starts; read by the
 
 class SafeTargetMiddleware:
     """A crawler pointed at internal addresses is a server-side request forgery waiting to
-    happen: crawled pages choose our URLs, so every request (and redirect) is checked."""
+    happen: crawled pages choose our URLs, so every request (and redirect) is checked. Here
+    only what the URL says by itself (an address literal, `localhost`); a name is checked on the
+    addresses its connection uses (`crawler.dns.CheckedResolver`), which refuses it there."""
 
     def __init__(self, allow_private: bool, stats) -> None:
         global _allow_private
@@ -32,6 +35,11 @@ class SafeTargetMiddleware:
         if reason:
             self.stats.inc_value("patroli/refused_private")
             raise IgnoreRequest(f"refused {request.url}: {reason}")
+        return None
+
+    def process_exception(self, request, exception, spider=None):
+        if isinstance(exception, AddressRefused):
+            self.stats.inc_value("patroli/refused_private")
         return None
 
 
