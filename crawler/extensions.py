@@ -59,7 +59,8 @@ class RunRecorder:
 
     def __init__(self, crawler, database_url: str) -> None:
         self.crawler = crawler
-        self.sessions = make_session_factory(make_engine(database_url))
+        self.engine = make_engine(database_url)
+        self.sessions = make_session_factory(self.engine)
         self.failures: list[dict[str, str]] = []
         self.run_id: int | None = None
 
@@ -96,3 +97,4 @@ class RunRecorder:
         with self.sessions() as session, session.begin():
             runs.finish_run(session, self.run_id, "finished" if reason == "finished" else reason,
                             stats)  # fmt: skip
+        self.engine.dispose()

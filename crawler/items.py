@@ -36,7 +36,7 @@ class StatusItem:
 
     url: str
     listing_id: int
-    status: str  # active | nonactive
+    status: str  # active | nonactive | unknown (see crawler/pages/status.py)
     reason: str
     http_status: int | None = None
     capture: Any = None

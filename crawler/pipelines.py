@@ -15,7 +15,8 @@ from scrapy.exceptions import DropItem
 from casebook.db import make_engine, make_session_factory
 from casebook.services import evidence as evidence_service
 from casebook.services import listings as listing_service
-from casebook.services.listings import ListingRecord, SellerRecord, StatusCheck
+from casebook.services import rechecks
+from casebook.services.listings import ListingRecord, SellerRecord
 from casebook.services.matching import Matcher
 from crawler.items import ListingItem, SellerItem, StatusItem
 from crawler.signals import listings_stored
@@ -113,6 +114,7 @@ def to_record(item: ListingItem) -> ListingRecord:
         external_id=item.external_id,
         images=tuple(item.images),
         seller=seller,
+        read_by=item.source or None,
     )
 
 
@@ -223,6 +225,10 @@ class CasebookPipeline:
 
     def _store_checks(self, session, items: list[StatusItem]) -> None:
         if items:
-            checks = [StatusCheck(i.listing_id, i.status, i.reason) for i in items]
-            changed = listing_service.record_statuses(session, checks)
-            self.crawler.stats.inc_value("patroli/status_changed", changed)
+            results = [
+                rechecks.RecheckResult(i.listing_id, i.status, i.reason, i.http_status)
+                for i in items
+            ]
+            tally = rechecks.record_rechecks(session, results)
+            self.crawler.stats.inc_value("patroli/status_changed", tally.changed)
+            self.crawler.stats.inc_value("patroli/recheck_unknown", tally.unknown)

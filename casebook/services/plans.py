@@ -38,6 +38,14 @@ def save_plan(
     return plan
 
 
+def get_plan(session: Session, plan_id: int) -> PatrolPlan:
+    """The plan with this id; a missing one is a plain error naming it."""
+    plan = session.get(PatrolPlan, plan_id)
+    if plan is None:
+        raise ValueError(f"no patrol plan {plan_id}")
+    return plan
+
+
 def _public(plan: PatrolPlan) -> dict[str, Any]:
     return {
         "name": plan.name,

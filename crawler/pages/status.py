@@ -12,17 +12,8 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from twisted.internet.error import DNSLookupError
-
+from crawler.dns import DomainNotFound
 from crawler.profiles import Profile
-
-try:
-    from crawler.dns import DomainNotFound
-except ImportError:  # until crawler/dns.py lands: no resolver tells NXDOMAIN apart yet
-
-    class DomainNotFound(DNSLookupError):  # type: ignore[no-redef]
-        """The name does not exist (NXDOMAIN), as opposed to a failing resolver."""
-
 
 GONE_STATUSES = (404, 410)
 # Challenge pages of the common bot shields, and the words they show (any site, any profile).

@@ -6,10 +6,13 @@ import json
 import logging
 
 import scrapy
-from sqlalchemy.orm import Session
+from scrapy import signals
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from casebook.db import make_engine, make_session_factory
 from casebook.models import PatrolPlan
+from casebook.services import plans
 from crawler.login import login_state_path
 from crawler.middlewares.failures import failure_reason, report_failure
 from crawler.profiles import Profile, load_profile
@@ -32,6 +35,27 @@ def json_arg(value: str | dict | None) -> dict:
     return value if isinstance(value, dict) else json.loads(value)
 
 
+class CasebookAccess:
+    """The crawl's one engine: connected on first use, disposed when the spider closes — or
+    when it refuses its arguments, so a crawl that never started leaves no pool behind."""
+
+    def __init__(self, database_url: str | None = None) -> None:
+        self.database_url = database_url
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+
+    def session(self, database_url: str | None = None) -> Session:
+        if self._sessions is None:
+            self._engine = make_engine(self.database_url or database_url)
+            self._sessions = make_session_factory(self._engine)
+        return self._sessions()
+
+    def close(self, *args, **kwargs) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = self._sessions = None
+
+
 class PatroliSpider(scrapy.Spider):
     """Base spider. Arguments arrive as strings from `-a`; subclasses parse what they need."""
 
@@ -40,9 +64,10 @@ class PatroliSpider(scrapy.Spider):
 
     def __init__(
         self, *args, plan: str | int | None = None, bases=None, database_url=None,
-        storage_state=None, **kwargs,
+        storage_state=None, casebook: CasebookAccess | None = None, **kwargs,
     ):  # fmt: skip
         super().__init__(*args, **kwargs)
+        self.casebook = casebook or CasebookAccess(database_url)
         self.plan_id = int(plan) if plan not in (None, "") else None
         self.bases: dict[str, str] = json_arg(bases)
         self.database_url = database_url
@@ -53,7 +78,14 @@ class PatroliSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         # Arguments may need the casebook (a plan's keywords) before Scrapy sets .settings.
         kwargs.setdefault("database_url", crawler.settings["PATROLI_DATABASE_URL"])
-        return super().from_crawler(crawler, *args, **kwargs)
+        casebook = kwargs["casebook"] = CasebookAccess(kwargs["database_url"])
+        try:
+            spider = super().from_crawler(crawler, *args, **kwargs)
+        except BaseException:
+            casebook.close()
+            raise
+        crawler.signals.connect(casebook.close, signal=signals.spider_closed)
+        return spider
 
     def profile(self, name: str) -> Profile:
         profile = load_profile(name, self.bases.get(name))
@@ -64,17 +96,14 @@ class PatroliSpider(scrapy.Spider):
         return profile
 
     def casebook_session(self) -> Session:
-        engine = make_engine(self.database_url or self.settings["PATROLI_DATABASE_URL"])
-        return make_session_factory(engine)()
+        """A session on the crawl's one engine; spiders read the casebook through services."""
+        return self.casebook.session(self.database_url or self.settings["PATROLI_DATABASE_URL"])
 
     def plan(self) -> PatrolPlan | None:
         if self.plan_id is None:
             return None
         with self.casebook_session() as session:
-            plan = session.get(PatrolPlan, self.plan_id)
-            if plan is None:
-                raise ValueError(f"no patrol plan {self.plan_id}")
-            return plan
+            return plans.get_plan(session, self.plan_id)
 
     def page_request(
         self,

@@ -1,73 +1,86 @@
-"""`recheck`: are known links still up? Each is fetched with evidence and judged active or
-nonactive (404/410, the site's "not found" page, a redirect to the home page, a banned
-seller) — SOP step 4, just before a takedown list is sent, and step 8, monitoring."""
+"""`recheck`: are known links still up? Each is fetched with evidence and judged active,
+nonactive (positive evidence only: 404/410, the site's "not found" page, a redirect home where
+its profile says so, a domain gone) or unknown (a bot block, a wall, a timeout: tried again
+later) — SOP step 4, just before a takedown list is sent, and step 8, monitoring."""
 
 from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
-from twisted.internet.error import DNSLookupError
-
-from casebook.models import Listing
+from casebook.models import utcnow
+from casebook.services import rechecks
 from crawler.items import StatusItem
-from crawler.pages.status import link_status
-from crawler.profiles import profile_for
+from crawler.middlewares.failures import failure_reason, report_failure
+from crawler.pages.status import failure_status, link_status
+from crawler.profiles import Profile, profile_for
 from crawler.spiders.base import PatroliSpider, split_arg
 
 logger = logging.getLogger(__name__)
+# Every error status is an answer here, not a failure; redirects are still followed (which
+# `handle_httpstatus_all` would stop), since a redirect home can be the site saying "gone".
+ANSWERS = list(range(400, 600))
 
 
 class RecheckSpider(PatroliSpider):
     name = "recheck"
     custom_settings = {"REDIRECT_ENABLED": True, "RETRY_HTTP_CODES": [500, 502, 503, 504, 522]}
 
-    def __init__(self, *args, ids="", status="", platform="", **kwargs):
+    def __init__(self, *args, ids="", status="", platform="", due="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.ids = [int(i) for i in split_arg(ids)]
+        try:
+            self.ids = [int(i) for i in split_arg(ids)]
+        except ValueError:
+            raise ValueError(f"recheck: ids must be listing numbers, not {ids!r}") from None
         self.status, self.platform = status or None, platform or None
-
-    def links(self) -> list[tuple[int, str]]:
-        query = select(Listing.id, Listing.url).order_by(Listing.id)
-        if self.ids:
-            query = query.where(Listing.id.in_(self.ids))
-        if self.status:
-            query = query.where(Listing.status == self.status)
-        if self.platform:
-            query = query.where(Listing.platform == self.platform)
-        with self.casebook_session() as session:
-            return list(session.execute(query).tuples())
+        if self.status not in (None, *rechecks.VERDICTS):
+            known = ", ".join(rechecks.VERDICTS)
+            raise ValueError(f"recheck: no status {status!r} (one of {known})")
+        # A sweep honours each link's back-off; links an officer names are checked now.
+        self.due = str(due).lower() in ("1", "true", "yes") if due != "" else not self.ids
 
     async def start(self):
-        for listing_id, url in self.links():
-            site = profile_for(url, self.bases)
-            ready = (site.post.get("ready") or site.product.get("page")) if site else None
-            yield self.page_request(
-                url,
-                self.parse_status,
-                site,
-                evidence=True,
-                wait_for=ready if site and site.browser else None,
-                dont_filter=True,
-                meta={"handle_httpstatus_all": True},  # a 404 is an answer here, not an error
-                cb_kwargs={"listing_id": listing_id},
-                errback=self.unreachable,
-            )
+        wanted = {"ids": self.ids, "status": self.status, "platform": self.platform}
+        with self.casebook_session() as session:
+            links = list(rechecks.all_links_to_recheck(
+                session, due_at=utcnow() if self.due else None, **wanted))  # fmt: skip
+        logger.info("re-checking %d links", len(links))
+        for link in links:
+            yield self.recheck_request(link)
+
+    def recheck_request(self, link: rechecks.LinkToCheck):
+        site = profile_for(link.url, self.bases)
+        return self.page_request(
+            link.url,
+            self.parse_status,
+            site,
+            evidence=True,
+            wait_for=_ready(site) if site and site.browser else None,
+            dont_filter=True,
+            meta={"handle_httpstatus_list": ANSWERS},
+            cb_kwargs={"listing_id": link.listing_id},
+            errback=self.unanswered,
+        )
 
     def parse_status(self, response, listing_id: int):
-        verdict = link_status(response, profile_for(response.url, self.bases)
-                              or profile_for(response.request.url, self.bases))  # fmt: skip
-        if verdict is None:
-            logger.warning("re-check of %s inconclusive: HTTP %s", response.url, response.status)
-            return
-        status, reason = verdict
-        yield StatusItem(response.request.url, listing_id, status, reason, response.status)
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        verdict = link_status(response, profile_for(asked, self.bases))
+        if verdict.status == "unknown":
+            logger.warning("re-check of %s inconclusive: %s", asked, verdict.reason)
+        yield StatusItem(asked, listing_id, verdict.status, verdict.reason, response.status)
 
-    def unreachable(self, failure):
+    def unanswered(self, failure):
+        """No answer at all: unknown, except a domain that does not exist, asked again.
+        (Re-check requests never hold a browser page open, so there is none to close.)"""
         request = failure.request
-        if failure.check(DNSLookupError):
-            # The domain is gone: for a website that is a takedown; a network fault is not.
-            yield StatusItem(request.url, request.cb_kwargs["listing_id"], "nonactive",
-                             "domain no longer resolves")  # fmt: skip
-        else:
-            logger.warning("re-check of %s failed: %s", request.url, failure.value)
+        reason = failure_reason(failure.value)
+        report_failure(self.crawler, request, reason)
+        attempts = request.meta.get("retry_times", 0) + 1
+        verdict = failure_status(failure.value, attempts, reason)
+        yield StatusItem(request.url, request.cb_kwargs["listing_id"], *verdict)
+
+
+def _ready(site: Profile) -> str:
+    """What a browser waits for: the listing, the removed notice, or a wall in front of them."""
+    selectors = [site.post.get("ready") or site.product.get("page")]
+    selectors += [site.login.get("wall"), *site.blocked.get("selectors", ())]
+    return ", ".join(s for s in selectors if s)
