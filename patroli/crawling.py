@@ -42,10 +42,15 @@ class CrawlOutcome:
     spider: str
     reason: str
     stats: dict[str, Any]
+    error: str | None = None  # why it never started (a refused argument, an unknown spider)
 
     @property
     def interrupted(self) -> bool:
         return self.reason in ("shutdown", "killed")
+
+    @property
+    def started(self) -> bool:
+        return self.reason != "not started"
 
 
 def run_spiders(
@@ -121,25 +126,43 @@ def _crawl_in_this_process(job_path: str, outcome_path: str, parent: str) -> Non
     settings = crawl_settings(config, {"LOG_INSTALL_ROOT_HANDLER": False, **job["overrides"]})
     process = CrawlerProcess(settings)
     _progress_to_stdout()
-    crawlers, refused = [], {}
-    for run in job["runs"]:
-        crawler = process.create_crawler(run["spider"])
-        crawlers.append(crawler)
-        started = process.crawl(crawler, **run["arguments"])
-        # A spider refusing its arguments is one line for the officer, not a traceback.
-        started.addErrback(lambda failure, name=run["spider"]: refused.setdefault(
-            name, f"not started: {failure.getErrorMessage()}"))  # fmt: skip
-    process.start()
+    started: list[tuple[str, Any]] = []  # (spider, its crawler); None when it was never made
+    refused: dict[int, str] = {}
+    for index, run in enumerate(job["runs"]):
+        try:
+            crawler = process.create_crawler(run["spider"])
+        except KeyError:
+            known = ", ".join(sorted(process.spider_loader.list()))
+            refused[index] = f"no spider {run['spider']!r} (known: {known})"
+            started.append((run["spider"], None))
+            continue
+        started.append((run["spider"], crawler))
+        # A spider refusing its arguments is one line for the officer, not a traceback, and
+        # the spiders started beside it run on.
+        process.crawl(crawler, **run["arguments"]).addErrback(
+            lambda failure, index=index: refused.setdefault(
+                index, failure.getErrorMessage() or failure.type.__name__
+            )
+        )
+    if len(refused) < len(started):
+        process.start()
     outcomes = [
-        {
-            "spider": crawler.spidercls.name,
-            "reason": refused.get(crawler.spidercls.name)
-            or crawler.stats.get_value("finish_reason", "unknown"),
-            "stats": crawler.stats.get_stats(),
-        }
-        for crawler in crawlers
+        _outcome(spider, crawler, refused.get(index))
+        for index, (spider, crawler) in enumerate(started)
     ]
     Path(outcome_path).write_text(json.dumps(outcomes, default=str))
+
+
+def _outcome(spider: str, crawler, refusal: str | None) -> dict[str, Any]:
+    """How one spider ended; a crawler that never started has no stats to read."""
+    if refusal is None and crawler is not None:
+        try:
+            stats = crawler.stats.get_stats()
+        except RuntimeError:  # Scrapy's "Crawler.stats is not set yet"
+            refusal = "stopped before it started"
+    if refusal is not None or crawler is None:
+        return {"spider": spider, "reason": "not started", "stats": {}, "error": refusal}
+    return {"spider": spider, "reason": stats.get("finish_reason", "unknown"), "stats": stats}
 
 
 def crawl_settings(config: Config, overrides: dict[str, Any] | None = None):

@@ -50,6 +50,8 @@ def _run(runs: list[SpiderRun], jobdir=None, settings=(), bases=()) -> None:
         runs = [SpiderRun(r.spider, {"bases": site_bases, **r.arguments}) for r in runs]
     outcomes = run_spiders(casebook.config, runs, overrides)
     for outcome in outcomes:
+        if not outcome.started:
+            continue
         stats = outcome.stats
         click.echo(
             f"{outcome.spider}: {outcome.reason}; {stats.get('response_received_count', 0)} pages, "
@@ -59,6 +61,9 @@ def _run(runs: list[SpiderRun], jobdir=None, settings=(), bases=()) -> None:
         )
     if any(o.interrupted for o in outcomes):
         raise SystemExit(130)
+    refused = [f"{o.spider} not started: {o.error}" for o in outcomes if not o.started]
+    if refused:
+        raise click.ClickException("; ".join(refused))
 
 
 @crawl.command("run")
@@ -102,13 +107,20 @@ def plan(plan_id: int, **options) -> None:
 
 
 @crawl.command("recheck")
-@click.option("--ids", default="", help="listing ids, comma-separated")
-@click.option("--status", type=click.Choice(["active", "nonactive"]), help="only these")
+@click.option("--ids", default="", help="listing ids, comma-separated (checked now)")
+@click.option("--status", type=click.Choice(["active", "nonactive", "unknown"]), help="only these")
 @click.option("--platform", default="", help="only this platform")
+@click.option(
+    "--ignore-backoff", is_flag=True, help="also links not due again after an unknown result"
+)
 @crawl_options
-def recheck(ids: str, status: str | None, platform: str, **options) -> None:
-    """Re-check known links: still up (active) or gone (nonactive)?"""
+def recheck(ids: str, status: str | None, platform: str, ignore_backoff: bool, **options) -> None:
+    """Re-check known links: still up (active), gone (nonactive), or unknown (a bot block, a
+    wall, a timeout: tried again after 1 h, 4 h, then daily). Without --ids, links still
+    backing off are left for later."""
     arguments = {"ids": ids, "status": status or "", "platform": platform}
+    if ignore_backoff:
+        arguments["due"] = "0"
     _run([SpiderRun("recheck", arguments)], **options)
 
 
