@@ -75,9 +75,9 @@ def _kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
         (ip.is_unspecified, "unspecified"),
         (isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED, "shared (CGNAT)"),
         (isinstance(ip, ipaddress.IPv6Address) and ip in _IPV4_COMPATIBLE, "IPv4-compatible"),
-        (ip.is_private, "private"),
+        (ip.is_reserved, "reserved"),
     ]
-    return next((kind for matched, kind in checks if matched), "reserved")
+    return next((kind for matched, kind in checks if matched), "private")
 
 
 def lookup(
