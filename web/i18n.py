@@ -58,11 +58,9 @@ EN = {
     "Catatan": "Note",
     "Temuan terdahulu": "Past findings",
     "Ditemukan": "Found",
-    "Digantikan": "Superseded",
-    "oleh katalog": "by catalogue",
+    "Tidak ditemukan lagi": "No longer found",
     "dengan katalog": "with catalogue",
     "Dibaca dari": "Read from",
-    "Tidak ada temuan terdahulu.": "No past findings.",
 }
 
 

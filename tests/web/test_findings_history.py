@@ -131,7 +131,7 @@ def test_past_findings_in_english(client, ids):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     client.post("/lang/en", data={"csrf_token": token})
     html = client.get(f"/listings/{ids['edited']}").get_data(as_text=True)
-    assert "Past findings" in html and "Superseded" in html and "Read from" in html
+    assert "Past findings" in html and "No longer found" in html and "Read from" in html
     assert "Drug substance or banned ingredient" in html
 
 
