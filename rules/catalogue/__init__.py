@@ -12,9 +12,12 @@ from typing import Any
 
 from rules.catalogue.anchors import first_words
 from rules.codes import VIOLATION_CODES
+from rules.model import CATEGORIES
 from rules.phrases import PhraseIndex
 
 SEVERITIES = ("kritis", "tinggi", "sedang", "rendah")
+# A legal basis must name at least one instrument: an act, a regulation or a decree.
+_INSTRUMENT = re.compile(r"\b(?:UU|Undang-Undang|Peraturan|Permenkes|Keputusan|PP)\b")
 
 
 class CatalogueError(ValueError):
@@ -32,9 +35,19 @@ class Rule:
     legal_basis: str
     recipient: str
     kind: str = ""  # "registry" | "prescription" | "bko" | "banned" | "claim"
-    drug_class: str = ""  # prescription rules: "oot" | "keras" | "psikotropika" | "narkotika"
+    # prescription rules: "oot" | "keras" | "ereksi" | "injeksi" | "psikotropika" | "narkotika"
+    drug_class: str = ""
     names: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
+    # what a lawyer should check before this basis is relied on; empty when it was verified
+    review_note: str = ""
+    # (category, basis) pairs: the rule that governs this finding in that kind of product,
+    # e.g. rhodamin B in food (the food-colour rules) versus in a lipstick (cosmetics rules)
+    basis_by_category: tuple[tuple[str, str], ...] = ()
+
+    def basis_for(self, category: str | None) -> str:
+        """The legal basis to cite for a finding in a product of `category`."""
+        return dict(self.basis_by_category).get(category or "", self.legal_basis)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +106,9 @@ class Catalogue:
     claim_exclusions: frozenset[str]
     category_cues: PhraseIndex[tuple[str, int]]  # phrase -> (category, weight)
     irt_words: PhraseIndex[str] = field(repr=False, default=None)  # type: ignore[assignment]
+    # phrase -> ids of rules it points to without being a finding ("obat kuat" suggests a
+    # PDE-5 inhibitor but names none); text rules may use a hint to weigh other evidence
+    hints: PhraseIndex[str] = field(repr=False, default=None)  # type: ignore[assignment]
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
@@ -128,6 +144,7 @@ def build_catalogue(main: Mapping[str, Any], parts: Mapping[str, Mapping[str, An
             raise CatalogueError(f"rule {rule.id}: unknown violation code {rule.code}")
         if rule.severity not in SEVERITIES:
             raise CatalogueError(f"rule {rule.id}: unknown severity {rule.severity}")
+        _check_basis(rule)
         rules[rule.id] = rule
         return rule
 
@@ -137,6 +154,7 @@ def build_catalogue(main: Mapping[str, Any], parts: Mapping[str, Mapping[str, An
     substances = parts.get("substances.toml", {})
     drug_terms, substance_terms = _drug_rules(parts.get("prescription.toml", {}), substances, add)
     substance_terms += _substance_rules(substances, add)
+    substance_terms += _not_names(substances)
     claims_data = parts.get("claims.toml", {})
     claims = _claim_rules(claims_data, add)
     cues = _category_cues(parts.get("categories.toml", {}))
@@ -155,18 +173,44 @@ def build_catalogue(main: Mapping[str, Any], parts: Mapping[str, Mapping[str, An
             (w, "pangan_irt")
             for w in parts.get("categories.toml", {}).get("irt", {}).get("words", ())
         ),
+        hints=PhraseIndex(_hints(parts.get("prescription.toml", {}), rules)),
     )
 
 
+def _check_basis(rule: Rule) -> None:
+    """Every rule says which law it rests on: no finding goes into a letter unexplained."""
+    bases = [rule.legal_basis] + [basis for _, basis in rule.basis_by_category]
+    for basis in bases:
+        if not isinstance(basis, str) or not basis.strip():
+            raise CatalogueError(f"rule {rule.id}: no legal_basis")
+        if not _INSTRUMENT.search(basis):
+            raise CatalogueError(f"rule {rule.id}: legal_basis names no regulation: {basis!r}")
+    for category, _ in rule.basis_by_category:
+        if category not in CATEGORIES:
+            raise CatalogueError(f"rule {rule.id}: basis for unknown category {category}")
+    if not isinstance(rule.review_note, str):
+        raise CatalogueError(f"rule {rule.id}: review_note must be text")
+
+
 def _common(entry: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The fields every rule has; an entry's own value wins over its group's default.
+
+    A review note follows its legal basis: an entry citing its own basis does not inherit
+    the group's note about the group's basis.
+    """
     defaults = defaults or {}
+    basis_from = entry if "legal_basis" in entry else defaults
     try:
         return {
             "id": entry["id"],
             "label": entry.get("label") or defaults["label"],
             "severity": entry.get("severity") or defaults["severity"],
-            "legal_basis": entry.get("legal_basis") or defaults["legal_basis"],
+            "legal_basis": basis_from["legal_basis"],
             "recipient": entry.get("recipient") or defaults["recipient"],
+            "review_note": entry.get("review_note", basis_from.get("review_note", "")),
+            "basis_by_category": tuple(
+                sorted({**basis_from.get("basis", {}), **entry.get("basis", {})}.items())
+            ),
         }
     except KeyError as missing:
         raise CatalogueError(f"rule {entry.get('id', '?')} lacks {missing}") from None
@@ -194,10 +238,13 @@ def _drug_rules(data: Mapping[str, Any], substances: Mapping[str, Any], add) -> 
         twin_id = "BKO-" + rule.id.removeprefix("RX-")
         twin_label = "BKO: " + rule.label.split(": ", 1)[-1]
         twin = add(Rule(**_common({"id": twin_id, "label": twin_label}, bko),
-                        code="hazardous_ingredient", kind="bko", names=names))  # fmt: skip
+                        code="hazardous_ingredient", kind="bko", names=names,
+                        brands=brands))  # fmt: skip
         drug_terms += [(name, Term(rule)) for name in names]
         drug_terms += [(brand, Term(rule, is_brand=True)) for brand in brands]
+        # a trade or street name stands for its substance too: "kopi mengandung viagra"
         substance_terms += [(name, Term(twin)) for name in names]
+        substance_terms += [(brand, Term(twin, is_brand=True)) for brand in brands]
     return drug_terms, substance_terms
 
 
@@ -216,6 +263,29 @@ def _substance_rules(data: Mapping[str, Any], add) -> list[tuple[str, Term]]:
                         names=tuple(entry.get("names", ()))))  # fmt: skip
         terms += [(name, Term(rule)) for name in rule.names]
     return terms
+
+
+# Stands for phrases that contain a catalogue word but mean something else ("timbal balik",
+# reciprocal, is not lead). Its kind is neither a drug nor a substance, so the text rules
+# read the phrase as a whole and report nothing.
+NOT_A_NAME = Rule(
+    id="NOT-A-NAME", code="", label="bukan nama zat", severity="rendah", legal_basis="",
+    recipient="", kind="not_a_name",
+)  # fmt: skip
+
+
+def _not_names(data: Mapping[str, Any]) -> list[tuple[str, Term]]:
+    return [(phrase, Term(NOT_A_NAME)) for phrase in data.get("not_a_name", {}).get("phrases", ())]
+
+
+def _hints(data: Mapping[str, Any], rules: Mapping[str, Rule]) -> list[tuple[str, str]]:
+    hints = []
+    for entry in data.get("hint", []):
+        for rule_id in entry.get("rules", ()):
+            if rule_id not in rules:
+                raise CatalogueError(f"hint {entry.get('phrases')}: unknown rule {rule_id}")
+            hints += [(phrase, rule_id) for phrase in entry.get("phrases", ())]
+    return hints
 
 
 def _claim_rules(data: Mapping[str, Any], add) -> tuple[Claim, ...]:
