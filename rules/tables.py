@@ -2,11 +2,20 @@
 
 The caller opens the file; a bad row becomes a RowError naming its line and the reason, and
 reading goes on, so one typo never loses the rest of an import.
+
+A quoted field may run over a line break (valid CSV, e.g. a name written on two lines), but an
+unterminated quote would otherwise swallow every row after it. So a quote left open at a line's
+end is followed onto later lines only while it still looks like one field: the line it opens
+on does not already hold a whole row's commas, it spans at most MAX_FIELD_LINES lines, no line
+it swallows reads as a row of its own (a row's commas and no quote), and the record has the
+header's width once the quote closes. Otherwise the line where the quote opened is reported
+and reading resumes on the line after it, so the good rows behind it are kept.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +30,7 @@ REGISTRY_COLUMNS = (
 WARNING_COLUMNS = ("product_name", "brand", "nie", "category", "hazard", "published_on")
 _REGISTRY_REQUIRED = ("nie", "product_name", "brand", "category")
 _WARNING_REQUIRED = ("product_name", "brand")
+MAX_FIELD_LINES = 10  # the most physical lines one quoted field may span
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +100,12 @@ def _read(
     required: tuple[str, ...],
     make: Callable[[dict[str, str]], RegistryProduct | PublicWarning],
 ) -> Iterator:
-    reader = csv.reader(_numbered(lines))
+    records = _Records(lines)
     header: list[str] | None = None
-    last_line = 0
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield RowError(reader.line_num, f"unreadable CSV: {error}")
-            last_line = reader.line_num
+    for line, record in records:
+        if isinstance(record, RowError):
+            yield record
             continue
-        line, last_line = last_line + 1, reader.line_num
         if not any(cell.strip() for cell in record):
             continue
         if header is None:
@@ -112,6 +115,7 @@ def _read(
                 yield RowError(line, f"header lacks column(s) {', '.join(missing)}; "
                                f"expected {','.join(columns)}", ",".join(record))  # fmt: skip
                 return
+            records.width = len(header)
             continue
         raw = ",".join(record)
         if len(record) != len(header):
@@ -123,10 +127,87 @@ def _read(
             yield RowError(line, str(error), raw)
 
 
-def _numbered(lines: Iterable[str]) -> Iterator[str]:
-    # csv wants newline-terminated strings; lines from splitlines() or a list may lack them
-    for text in lines:
-        yield text if text.endswith(("\n", "\r")) else text + "\n"
+class _Lines:
+    """Physical lines numbered from 1 (newline-terminated, as csv wants), with lines given
+    back to be read again."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self._count = 0
+        self._given_back: deque[tuple[int, str]] = deque()
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        return self
+
+    def __next__(self) -> tuple[int, str]:
+        if self._given_back:
+            return self._given_back.popleft()
+        text = next(self._lines)
+        self._count += 1
+        return self._count, text if text.endswith(("\n", "\r")) else text + "\n"
+
+    def give_back(self, numbered: list[tuple[int, str]]) -> None:
+        self._given_back.extendleft(reversed(numbered))
+
+
+class _Records:
+    """(first line, fields) per CSV record, or (line, RowError) where a quote never closes."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.lines = _Lines(lines)
+        self.width: int | None = None  # the header's, once read
+
+    def __iter__(self) -> Iterator[tuple[int, list[str] | RowError]]:
+        for number, text in self.lines:
+            if '"' in text:
+                yield number, self._quoted((number, text))
+            else:  # no quoting: the fields are exactly the comma-separated parts
+                yield number, text.rstrip("\r\n").split(",")
+
+    def _quoted(self, first: tuple[int, str]) -> list[str] | RowError:
+        taken = [first]
+        while (fields := _one_record([text for _, text in taken])) is None:
+            if len(taken) == 1 and self._has_row_width(first[1]):
+                # every field of a row is on this line: the open quote is a stray one
+                return self._unterminated(taken)
+            following = next(self.lines, None)
+            if following is None:
+                return self._unterminated(taken)
+            taken.append(following)
+            if len(taken) > MAX_FIELD_LINES or (
+                '"' not in following[1] and self._has_row_width(following[1])
+            ):
+                # a line without a quote cannot close the field: it is a row of its own
+                return self._unterminated(taken)
+        if isinstance(fields, str):
+            return RowError(first[0], f"unreadable CSV: {fields}", first[1].rstrip("\r\n"))
+        if len(taken) > 1 and len(fields) != self.width:
+            return self._unterminated(taken)
+        return fields
+
+    def _has_row_width(self, text: str) -> bool:
+        return self.width is not None and text.count(",") == self.width - 1
+
+    def _unterminated(self, taken: list[tuple[int, str]]) -> RowError:
+        self.lines.give_back(taken[1:])  # the lines after it are read again, on their own
+        number, text = taken[0]
+        return RowError(number, "unterminated quote: the quoted field opened on this line "
+                        "never closes", text.rstrip("\r\n"))  # fmt: skip
+
+
+def _one_record(texts: list[str]) -> list[str] | str | None:
+    """The record `texts` make; None while a quoted field is still open; a reason (str) when
+    csv cannot read them as one record."""
+    try:
+        records = list(csv.reader(texts, strict=True))
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            return None
+        try:  # a stray quote inside a field is read as csv always has, not the row lost
+            records = list(csv.reader(texts))
+        except csv.Error as lenient_error:
+            return str(lenient_error)
+    return records[0] if len(records) == 1 else f"{len(records)} records where one was expected"
 
 
 def _required(row: dict[str, str], name: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from casebook.models import RegisteredProduct
+from casebook.models import PublicWarningEntry, RegisteredProduct
 from patroli.cli import main
 
 CSV = Path(__file__).parents[1] / "fixtures" / "csv" / "registry_with_errors.csv"
@@ -25,3 +26,36 @@ def test_import_reports_bad_rows_and_keeps_the_good(config, engine, sessions, mo
     with sessions() as session:
         nies = set(session.scalars(select(RegisteredProduct.nie)))
     assert nies == {"TR123456789", "NA18201234567", "DKL9713807110A1"}
+
+
+@pytest.mark.parametrize(
+    "command, fixture, model, column, kept, broken",
+    [
+        (
+            "registry", "registry_unterminated_quote.csv", RegisteredProduct, "product_name",
+            {"Sekar Ayu Jamu Pegal Linu", 'Rani Glow Serum "Vitamin C"',
+             "Trama Tramadol HCl 50 mg, kapsul", "Vita Prima Zinc 20 mg",
+             "Segar Angin\nMinyak Angin", "Gurih Jaya Keripik Singkong"},
+            (4, 10),
+        ),
+        (
+            "warnings", "warnings_unterminated_quote.csv", PublicWarningEntry, "product_name",
+            {"Ratu Krim Malam", 'Jaya Kapsul "Kuat"', "Sari Langsing", "Putih\nBersih Krim",
+             "Kopi Jantan", "Jamu Akhir"},
+            (4, 9, 11),
+        ),
+    ],
+)  # fmt: skip
+def test_an_unterminated_quote_is_named_and_the_rows_after_it_kept(
+    config, engine, sessions, monkeypatch, command, fixture, model, column, kept, broken
+):
+    monkeypatch.setenv("PATROLI_DATA_DIR", str(config.data_dir))
+    path = CSV.parent / fixture
+    result = CliRunner().invoke(main, [command, "import", str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"{len(kept)} added" in result.output and f"{len(broken)} rejected" in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith(str(path))]
+    assert [int(line.split(":")[1]) for line in errors] == list(broken)
+    assert all("unterminated quote" in line for line in errors)
+    with sessions() as session:
+        assert set(session.scalars(select(getattr(model, column)))) == kept
