@@ -14,21 +14,43 @@ from casebook.models.listings import (
 from casebook.models.people import ROLES, User
 from casebook.models.plans import PatrolPlan
 from casebook.models.registry import PublicWarningEntry, RegisteredProduct
+from casebook.models.sop import (
+    DECISIONS,
+    LINK_STATUSES,
+    RECIPIENTS,
+    HolidayOverride,
+    Letter,
+    LetterResponse,
+    LetterSequence,
+    RegisterEntry,
+    TakedownLink,
+    TakedownList,
+)
 
 __all__ = [
+    "DECISIONS",
+    "LINK_STATUSES",
+    "RECIPIENTS",
     "ROLES",
     "AuditEvent",
     "Base",
     "Capture",
     "CrawlRun",
     "Hit",
+    "HolidayOverride",
+    "Letter",
+    "LetterResponse",
+    "LetterSequence",
     "Listing",
     "ListingChange",
     "PatrolPlan",
     "PublicWarningEntry",
+    "RegisterEntry",
     "RegisteredProduct",
     "Seller",
     "SellerIdentifier",
+    "TakedownLink",
+    "TakedownList",
     "User",
     "utcnow",
 ]
