@@ -76,7 +76,9 @@ def readable_words(tokens: list[Token], index: PhraseIndex) -> list[Token]:
     while i < n:
         token = tokens[i]
         text = token.text
-        if text not in vocabulary:
+        # a one-letter word may be part of a name ("double L", "vitamin A") and still begin
+        # a split-up one ("l.o.r.a.z.e.p.a.m"): try joining it all the same
+        if text not in vocabulary or len(text) == 1:
             joined = _joined(tokens, i, singles, index.prefixes)
             if joined is not None:
                 out.append(joined[0])

@@ -89,6 +89,10 @@ def test_every_new_name_resolves_to_its_entry(catalogue, name, rule_id):
         "dextrose monohidrat",
         "jersey arsenal original",
         "dodol garut asli",
+        "Dextro Energy tablet glukosa",
+        "lipstik shade butter yellow",
+        "body oil orange blossom",
+        "sudan",
         "pil herbal",
         "lead time 3 hari",
         "obat batuk DMP sirup",  # combined DXM cough syrup is sold without prescription
@@ -97,6 +101,19 @@ def test_every_new_name_resolves_to_its_entry(catalogue, name, rule_id):
 )
 def test_hard_negatives_name_nothing(catalogue, text):
     assert _resolved(catalogue, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text, rule_id",
+    [
+        ("l.o.r.a.z.e.p.a.m", "RX-LORAZEPAM"),  # "double l" makes "l" a catalogue word
+        ("y-ohimbin", "BKO-YOHIMBIN"),  # so does "pil y"
+        ("k.l.o.n.a.z.e.p.a.m", "RX-KLONAZEPAM"),  # and "merah k 3"
+        ("a.l.p.r.a.z.o.l.a.m", "RX-ALPRAZOLAM"),  # and "vitamin a acid"
+    ],
+)
+def test_one_letter_words_of_names_do_not_hide_split_names(catalogue, text, rule_id):
+    assert rule_id in _resolved(catalogue, text)
 
 
 def test_obat_kuat_is_a_hint_not_a_term(catalogue):
