@@ -74,32 +74,53 @@ def _stance(
     following = tokens[last] if last < len(tokens) else None
     if following and not following.clause_start and following.text in lang.negators_after:
         return NEGATED  # "merkuri free"
-    item_words = 0
-    i = first - 1
     if tokens[first].clause_start:
         return MENTIONED
+    walk = _Walk()
+    i = first - 1
     while i >= 0:
         word = tokens[i].text
-        if word in lang.contrasts:
+        if i in terms:
+            walk.item_words = 0  # another catalogue word of the same list
+        elif word in lang.contrasts:
             return MENTIONED
-        if word in lang.cautions:
+        elif word in lang.cautions:
             return CAUTION
-        if word in lang.negators or (word == "0" and "%" in _gap_after(text, tokens, i)):
-            return NEGATED if item_words <= _MAX_ITEM_WORDS else MENTIONED  # "0% merkuri" too
-        if word in lang.affirmatives:
-            if _negated_verb(tokens, i, lang):
+        elif word in lang.negators or (word == "0" and "%" in _gap_after(text, tokens, i)):
+            return NEGATED if walk.negation_reaches(i, terms) else MENTIONED  # "0% merkuri" too
+        elif word in lang.affirmatives:
+            if _negated_verb(text, tokens, i, lang):
                 return NEGATED  # "tidak mengandung", "tanpa campuran", "tidak ada kandungan"
-            return CAUTION if _caution_before(tokens, i, lang) else AFFIRMED
-        if word in lang.scope_breakers:
+            return CAUTION if _caution_before(text, tokens, i, lang) else AFFIRMED
+        elif word in lang.scope_breakers:
             return MENTIONED
-        if i in terms or word in lang.list_words or _list_mark_after(text, tokens, i):
-            item_words = 0
+        elif word in lang.list_words or word in lang.examples:
+            walk.item_words, walk.joined = 0, True  # "merkuri dan", "BKO seperti sildenafil"
         else:
-            item_words += 1
+            walk.item_words += 1
+        if _list_mark_after(text, tokens, i):
+            walk.item_words, walk.crossed = 0, True
         if tokens[i].clause_start:
             break
         i -= 1
     return MENTIONED
+
+
+@dataclass(slots=True)
+class _Walk:
+    """What lies between a catalogue word and the words before it, walking back."""
+
+    item_words: int = 0  # words since the last list mark: a negator reaches list items only
+    crossed: bool = False  # a comma or slash lies between
+    joined: bool = False  # a list word ("dan") or an example word ("seperti") lies between
+
+    def negation_reaches(self, negator: int, terms: set[int]) -> bool:
+        """ "tanpa merkuri, hidrokinon" and "tanpa pengawet, pewarna, dan merkuri" negate all
+        items; "bukan KW, sildenafil" negates KW only: across a comma a negation reaches a
+        list that starts with a catalogue word or is joined by "dan"/"seperti"."""
+        if self.item_words > _MAX_ITEM_WORDS:
+            return False
+        return not self.crossed or self.joined or negator + 1 in terms
 
 
 def _gap_after(text: str, tokens: list[Token], i: int) -> str:
@@ -107,21 +128,44 @@ def _gap_after(text: str, tokens: list[Token], i: int) -> str:
 
 
 def _list_mark_after(text: str, tokens: list[Token], i: int) -> bool:
-    return any(mark in _gap_after(text, tokens, i) for mark in _LIST_MARKS)
+    return i + 1 < len(tokens) and any(m in _gap_after(text, tokens, i) for m in _LIST_MARKS)
 
 
-def _negated_verb(tokens: list[Token], i: int, lang: Language) -> bool:
-    for back in (1, 2):
-        if tokens[i - back + 1].clause_start or i - back < 0:
+def _negated_verb(text: str, tokens: list[Token], i: int, lang: Language) -> bool:
+    """A negator right before the verb, or before it and a filler ("tidak ada kandungan");
+    never across a comma ("bukan KW, mengandung sildenafil" states sildenafil)."""
+    j = i - 1
+    for _ in range(3):
+        if j < 0 or tokens[j + 1].clause_start or _list_mark_after(text, tokens, j):
             return False
-        if tokens[i - back].text in lang.negators:
+        if tokens[j].text in lang.negators:
             return True
+        if tokens[j].text not in lang.fillers:
+            return False
+        j -= 1
     return False
 
 
-def _caution_before(tokens: list[Token], i: int, lang: Language) -> bool:
+def _caution_before(text: str, tokens: list[Token], i: int, lang: Language) -> bool:
+    """A caution earlier in the verb's clause, up to a comma: "hindari krim yang mengandung
+    merkuri" warns; "beda dengan krim biasa, mengandung steroid" offers. A caution standing
+    alone before the comma ("Awas, krim ini mengandung merkuri") still warns."""
     while i > 0 and not tokens[i].clause_start:
         i -= 1
         if tokens[i].text in lang.cautions:
             return True
+        if _list_mark_after(text, tokens, i):
+            return _only_cautions_before(tokens, i, lang)
     return False
+
+
+def _only_cautions_before(tokens: list[Token], i: int, lang: Language) -> bool:
+    seen = False
+    while i >= 0:
+        if tokens[i].text not in lang.cautions:
+            return False
+        seen = True
+        if tokens[i].clause_start:
+            break
+        i -= 1
+    return seen

@@ -88,6 +88,11 @@ class Language:
     scope_breakers: frozenset[str]
     contrasts: frozenset[str]
     list_words: frozenset[str]
+    # "seperti", "such as": what follows are examples of the word before ("tidak mengandung
+    # BKO seperti sildenafil"), so that word's stance carries over
+    examples: frozenset[str] = frozenset()
+    # words a negator may stand before its verb with: "tidak ada kandungan merkuri"
+    fillers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

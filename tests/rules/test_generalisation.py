@@ -1,0 +1,89 @@
+"""Issue 7: the classes of misses found by probing, each fixed at its root.
+
+Each table holds positives beside the hard negatives that keep the fix honest: negation
+binds to what it negates, a caution reaches its own clause, a test is no negation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.mentions import AFFIRMED, CAUTION, MENTIONED, NEGATED, FieldText, find_mentions
+
+
+def stances(text: str, catalogue) -> dict[str, str]:
+    found = find_mentions(FieldText.of("description", text, catalogue), catalogue)
+    return {m.text.lower(): m.stance for m in found if m.term.rule.kind != "not_a_name"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "bukan KW" negates KW; what follows the comma is stated
+        ("Original bukan KW, mengandung sildenafil", {"sildenafil": AFFIRMED}),
+        ("Bukan jamu biasa, ada sildenafil nya", {"sildenafil": AFFIRMED}),
+        ("Asli bukan abal2, kandungan hidrokuinon 4%", {"hidrokuinon": AFFIRMED}),
+        ("krim tanpa bpom, mengandung mercury", {"mercury": AFFIRMED}),
+        ("bukan KW, sildenafil 100mg asli", {"sildenafil": MENTIONED}),
+        # ...while a negation still reaches every item of its list
+        ("Tanpa merkuri, hidrokinon", {"merkuri": NEGATED, "hidrokinon": NEGATED}),
+        ("Tanpa pengawet, pewarna, dan merkuri", {"merkuri": NEGATED}),
+        ("tidak mengandung merkuri maupun hidrokuinon",
+         {"merkuri": NEGATED, "hidrokuinon": NEGATED}),
+        ("Tdk mengandung BKO (bahan kimia obat) spt sildenafil",
+         {"bko": NEGATED, "bahan kimia obat": NEGATED, "sildenafil": NEGATED}),
+        ("Tidak ada kandungan merkuri", {"merkuri": NEGATED}),
+        ("ga ada merkuri", {"merkuri": NEGATED}),
+        ("does not contain mercury", {"mercury": NEGATED}),
+        ("without hydroquinone or mercury", {"hydroquinone": NEGATED, "mercury": NEGATED}),
+        ("No mercury, no hydroquinone", {"mercury": NEGATED, "hydroquinone": NEGATED}),
+        ("Mercury-free lotion", {"mercury": NEGATED}),
+    ],
+)  # fmt: skip
+def test_negation_binds_to_what_it_negates(catalogue, text, expected):
+    assert stances(text, catalogue) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a comparison or a boast is no caution
+        ("Seperti produk dokter, mengandung hidrokinon 4%", {"hidrokinon": AFFIRMED}),
+        ("Racikan dokter, beda dengan krim biasa, mengandung steroid", {"steroid": AFFIRMED}),
+        ("contains mercury, fast result", {"mercury": AFFIRMED}),
+        ("with sibutramine. Order now", {"sibutramine": AFFIRMED}),
+        # real cautions, in their own clause
+        ("Hati-hati krim ilegal mengandung merkuri, produk kami bebas merkuri",
+         {"merkuri": NEGATED}),  # the last mention wins the dict: the offer is mercury-free
+        ("Hati-hati krim ilegal mengandung merkuri", {"merkuri": CAUTION}),
+        ("Waspada kopi kuat mengandung sildenafil", {"sildenafil": CAUTION}),
+        ("Awas, krim ini mengandung merkuri", {"merkuri": CAUTION}),
+        ("Awas krim abal-abal yang mengandung merkuri & hidrokinon",
+         {"merkuri": CAUTION, "hidrokinon": CAUTION}),
+        ("Hindari bahan berbahaya seperti merkuri", {"merkuri": CAUTION}),
+        ("Beware of creams that contain mercury", {"mercury": CAUTION}),
+    ],
+)  # fmt: skip
+def test_a_caution_reaches_its_own_clause_only(catalogue, text, expected):
+    assert stances(text, catalogue) == expected
+
+
+def test_a_caution_and_an_offer_in_one_sentence(catalogue):
+    text = "Hati-hati krim ilegal mengandung merkuri, produk kami bebas merkuri"
+    found = find_mentions(FieldText.of("description", text, catalogue), catalogue)
+    assert [m.stance for m in found] == [CAUTION, NEGATED]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Hasil uji lab: merkuri positif", {"merkuri": MENTIONED}),
+        ("Sudah uji lab, kandungan merkuri tinggi", {"merkuri": AFFIRMED}),
+        ("Lulus uji lab bebas merkuri", {"merkuri": NEGATED}),
+        ("Lolos uji merkuri", {"merkuri": NEGATED}),
+        ("merkuri: negatif, timbal: negatif", {"merkuri": NEGATED, "timbal": NEGATED}),
+        ("Sudah uji klinis, tanpa hidrokinon", {"hidrokinon": NEGATED}),
+    ],
+)
+def test_a_test_is_no_negation(catalogue, text, expected):
+    assert stances(text, catalogue) == expected
