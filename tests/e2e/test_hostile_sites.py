@@ -49,7 +49,9 @@ def test_tips_file_with_traps_dead_hosts_and_bad_lines(tmp_path, demo, world, ne
     with patroli.sessions()() as session:
         stored = set(session.scalars(select(Listing.url)))
         run = session.scalars(select(CrawlRun)).one()
-    assert stored == set(good)
+    # Broken HTML and mis-declared bytes still show a title and a price: read as any page.
+    read_as_any_page = {f"{pasarku}/_trap/broken", f"{pasarku}/_trap/latin1"}
+    assert stored == set(good) | read_as_any_page
     assert {f["url"] for f in run.stats["failures"]} == set(traps)
 
 
