@@ -56,30 +56,23 @@ def reading_text(root) -> tuple[str, list[int], list]:
     """The text under `root` in reading order with block breaks as newlines, and for each
     piece where it starts and the element it belongs to (so that a price split over
     `<span>Rp</span>45.000` is read whole and still known by its element)."""
-    parts, starts, elements = [], [], []
-    position = 0
-
-    def add(text: str, element) -> None:
-        nonlocal position
-        if text:
-            parts.append(text)
-            starts.append(position)
-            elements.append(element)
-            position += len(text)
-
+    pieces: list[tuple[str, object]] = []
     for event, element in etree.iterwalk(root, events=("start", "end")):
         if not isinstance(element.tag, str):  # comments, processing instructions
-            if event == "end" and element is not root:
-                add(element.tail or "", element.getparent())
+            if event == "end" and element is not root and element.tail:
+                pieces.append((element.tail, element.getparent()))
             continue
-        block = "\n" if element.tag in _READING_BLOCKS else ""
+        if element.tag in _READING_BLOCKS:
+            pieces.append(("\n", element))
         if event == "start":
-            add(block, element)
-            add(element.text or "", element)
-        else:
-            add(block, element)
-            if element is not root:
-                add(element.tail or "", element.getparent())
-    if not parts:
+            if element.text:
+                pieces.append((element.text, element))
+        elif element is not root and element.tail:
+            pieces.append((element.tail, element.getparent()))
+    if not pieces:
         return "", [0], [root]
-    return "".join(parts), starts, elements
+    starts, position = [], 0
+    for text, _ in pieces:
+        starts.append(position)
+        position += len(text)
+    return "".join(text for text, _ in pieces), starts, [element for _, element in pieces]

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import cached_property
 from urllib.parse import urljoin
+
+from lxml import etree
 
 from crawler.pages.common import element_text
 from crawler.pages.prices import SeenPrice, VisiblePrices
@@ -46,9 +49,11 @@ class GenericPage:
 
     def __init__(self, response) -> None:
         self.response = response
-        self.root = _cleaned(copy.deepcopy(response.selector.root))
-        self._main: str | None = None
-        self._price: list[SeenPrice | None] = []
+
+    @cached_property
+    def root(self):
+        """The page without its furniture; a copy, the response's own tree stays whole."""
+        return _cleaned(copy.deepcopy(self.response.selector.root))
 
     def meta(self, *names: str) -> str:
         """The first non-empty <meta property|name=...> content among the names."""
@@ -76,10 +81,16 @@ class GenericPage:
             return _TITLE_SEPARATORS.split(page_title)[0].strip(), "title"
         return (headings[0], "h1") if headings else ("", "")
 
+    @cached_property
+    def main_block(self):
+        return _main_block(self.root)
+
+    @cached_property
+    def _main_text(self) -> str:
+        return _tidy(element_text(self.main_block))[:MAX_TEXT]
+
     def main_text(self) -> str:
-        if self._main is None:
-            self._main = _tidy(element_text(_main_block(self.root)))[:MAX_TEXT]
-        return self._main
+        return self._main_text
 
     def description(self) -> str:
         """The main text, led by the page's own summary when the text does not hold it."""
@@ -89,16 +100,18 @@ class GenericPage:
             return f"{summary}\n\n{text}".strip()
         return text
 
+    @cached_property
+    def _price(self) -> SeenPrice | None:
+        return VisiblePrices(self.root).product_price()
+
     def price(self) -> SeenPrice | None:
-        if not self._price:
-            self._price.append(VisiblePrices(self.root).product_price())
-        return self._price[0]
+        return self._price
 
     def images(self) -> list[str]:
         shared = self.meta("og:image", "og:image:url", "twitter:image")
         if shared:
             return [urljoin(self.response.url, shared)]
-        sources = _main_block(self.root).xpath(".//img/@src") or self.root.xpath("//img/@src")
+        sources = self.main_block.xpath(".//img/@src") or self.root.xpath("//img/@src")
         return [urljoin(self.response.url, s) for s in sources if s.strip()][:MAX_IMAGES]
 
     def site_name(self) -> str:
@@ -139,23 +152,34 @@ def _drop(element) -> None:
 
 
 def _main_block(root):
-    """The element holding most of the page's text: <main>/<article> when one holds most of
-    it, else the body, narrowed while one child holds most of the text."""
+    """The element holding most of the page's text: from the body down, while one child holds
+    most of its parent's text (the post, not the forum around it)."""
     bodies = root.xpath("//body")
     node = bodies[0] if bodies else root
+    lengths = _text_lengths(node)
     while True:
-        total = _text_length(node)
         children = [child for child in node if isinstance(child.tag, str)]
-        if not children or total == 0:
+        if not children or not lengths[node]:
             return node
-        biggest = max(children, key=_text_length)
-        if _text_length(biggest) < 0.7 * total:
+        biggest = max(children, key=lengths.__getitem__)
+        if lengths[biggest] < 0.7 * lengths[node]:
             return node
         node = biggest
 
 
-def _text_length(element) -> int:
-    return len("".join(element.xpath(".//text()")).split()) if isinstance(element.tag, str) else 0
+def _text_lengths(top) -> dict:
+    """Characters of text under each element, in one walk."""
+    lengths: dict = {}
+    for _event, element in etree.iterwalk(top, events=("end",)):
+        if not isinstance(element.tag, str):
+            continue
+        own = len((element.text or "").strip())
+        for child in element:
+            own += len((child.tail or "").strip())
+            if isinstance(child.tag, str):
+                own += lengths[child]
+        lengths[element] = own
+    return lengths
 
 
 def _tidy(text: str) -> str:
