@@ -1,0 +1,183 @@
+"""`patroli register`, `patroli takedown`, `patroli monitoring`: SOP steps 3, 4 and 8."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import click
+
+from casebook.services import monitoring, register, takedown
+from patroli.commands.crawl import _run
+from patroli.crawling import SpiderRun
+from patroli.platforms import kind_of
+from patroli.wiring import open_casebook
+
+ACTOR_HELP = "who decides (recorded in the audit trail)"
+
+
+def _ids(value: str, what: str) -> list[int]:
+    try:
+        return [int(part) for part in value.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of {what}") from None
+
+
+def _casework(action):
+    """Run a service call in one transaction; a domain error is one line and exit 1."""
+    casebook = open_casebook()
+    try:
+        with casebook.sessions() as session, session.begin():
+            return action(session)
+    except (register.RegisterError, takedown.TakedownError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group("register")
+def register_group() -> None:
+    """Register Informasi (SOP step 3): evaluated listings, for takedown or intelligence."""
+
+
+@register_group.command("decide")
+@click.option("--ids", required=True, help="listing ids, comma-separated")
+@click.option("--decision", required=True, type=click.Choice(["takedown", "intelligence",
+                                                               "dismissed"]))  # fmt: skip
+@click.option("--reason", default="", help="why (required to dismiss)")
+@click.option("--source", default="patroli", help="where the information came from (a unit)")
+@click.option("--actor", default="cli", help=ACTOR_HELP)
+def decide(ids: str, decision: str, reason: str, source: str, actor: str) -> None:
+    """Decide listings into the register; deciding again updates the entry."""
+    listing_ids = _ids(ids, "listing ids")
+    entries = _casework(lambda s: [
+        (e.id, e.listing_id, e.decision) for e in register.decide(
+            s, listing_ids, decision, reason=reason, actor=actor, source=source)
+    ])  # fmt: skip
+    for entry_id, listing_id, chosen in entries:
+        click.echo(f"entry {entry_id}: listing {listing_id} -> {chosen}")
+
+
+@register_group.command("list")
+@click.option("--decision", type=click.Choice(["takedown", "intelligence", "dismissed"]))
+@click.option("--after", default=0, type=int, help="entries after this id (pages)")
+@click.option("--limit", default=50, type=click.IntRange(1, 500))
+def list_entries(decision: str | None, after: int, limit: int) -> None:
+    """Register entries as JSON lines."""
+    rows = _casework(lambda s: [
+        {"id": e.id, "listing_id": e.listing_id, "decision": e.decision, "reason": e.reason,
+         "decided_by": e.decided_by, "decided_at": _iso(e.decided_at), "version": e.version}
+        for e in register.entries(s, decision=decision, after_id=after, limit=limit)
+    ])  # fmt: skip
+    for row in rows:
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@click.group("takedown")
+def takedown_group() -> None:
+    """List takedown (SOP step 4): links recommended for takedown, re-checked before sending."""
+
+
+@takedown_group.command("build")
+@click.option("--entries", "entry_ids", required=True, help="register entry ids, comma-separated")
+@click.option("--unit", default="", help="the unit the list belongs to")
+@click.option("--actor", default="cli", help=ACTOR_HELP)
+def build(entry_ids: str, unit: str, actor: str) -> None:
+    """A new takedown list of register entries decided `takedown`; prints its id."""
+    ids = _ids(entry_ids, "entry ids")
+    list_id = _casework(
+        lambda s: takedown.build_list(s, ids, actor=actor, kind_of=kind_of, unit=unit).id
+    )
+    click.echo(f"takedown list {list_id}")
+    _show(list_id)
+
+
+@takedown_group.command("show")
+@click.argument("list_id", type=int)
+def show(list_id: int) -> None:
+    """A list and its links, as JSON."""
+    _show(list_id)
+
+
+@takedown_group.command("verify")
+@click.argument("list_id", type=int)
+@click.option("--actor", default="cli", help=ACTOR_HELP)
+@click.option("--base", "bases", multiple=True, metavar="SITE=URL",
+              help="serve a site profile from another address (a mirror, the demo)")  # fmt: skip
+def verify(list_id: int, actor: str, bases: tuple[str, ...]) -> None:
+    """Re-check every link of the list now, then record each link's status."""
+    ids = _casework(lambda s: takedown.listing_ids(s, list_id))
+    _run([SpiderRun("recheck", {"ids": ",".join(map(str, ids)), "due": "0"})], bases=bases)
+    _casework(lambda s: takedown.refresh_statuses(s, list_id, actor=actor))
+    _show(list_id)
+
+
+def _show(list_id: int) -> None:
+    def read(session):
+        found = takedown.get_list(session, list_id)
+        return {
+            "id": found.id, "status": found.status, "created_at": _iso(found.created_at),
+            "links": [{
+                "entry_id": link.entry_id, "listing_id": link.listing_id, "url": link.url,
+                "platform": link.platform, "recipient": link.recipient,
+                "link_status": link.link_status, "checked_at": _iso(link.checked_at),
+                "proposal": link.proposal,
+            } for link in found.links],
+        }  # fmt: skip
+
+    click.echo(json.dumps(_casework(read), ensure_ascii=False, indent=1))
+
+
+@click.group("monitoring")
+def monitoring_group() -> None:
+    """Monitoring dan evaluasi (SOP step 8): what went down, what is proposed again."""
+
+
+@monitoring_group.command("report")
+@click.option("--since", help="links listed from this date (YYYY-MM-DD)")
+@click.option("--until", help="links listed before this date (YYYY-MM-DD)")
+def report(since: str | None, until: str | None) -> None:
+    """Figures per platform, recipient and commodity, as JSON."""
+    start, end = _day(since, "--since"), _day(until, "--until")
+
+    def figures(session):
+        monitoring.refresh_links(session)
+        done = monitoring.report(session, since=start, until=end)
+        return {
+            "since": since, "until": until, "overall": done.overall.as_dict(),
+            **{name: {key: f.as_dict() for key, f in sorted(groups.items())}
+               for name, groups in (("by_platform", done.by_platform),
+                                    ("by_recipient", done.by_recipient),
+                                    ("by_commodity", done.by_commodity))},
+        }  # fmt: skip
+
+    click.echo(json.dumps(_casework(figures), ensure_ascii=False, indent=1))
+
+
+@monitoring_group.command("repropose")
+@click.option("--actor", default="cli", help=ACTOR_HELP)
+def repropose(actor: str) -> None:
+    """Propose again, in a new list, the links still up after their letter's deadline."""
+
+    def run(session):
+        monitoring.refresh_links(session)
+        new_list = monitoring.repropose(session, actor=actor)
+        return None if new_list is None else new_list.id
+
+    list_id = _casework(run)
+    if list_id is None:
+        click.echo("no link is still up after its deadline")
+    else:
+        click.echo(f"takedown list {list_id} (re-proposal)")
+        _show(list_id)
+
+
+def _day(value: str | None, option: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        raise click.BadParameter(f"not a date (YYYY-MM-DD): {value!r}", param_hint=option) from None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
