@@ -33,7 +33,8 @@ _FURNITURE = re.compile(
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:·]\s+")
 _LOGIN_WORDS = re.compile(r"\b(log ?in|sign ?in|masuk|login)\b", re.IGNORECASE)
 _NOT_FOUND = re.compile(
-    r"\b404\b|not found|tidak ditemukan|tidak tersedia|halaman tidak ada|page doesn.t exist",
+    r"^\s*404\b|\b404 not found|\bpage not found|\b(halaman|produk|artikel|postingan|page|"
+    r"product|post)\b[^|]{0,20}\b(tidak ditemukan|tidak ada|not found|doesn.t exist)",
     re.IGNORECASE,
 )
 _CHALLENGE = re.compile(
@@ -125,8 +126,9 @@ class GenericPage:
             return "a challenge (captcha) page, not the page itself"
         if _NOT_FOUND.search(heading):
             return "a 'not found' page"
-        if self.response.xpath("//input[@type='password']") and (
-            _LOGIN_WORDS.search(heading) or len(text) < 500
+        # A password field in the page itself (not a log-in box in the header or sidebar).
+        if self.root.xpath("//input[@type='password']") and (
+            _LOGIN_WORDS.search(heading) or len(text) < 200
         ):
             return "a login page"
         beyond_title = text.replace(title, "", 1).strip() if title else text

@@ -273,3 +273,46 @@ def test_rdfa_product():
 def test_the_product_price_among_the_page_prices(body, price):
     reading = AnyPage(HtmlResponse("https://s.example/p", body=markup(body)), "s").read()
     assert reading.item.price == price
+
+
+@pytest.mark.parametrize(
+    "title, body, reason",
+    [
+        ("Just a moment...", "<p>Checking your browser before accessing the site.</p>",
+         "a challenge (captcha) page, not the page itself"),
+        ("Toko", '<div class="g-recaptcha"></div><p>Buktikan Anda bukan robot</p>',
+         "a challenge (captcha) page, not the page itself"),
+        ("Halaman tidak ditemukan", "<h1>Oops! Produk tidak ditemukan</h1>", "a 'not found' page"),
+        ("404", "<p>Maaf, halaman yang Anda cari sudah dipindahkan.</p>", "a 'not found' page"),
+        ("Obat Kuat", "<h1>Obat Kuat</h1>", "no text beyond its title"),
+        # hard negatives: listings that only sound like one of those
+        ("Obat aborsi, tidak tersedia di apotek", "<p>Cytotec asli, WA 0812 3456 7890</p>", ""),
+        ("Krim 404 Glow", "<p>Krim pemutih, hasil putih 3 hari. Rp45.000</p>", ""),
+        ("Jual tramadol", "<header><form><input type='password'></form></header>"
+                          "<p>Tramadol 50mg, COD Jakarta.</p>", ""),
+    ],
+)  # fmt: skip
+def test_more_pages_that_are_no_listing(title, body, reason):
+    page = markup(body, f"<title>{title}</title>")
+    reading = AnyPage(HtmlResponse("https://s.example/p", body=page), "s").read()
+    assert reading.reason == reason
+    assert (reading.item is None) == bool(reason)
+
+
+@pytest.mark.parametrize(
+    "page, listed",
+    [
+        ("plain_shop", True),  # no structured data, but a price shown
+        ("jsonld_product", True),
+        ("forum_thread", True),
+        ("not_a_product", False),  # an about page: neither product data nor a price
+        ("login_page", False),
+    ],
+)
+def test_pages_a_shop_sitemap_lists_count_when_they_sell(page, listed):
+    response = HtmlResponse(
+        f"https://s.example/{page}", body=(PAGES / f"{page}.html").read_bytes(), encoding="utf-8"
+    )
+    reading = AnyPage(response, "s").product()
+    assert (reading.item is not None) == listed, reading.reason
+    assert bool(reading.reason) != listed
