@@ -64,6 +64,9 @@ class AnyPage:
         if not item.images:
             item.images = page.images()
             fields["images"] = "generic:img"
+        if not item.seller_name:
+            item.seller_name, item.seller_url = page.author()
+            fields["seller_name"] = "generic:author"
         if not item.seller_name and page.site_name():
             item.seller_name = page.site_name()
             fields["seller_name"] = "generic:og:site_name"

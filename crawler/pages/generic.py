@@ -30,6 +30,12 @@ _FURNITURE = re.compile(
     r"modal|newsletter|skip-link|screen-reader-text|visually-hidden|sr-only)([\s_-]|$)",
     re.IGNORECASE,
 )
+_AUTHOR = (
+    ".//*[@itemprop='author'] | .//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '),"
+    " ' username ') or contains(concat(' ', @class, ' '), ' author ') or contains(concat(' ', "
+    "@class, ' '), ' post-author ') or contains(concat(' ', @class, ' '), ' byline ')]"
+)
+_BYLINE = re.compile(r"^(diposting oleh|ditulis oleh|posted by|written by|oleh|by)\s+", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:·]\s+")
 _LOGIN_WORDS = re.compile(r"\b(log ?in|sign ?in|masuk|login)\b", re.IGNORECASE)
 _NOT_FOUND = re.compile(
@@ -114,6 +120,17 @@ class GenericPage:
             return [urljoin(self.response.url, shared)]
         sources = self.main_block.xpath(".//img/@src") or self.root.xpath("//img/@src")
         return [urljoin(self.response.url, s) for s in sources if s.strip()][:MAX_IMAGES]
+
+    def author(self) -> tuple[str, str]:
+        """(name, profile URL) of who wrote the post or offer: a forum thread's starter, a
+        blog post's author. The main text's own byline first, then the page's."""
+        for scope in (self.main_block, self.root):
+            for element in scope.xpath(_AUTHOR):
+                name = _BYLINE.sub("", " ".join(element_text(element).split()))
+                if 0 < len(name) <= 100:
+                    links = element.xpath("descendant-or-self::a/@href")
+                    return name, urljoin(self.response.url, links[0]) if links else ""
+        return "", ""
 
     def site_name(self) -> str:
         return self.meta("og:site_name", "application-name")

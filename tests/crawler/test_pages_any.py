@@ -97,6 +97,8 @@ KINDS = [
         "forum_thread",
         {
             "title": "[WTS] Tramadol 50mg original, bisa COD Jakarta",
+            "seller_name": "apotekmalam",
+            "seller_url": "https://forumthread.example/members/apotekmalam.551/",
             "price": 150000.0,
             "currency": "IDR",
             "source": "generic",
