@@ -11,7 +11,19 @@ from rules.text import fold
 
 _CLAUSE_END = re.compile(r"[\n;!?|•]|\.(?!\d)")
 _WORD = re.compile(r"[0-9a-z]+")
-_DISCLAIMERS = frozenset({"tidak", "tdk", "bukan", "tak", "jangan"})
+_DISCLAIMERS = frozenset({"tidak", "tdk", "bukan", "tak", "jangan", "not", "never"})
+# words between a disclaimer and its claim: "bukan untuk menyembuhkan", "tidak dapat mengobati"
+_DISCLAIMER_FILLERS = frozenset(
+    {"untuk", "utk", "dapat", "bisa", "akan", "digunakan", "sebagai", "ditujukan",
+     "dimaksudkan", "mampu", "diklaim", "intended", "to", "for", "a", "meant"}
+)  # fmt: skip
+# "membantu meredakan", "helps reduce": the permitted, hedged form of a claim - unless the
+# verb itself cures ("membantu menyembuhkan diabetes" still claims a cure)
+_HEDGES = frozenset({"membantu", "bantu", "helps", "help"})
+_CURE_VERBS = frozenset(
+    {"menyembuhkan", "menyembuhkn", "sembuhkan", "mengobati", "penyembuh", "cure", "cures",
+     "heals", "heal"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +57,18 @@ def find_claims(field: FieldText, catalogue: Catalogue) -> list[ClaimFound]:
 
 def _is_claim(folded: str, start: int, end: int, catalogue: Catalogue) -> bool:
     clause_start, clause_end = _clause(folded, start, end)
-    if _DISCLAIMERS.intersection(_WORD.findall(folded[clause_start:start])[-3:]):
-        return False  # "bukan untuk menyembuhkan penyakit"
+    before = _WORD.findall(_after_last_comma(folded[clause_start:start]))
+    words = [w for w in before if w not in _DISCLAIMER_FILLERS]
+    if words and words[-1] in _DISCLAIMERS:
+        return False  # "bukan untuk menyembuhkan penyakit"; not "Bukan KW, obat segala penyakit"
+    if before and before[-1] in _HEDGES and _WORD.findall(folded[start:end])[0] not in _CURE_VERBS:
+        return False  # "membantu meredakan", the wording BPOM approves
     clause_words = set(_WORD.findall(folded[clause_start:clause_end]))
     return not clause_words & catalogue.claim_exclusions  # "packing 100% aman": the parcel
+
+
+def _after_last_comma(text: str) -> str:
+    return text[text.rfind(",") + 1 :]
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:

@@ -49,7 +49,7 @@ class FieldText:
     @classmethod
     def of(cls, name: str, text: str, catalogue: Catalogue) -> FieldText:
         tokens = words(text)
-        return cls(name, text, tokens, readable_words(tokens, catalogue.terms))
+        return cls(name, text, tokens, readable_words(tokens, catalogue.terms, text))
 
 
 def find_mentions(field: FieldText, catalogue: Catalogue) -> list[Mention]:

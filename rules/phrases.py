@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Generic, TypeVar
 
+from rules.spelling import Spellings
 from rules.text import LEET, Token, fold, leet_variant
 
 T = TypeVar("T")
@@ -46,6 +48,11 @@ class PhraseIndex(Generic[T]):
         # every beginning of a one-word phrase, to stop joining split words ("tra madol") early
         self.prefixes = frozenset(w[:k] for w in self.single_words for k in range(1, len(w) + 1))
 
+    @cached_property
+    def spellings(self) -> Spellings:
+        """Stretched and one-letter-off spellings of one-word phrases (built on first use)."""
+        return Spellings(self.single_words)
+
     def find(self, words: Sequence[str]) -> list[Found[T]]:
         found: list[Found[T]] = []
         i, n = 0, len(words)
@@ -63,33 +70,49 @@ class PhraseIndex(Generic[T]):
         return found
 
 
-def readable_words(tokens: list[Token], index: PhraseIndex) -> list[Token]:
+def readable_words(tokens: list[Token], index: PhraseIndex, text: str = "") -> list[Token]:
     """Undo common obfuscation before a catalogue scan, keeping offsets.
 
-    "tr4madol" reads as "tramadol", "sildenafil100mg" as "sildenafil", and "t.r.a.m.a.d.o.l"
-    or "tra-madol" as one word - but only when the result is a word the catalogue knows, so
-    ordinary text is never rewritten.
+    "tr4madol" reads as "tramadol", "sildenafil100mg" as "sildenafil", "t.r.a.m.a.d.o.l"
+    or "tra-madol" as one word, "merkur!" (in `text`, the field the tokens come from) as
+    "merkuri", and "tramadooool", "hydroquinon" or "merkurinya" as the catalogue word they
+    spell - but only when the result is a word the catalogue knows, so ordinary text is
+    never rewritten.
     """
     vocabulary, singles = index.vocabulary, index.single_words
     out: list[Token] = []
     i, n = 0, len(tokens)
     while i < n:
         token = tokens[i]
-        text = token.text
+        word = token.text
         # a one-letter word may be part of a name ("double L", "vitamin A") and still begin
         # a split-up one ("l.o.r.a.z.e.p.a.m"): try joining it all the same
-        if text not in vocabulary or len(text) == 1:
+        if word not in vocabulary or len(word) == 1:
             joined = _joined(tokens, i, singles, index.prefixes)
             if joined is not None:
                 out.append(joined[0])
                 i = joined[1]
                 continue
-            readable = _deobfuscated(text, vocabulary)
-            if readable is not None:
-                token = Token(readable, token.start, token.end, token.clause_start)
+            token = _readable(token, text, index)
         out.append(token)
         i += 1
     return out
+
+
+_LETTER_SIGNS = {"!": "i", "|": "l"}  # "merkur!", "a|prazolam" (ends of words: see fold())
+
+
+def _readable(token: Token, text: str, index: PhraseIndex) -> Token:
+    word = token.text
+    sign = _LETTER_SIGNS.get(text[token.end : token.end + 1]) if text else None
+    if sign is not None and word.isalpha():
+        for candidate in (word + sign, index.spellings.correct(word + sign)):
+            if candidate in index.vocabulary:
+                return Token(candidate, token.start, token.end + 1, token.clause_start)
+    readable = _deobfuscated(word, index.vocabulary) or index.spellings.correct(word)
+    if readable is None:
+        return token
+    return Token(readable, token.start, token.end, token.clause_start)
 
 
 def _deobfuscated(text: str, vocabulary: frozenset[str]) -> str | None:

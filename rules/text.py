@@ -13,9 +13,10 @@ from typing import NamedTuple
 
 _WORD = re.compile(r"[0-9a-z]+")
 _RUNS = re.compile(r"[a-z]+|[0-9]+")
-# "tr@madol", "$ibutramin": symbols standing in for letters, only between letters.
-_SYMBOL_LETTER = re.compile(r"(?<=[a-z])[@$](?=[a-z])|[@$](?=[a-z]{3})")
-_SYMBOL_MAP = str.maketrans({"@": "a", "$": "s"})
+# "tr@madol", "$ibutramin", "s!ldenafil": symbols standing in for letters, only between
+# letters ("!" ending a word stays punctuation; the catalogue scan reads "merkur!" itself).
+_SYMBOL_LETTER = re.compile(r"(?<=[a-z])[@$!](?=[a-z])|[@$](?=[a-z]{3})")
+_SYMBOL_MAP = str.maketrans({"@": "a", "$": "s", "!": "i"})
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
 # A clause ends at a line break or sentence punctuation; commas do not end it ("tanpa
 # merkuri, hidrokinon, dan steroid" negates all three).
@@ -36,7 +37,7 @@ def _fold_char(char: str) -> str:
 def fold(text: str) -> str:
     """Lower-case, accents stripped, same length as the input so offsets carry over."""
     folded = text.lower() if text.isascii() else "".join(_fold_char(c) for c in text)
-    if "@" in folded or "$" in folded:
+    if "@" in folded or "$" in folded or "!" in folded:
         folded = _SYMBOL_LETTER.sub(lambda m: m.group().translate(_SYMBOL_MAP), folded)
     return folded
 

@@ -87,3 +87,59 @@ def test_a_caution_and_an_offer_in_one_sentence(catalogue):
 )
 def test_a_test_is_no_negation(catalogue, text, expected):
     assert stances(text, catalogue) == expected
+
+
+def named(text: str, catalogue) -> set[str]:
+    found = find_mentions(FieldText.of("title", text, catalogue), catalogue)
+    return {m.term.rule.id.split("-", 1)[1] for m in found if m.term.rule.kind != "not_a_name"}
+
+
+@pytest.mark.parametrize(
+    "text, substance",
+    [
+        ("s1ldenafil 100mg", "SILDENAFIL"),
+        ("s!ldenafil", "SILDENAFIL"),
+        ("ada merkur! nya dikit", "MERKURI"),
+        ("Krim m3rkur1", "MERKURI"),
+        ("h1dr0kuinon 4%", "HIDROKUINON"),
+        ("t r a m a d o l ready", "TRAMADOL"),
+        ("Mengandung M E R K U R I", "MERKURI"),
+        ("Trrraaammadol 50 mg", "TRAMADOL"),
+        ("Jual Tramadooool", "TRAMADOL"),
+        ("merkurri", "MERKURI"),
+        ("hydroquinon 4% cream", "HIDROKUINON"),  # a letter missing
+        ("deksamethason 0,5", "DEKSAMETASON"),  # a letter too many
+        ("sildenafli", "SILDENAFIL"),  # two letters swapped
+        ("sibutramen 15 mg", "SIBUTRAMIN"),  # a letter changed
+        ("d3xameth4sone + f3nilbutazon", "DEKSAMETASON"),
+        ("ada merkurinya", "MERKURI"),
+        ("hidrokuinonnya 4%", "HIDROKUINON"),
+        ("$ibutr@min 15mg", "SIBUTRAMIN"),
+        ("mengandung viagra", "SILDENAFIL"),  # a trade name stands for its substance
+        ("ramuan herbal + cialis", "TADALAFIL"),
+    ],
+)
+def test_obfuscated_and_misspelt_names_are_read(catalogue, text, substance):
+    assert substance in named(text, catalogue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "T r a m p o l i n mini anak",
+        "Poster Planet Merkurius",
+        "Hidrasi maksimal, tekstur ringan",
+        "Arsenal jersey original",
+        "Dextrose monohydrate 1 kg",
+        "Kolesterol baik HDL",
+        "Tramontana parfum",
+        "Keren! Ready stok",
+        "merahnya cantik, putihnya bersih",
+        "Konser musik tiket",
+        "Steril, higienis",
+        "Prednisa Hotel Kamar",
+        "Sildy kaos distro",
+    ],
+)
+def test_ordinary_words_stay_ordinary(catalogue, text):
+    assert named(text, catalogue) == set()

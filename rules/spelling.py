@@ -1,0 +1,81 @@
+"""Spellings of catalogue words that sellers write: stretched letters, one letter off, "-nya".
+
+"Tramadooool" and "trrraaammadol" stretch a name, "hydroquinon" and "deksamethason" miss or
+add one letter, "merkurinya" adds the possessive. Each is read back to the catalogue word
+only when exactly one catalogue word fits, and only for words long enough that a letter off
+does not turn an ordinary word into a substance ("metanol" is not "metadon": short words
+must match exactly).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_RUN = re.compile(r"([a-z])\1+")
+_MIN_STRETCHED = 5  # "tramadooool" -> "tramadol"; shorter words are left alone
+_MIN_NEAR = 8  # a letter off counts only between words this long ("hydroquinon")
+_SUFFIXES = ("nya",)  # "merkurinya", "hidrokuinonnya"
+
+
+def squeeze(word: str) -> str:
+    """The word with every run of one letter written once: "trrraaammadol" -> "tramadol"."""
+    return _RUN.sub(r"\1", word)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Spellings:
+    """Catalogue words by their squeezed form and by their forms with one letter left out."""
+
+    def __init__(self, vocabulary: Iterable[str]):
+        words = sorted(w for w in vocabulary if w.isalpha())
+        self._words = frozenset(words)
+        self._stretched = _unique((squeeze(w), w) for w in words if len(w) >= _MIN_STRETCHED)
+        self._long = frozenset(w for w in words if len(w) >= _MIN_NEAR)
+        self._shortened = _unique((key, w) for w in self._long for key in _deletions(w))
+
+    def correct(self, word: str) -> str | None:
+        """The one catalogue word `word` is a spelling of, or None."""
+        if not word.isalpha() or word in self._words or len(word) < _MIN_STRETCHED:
+            return None
+        for suffix in _SUFFIXES:
+            stem = word.removesuffix(suffix)
+            if stem != word and stem in self._words and len(stem) >= _MIN_STRETCHED:
+                return stem
+        squeezed = squeeze(word)
+        if squeezed != word and squeezed in self._stretched:
+            return self._stretched[squeezed]
+        if len(word) < _MIN_NEAR:
+            return None
+        return self._one_letter_off(word)
+
+    def _one_letter_off(self, word: str) -> str | None:
+        """A letter missing, then a letter too many, then one letter changed or swapped: the
+        nearest kind that gives exactly one word decides ("hydroquinon" lacks the "e" of
+        "hydroquinone" before it is "hidroquinon" with one letter changed)."""
+        if word in self._shortened:
+            return self._shortened[word]
+        deletions = _deletions(word)
+        for candidates in (
+            deletions & self._long,
+            {self._shortened[k] for k in deletions if k in self._shortened},
+        ):
+            if len(candidates) == 1:
+                return candidates.pop()
+            if candidates:
+                return None
+        return None
+
+
+def _unique(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """key -> word, dropping keys shared by two different words (they decide nothing)."""
+    out: dict[str, str] = {}
+    clashes: set[str] = set()
+    for key, word in pairs:
+        if out.get(key, word) != word:
+            clashes.add(key)
+        out[key] = word
+    return {k: w for k, w in out.items() if k not in clashes}
