@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import wraps
 from urllib.parse import unquote, urlsplit
 
@@ -12,7 +13,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from casebook.models import ROLES
-from casebook.services import audit, users
+from casebook.services import logins, users
 from web.db import db_session
 from web.i18n import t
 
@@ -67,14 +68,23 @@ class LoginForm(FlaskForm):
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    if form.validate_on_submit():
-        with db_session() as session, session.begin():
-            user = users.authenticate(session, form.username.data, form.password.data)
-            if user is not None:
-                audit.record(session, user.username, "auth.login", f"user:{user.id}")
-                login_user(SessionUser(user))
-                return redirect(_safe_next(request.args.get("next")))
-        flash(t("Nama pengguna atau kata sandi salah."), "error")
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    with db_session() as session, session.begin():  # a failed try is committed: it is the record
+        result = logins.log_in(
+            session, form.username.data, form.password.data, request.remote_addr or ""
+        )
+        if result.user is not None:
+            login_user(SessionUser(result.user))
+    if result.user is not None:
+        return redirect(_safe_next(request.args.get("next")))
+    if result.throttled:
+        minutes = math.ceil(result.retry_after.total_seconds() / 60)
+        flash(t("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.")
+              .format(minutes=minutes), "error")  # fmt: skip
+        page = render_template("auth/login.html", form=form)
+        return page, 429, {"Retry-After": str(int(result.retry_after.total_seconds()) + 1)}
+    flash(t("Nama pengguna atau kata sandi salah."), "error")
     return render_template("auth/login.html", form=form)
 
 

@@ -1,10 +1,10 @@
-"""Users of the casebook and their roles."""
+"""Users of the casebook, their roles, and the login attempts made in their names."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casebook.models.base import Base
@@ -27,3 +27,20 @@ class User(Base):
 
     def may(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
+
+
+class LoginAttempt(Base):
+    """One try at the login form, kept for the throttling window (services.logins); the
+    lasting record of each try is the audit trail."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    username: Mapped[str] = mapped_column(String(64))  # as typed: it need not be a user
+    address: Mapped[str] = mapped_column(String(64))  # the client's IP address
+    succeeded: Mapped[bool]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,10 +52,19 @@ def create_user(
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, else None. Callers who face the network
+    go through services.logins, which throttles and audits."""
     user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-    if user is None or not check_password_hash(user.password_hash, password):
+    # An unknown name costs a hash check too, so timing does not tell which names exist.
+    hashed = user.password_hash if user is not None else _unknown_user_hash()
+    if not check_password_hash(hashed, password) or user is None:
         return None
     return user
+
+
+@cache
+def _unknown_user_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def get_user(session: Session, user_id: int) -> User | None:

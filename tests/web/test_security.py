@@ -109,3 +109,18 @@ def test_the_page_as_captured_is_for_analysts(app, capture_id, who, kind, status
         assert _login(client, who, password).status_code == 302
     with client.get(f"/captures/{capture_id}/{kind}") as response:
         assert response.status_code == status
+
+
+def test_guessing_is_throttled_even_for_the_right_password(app, config):
+    from casebook.services.logins import FAILURES_PER_NAME
+
+    # Two web workers over one casebook: the count is shared through the database.
+    workers = [app.test_client(), create_app(config, testing=True).test_client()]
+    for n in range(FAILURES_PER_NAME):
+        response = _login(workers[n % 2], password=f"tebakan-{n}", address=f"192.0.2.{n}")
+        assert response.status_code == 200 and "salah" in response.get_data(as_text=True)
+    refused = _login(workers[1], address="192.0.2.99")  # the right password
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "Terlalu banyak percobaan masuk yang gagal" in refused.get_data(as_text=True)
+    assert workers[1].get("/").status_code == 302  # not logged in
+    assert _login(workers[0], "tamu", "rahasia-2", address="192.0.2.50").status_code == 302
