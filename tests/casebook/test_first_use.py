@@ -107,6 +107,24 @@ def test_a_fresh_data_dir_gets_its_database_on_first_use(tmp_path, command):
     engine.dispose()
 
 
+@pytest.mark.slow
+def test_a_crawl_on_a_fresh_data_dir_starts_without_db_upgrade(tmp_path):
+    from casebook import schema
+
+    tips = tmp_path / "tips.txt"
+    tips.write_text("http://[::1\n")  # nothing to fetch: the crawl itself is not the point
+    env = {**os.environ, **_fresh(tmp_path), "PATH": os.environ["PATH"]}
+    env.pop("PATROLI_DATABASE_URL", None)
+    command = [sys.executable, "-m", "patroli", "crawl", "urls", str(tips)]
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "db upgrade" not in result.stderr and "created database" in result.stderr
+    assert "line 1: not a valid URL" in result.stderr
+    engine = _engine(tmp_path)
+    assert schema.current_revision(engine) == schema.head_revision()
+    engine.dispose()
+
+
 def _at_older_schema(engine) -> None:
     from alembic import command
 
