@@ -3,7 +3,9 @@
 Used only when neither a matching registry row nor a claimed NIE says so. Cue words come
 from catalogue/categories.toml; words in the headline count twice, and a drug name counts
 for "obat" unless the listing states it as an ingredient (a jamu "mengandung sildenafil" is
-still a jamu). Ties go to the cue that comes first: product-type words follow the brand.
+still a jamu) or names it below a headline that names another kind of product ("Krim HN
+Malam" then "hidrokuinon 4% + tretinoin": a cream with drugs in it, not a drug on sale).
+Ties go to the cue that comes first: product-type words follow the brand.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 
 from rules.catalogue import Catalogue, load_catalogue
 from rules.mentions import FieldText, Mention, find_mentions
+from rules.text import SYNONYMS
 
 _DRUG_NAME_WEIGHT = 3
 _CLAIMED_NIE_WEIGHT = 3
@@ -52,14 +55,21 @@ def category_from_fields(
         scores[category] = scores.get(category, 0) + weight * (2 if headline else 1)
         first_seen.setdefault(category, field_rank * 1_000_000 + offset)
 
+    named_in_headline: set[str] = set()  # product types the headline names
     for rank, field in enumerate(fields):
-        words = [t.text for t in field.words]
+        words = [SYNONYMS.get(t.text, t.text) for t in field.words]  # "cream" is a "krim"
         for found in catalogue.category_cues.find(words):
             offset = field.words[found.first].start
+            headline = offset < limits[field.name]
             for category, weight in found.payloads:
-                add(category, weight, rank, offset, offset < limits[field.name])
+                add(category, weight, rank, offset, headline)
+                if headline:
+                    named_in_headline.add(category)
         irt = irt or bool(catalogue.irt_words.find(words))
     ranks = {f.name: rank for rank, f in enumerate(fields)}
+    # the headline says what is sold: a drug named only further down a listing whose
+    # headline names a cream, a coffee or a jamu is what that product contains
+    other_product = bool(named_in_headline - {"obat"})
     for mention in mentions:
         if (
             mention.term.rule.kind == "prescription"
@@ -67,6 +77,8 @@ def category_from_fields(
             and not mention.in_ingredients
         ):
             headline = mention.start < limits.get(mention.field, 0)
+            if other_product and not headline:
+                continue
             add("obat", _DRUG_NAME_WEIGHT, ranks.get(mention.field, 9), mention.start, headline)
     if not scores:
         return None

@@ -63,8 +63,14 @@ def _is_claim(folded: str, start: int, end: int, catalogue: Catalogue) -> bool:
         return False  # "bukan untuk menyembuhkan penyakit"; not "Bukan KW, obat segala penyakit"
     if before and before[-1] in _HEDGES and _WORD.findall(folded[start:end])[0] not in _CURE_VERBS:
         return False  # "membantu meredakan", the wording BPOM approves
-    clause_words = set(_WORD.findall(folded[clause_start:clause_end]))
-    return not clause_words & catalogue.claim_exclusions  # "packing 100% aman": the parcel
+    # "packing 100% aman": the parcel is safe. Only the claim's own comma-part counts, so
+    # "Rahasia kulit glowing, putih dalam 1 minggu" is a claim though "rahasia" is a
+    # shipping word ("paket rahasia")
+    part_start = max(clause_start, folded.rfind(",", clause_start, start) + 1)
+    comma = folded.find(",", end, clause_end)
+    part_end = comma if comma >= 0 else clause_end
+    part_words = set(_WORD.findall(folded[part_start:part_end]))
+    return not part_words & catalogue.claim_exclusions
 
 
 def _after_last_comma(text: str) -> str:

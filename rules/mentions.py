@@ -9,6 +9,7 @@ stretch of other words ("bebas ongkir sildenafil" does not negate sildenafil).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rules.catalogue import Catalogue, Language, Term
@@ -16,6 +17,14 @@ from rules.phrases import readable_words
 from rules.text import Token, words
 
 AFFIRMED, MENTIONED, NEGATED, CAUTION = "affirmed", "mentioned", "negated", "caution"
+ASKED = "asked"  # a buyer's question: "ada merkurinya ga?"
+# a clause ending in "?" with one of these asks whether the product has the substance; one
+# without ("Butuh tramadol?", "Cari krim merkuri?") is a seller's come-on and still counts
+_QUESTION_TAGS = frozenset(
+    {"ga", "gak", "nggak", "enggak", "ngga", "engga", "gk", "tidak", "tdk", "apakah", "apa",
+     "kah", "does", "do", "is", "any"}
+)  # fmt: skip
+_CLAUSE_END = re.compile(r"[\n;!?|•]|\.(?!\d)")
 _LIST_MARKS = ",/&+;"
 _MAX_ITEM_WORDS = 3  # a negator's reach: list items of up to three words ("kopi robusta")
 
@@ -60,6 +69,8 @@ def find_mentions(field: FieldText, catalogue: Catalogue) -> list[Mention]:
     for hit in found:
         start, end = tokens[hit.first].start, tokens[hit.last - 1].end
         stance = _stance(field.text, tokens, hit.first, hit.last, catalogue.language, positions)
+        if stance in (AFFIRMED, MENTIONED) and _asked(field.text, tokens, hit.first, end):
+            stance = ASKED
         ingredient = stance == AFFIRMED
         for term in hit.payloads:
             out.append(
@@ -121,6 +132,17 @@ class _Walk:
         if self.item_words > _MAX_ITEM_WORDS:
             return False
         return not self.crossed or self.joined or negator + 1 in terms
+
+
+def _asked(text: str, tokens: list[Token], first: int, end: int) -> bool:
+    clause_end = _CLAUSE_END.search(text, end)
+    if clause_end is None or clause_end.group() != "?":
+        return False
+    i = first
+    while i > 0 and not tokens[i].clause_start:
+        i -= 1
+    words = {t.text for t in tokens[i:] if t.start < clause_end.start()}
+    return bool(words & _QUESTION_TAGS)
 
 
 def _gap_after(text: str, tokens: list[Token], i: int) -> str:

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from rules.mentions import AFFIRMED, CAUTION, MENTIONED, NEGATED, FieldText, find_mentions
+from rules.category import infer_category
+from rules.mentions import (
+    AFFIRMED,
+    ASKED,
+    CAUTION,
+    MENTIONED,
+    NEGATED,
+    FieldText,
+    find_mentions,
+)
 
 
 def stances(text: str, catalogue) -> dict[str, str]:
@@ -143,3 +152,37 @@ def test_obfuscated_and_misspelt_names_are_read(catalogue, text, substance):
 )
 def test_ordinary_words_stay_ordinary(catalogue, text):
     assert named(text, catalogue) == set()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("kak ini ada merkurinya ga?", {"merkurinya": ASKED}),
+        ("Apakah mengandung hidrokinon?", {"hidrokinon": ASKED}),
+        ("Does it contain mercury?", {"mercury": ASKED}),
+        ("Butuh tramadol? chat aja", {"tramadol": MENTIONED}),  # a come-on, not a question
+        ("Cari krim merkuri? ready kak", {"merkuri": MENTIONED}),
+        ("ada merkuri ga? ada dong, makanya cepat putih", {"merkuri": ASKED}),
+    ],
+)
+def test_a_buyers_question_states_nothing(catalogue, text, expected):
+    assert stances(text, catalogue) == expected
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # the headline names the product; drugs named below it are what it contains
+        ("Krim HN Malam\nh1dr0kuinon 4% + tretinoin", "kosmetik"),
+        ("Kopi Stamina Pria Sachet\nsildenafil 50 mg", "pangan_olahan"),
+        ("Jamu Tetes Tawon Asam Urat\ndexamethasone & fenilbutazon", "obat_tradisional"),
+        ("Night cream glowing\nhydroquinone", "kosmetik"),
+        # ...while a drug named in the headline is the drug on sale
+        ("jual tramadol 50mg strip", "obat"),
+        ("Sildenafil 50mg generik isi 4 tablet", "obat"),
+        ("Dexamethasone 0,5 mg 1 strip\nbuat nambah nafsu makan", "obat"),
+        ("Ready stok kak\nalprazolam 1mg", "obat"),  # no product type in the headline
+    ],
+)
+def test_the_product_type_decides(catalogue, text, category):
+    assert infer_category(text, catalogue) == category
