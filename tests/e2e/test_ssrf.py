@@ -83,7 +83,11 @@ def crawl(tmp_path: Path, plan: dict) -> dict:
     return json.loads((tmp_path / "out.json").read_text())
 
 
-def test_a_rebinding_name_reaches_only_the_address_that_was_checked(tmp_path, sites):
+@pytest.mark.parametrize(
+    "browser",
+    [pytest.param(False, id="http"), pytest.param(True, id="chromium", marks=pytest.mark.browser)],
+)
+def test_a_rebinding_name_reaches_only_the_address_that_was_checked(tmp_path, sites, browser):
     inside, public = sites
     port = inside.server_address[1]
     out = crawl(
@@ -91,17 +95,20 @@ def test_a_rebinding_name_reaches_only_the_address_that_was_checked(tmp_path, si
         {
             "answers": {"rebind.test": [PUBLIC, "127.0.0.1"]},
             "urls": [f"http://rebind.test:{port}/page", f"http://rebind.test:{port}/again"],
+            "browser": browser,
         },
     )
     first, second = out["outcomes"]
     # The first connection went to the address its own look-up checked...
-    assert first["peer"] == PUBLIC and first["body"] == "checked address"
-    assert public.seen == [("/page", f"rebind.test:{port}")]
+    assert "checked address" in first["body"], first
+    assert ("/page", f"rebind.test:{port}") in public.seen
+    if not browser:  # Chromium's peer is the gate; the servers' records show where it went
+        assert first["peer"] == PUBLIC
     # ...and once the name rebinds to loopback, the connection is refused, not made.
-    assert second["error"] == "AddressRefused"
+    assert second.get("error") == "AddressRefused", second
     assert "127.0.0.1 is a loopback address" in second["message"]
     assert inside.seen == []
-    assert out["answers"][:2] == [["rebind.test", PUBLIC], ["rebind.test", "127.0.0.1"]]
+    assert [answer for _, answer in out["answers"]][:2] == [PUBLIC, "127.0.0.1"]
     assert out["refused_private"] == 1
 
 
