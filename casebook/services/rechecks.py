@@ -7,7 +7,7 @@ confirmed taken down keeps its status and the reason that confirmed it; a live o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -70,14 +70,6 @@ def links_to_recheck(
         query = query.where(or_(Listing.recheck_after.is_(None), Listing.recheck_after <= due_at))
     rows = session.execute(query.order_by(Listing.id).limit(limit))
     return [LinkToCheck(listing_id, url) for listing_id, url in rows]
-
-
-def all_links_to_recheck(session: Session, **wanted) -> Iterable[LinkToCheck]:
-    """Every link `links_to_recheck` selects, page by page (millions of listings fit)."""
-    after_id = 0
-    while page := links_to_recheck(session, after_id=after_id, **wanted):
-        yield from page
-        after_id = page[-1].listing_id
 
 
 def next_recheck(failures: int, now: datetime) -> datetime:

@@ -39,13 +39,18 @@ class RecheckSpider(PatroliSpider):
         self.due = str(due).lower() in ("1", "true", "yes") if due != "" else not self.ids
 
     async def start(self):
+        """The links, a page at a time: a sweep of millions never sits in memory at once."""
         wanted = {"ids": self.ids, "status": self.status, "platform": self.platform}
-        with self.casebook_session() as session:
-            links = list(rechecks.all_links_to_recheck(
-                session, due_at=utcnow() if self.due else None, **wanted))  # fmt: skip
-        logger.info("re-checking %d links", len(links))
-        for link in links:
-            yield self.recheck_request(link)
+        wanted["due_at"] = utcnow() if self.due else None
+        after_id = 0
+        while True:
+            with self.casebook_session() as session:
+                links = rechecks.links_to_recheck(session, after_id=after_id, **wanted)
+            if not links:
+                return
+            for link in links:
+                yield self.recheck_request(link)
+            after_id = links[-1].listing_id
 
     def recheck_request(self, link: rechecks.LinkToCheck):
         site = profile_for(link.url, self.bases)

@@ -153,7 +153,7 @@ def test_links_to_recheck(sessions, five, wanted, expected):
     if "ids" in wanted:
         wanted = {**wanted, "ids": [five[name] for name in wanted["ids"]]}
     with sessions() as session:
-        links = list(rechecks.all_links_to_recheck(session, **wanted))
+        links = rechecks.links_to_recheck(session, **wanted)
     assert [link.listing_id for link in links] == [five[name] for name in expected]
     assert all(link.url.endswith("/" + name) for link, name in zip(links, expected, strict=True))
 
