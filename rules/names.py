@@ -6,8 +6,15 @@ candidates come from the brand phrases found in the listing. A brand is keyed by
 words, or the single core word, written apart or glued ("SekarAyu"). A listing looks up
 its own word pairs and words, so only the few brands it names are compared, never the whole
 registry. Within a brand with many products, rows are reached through the listing's words.
-For free-text search (the officer's lookup, and the benchmark against a naive scan) a second
-key set holds every name's rare words; a query reads its rarest words' rows only.
+A big brand (thousands of products whose names share most words) is scored in one pass of
+array arithmetic: per brand, an inverted list of each name word's rows; the listing's words
+pick their lists, and every row sharing a word gets its covered weight summed at once.
+Nothing is sampled or truncated, so the right sibling wins however many there are.
+For free-text search (the officer's lookup) a second key set holds every name's words,
+built on first use; a query reads its rarest words' rows only.
+
+The index is a set of flat tables (arrays and word lists, see `tables()`), so it can be
+stored and read back without re-reading the registry: rules.index_store.
 
 Comparison is by coverage: how much of the row's brand is written as one phrase in the
 listing, and how much of the rest of its product name appears, with generic words weighing
@@ -19,11 +26,11 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from rules.text import name_tokens
@@ -42,8 +49,9 @@ _NUMBER_WEIGHT = 0.6
 _MAX_POSTING = 2_000  # a rare-word key with more rows than this is not worth reading
 _RARE_KEYS = 4
 _SEARCH_POOL = 40
-_BRAND_ROWS_CAP = 64
-_BIG_BRAND = 64
+_BIG_BRAND = 64  # past this many rows a brand is scored with arrays, not row by row
+_BIG_TOP = 32  # rows of one big brand handed on, best first (identify keeps 8)
+_DIGITS = 9  # coverages rounded: array and row-by-row sums agree to the last bit
 # A brand counts as named when most of it is written as one phrase; below this, its
 # products are not even compared (a shown NIE's own row is compared regardless).
 BRAND_NAMED = 0.7
@@ -73,7 +81,7 @@ class Coverage(NamedTuple):
 class ListingWords:
     """A listing's words for name matching: in order (brands are phrases) and as a set."""
 
-    __slots__ = ("_covered", "_runs", "ordered", "positions", "present")
+    __slots__ = ("_covered", "_ids", "_runs", "ordered", "positions", "present")
 
     def __init__(self, texts: Iterable[str] = (), *, ordered: list[str] | None = None):
         self.ordered: list[str] = ordered if ordered is not None else []
@@ -85,6 +93,7 @@ class ListingWords:
             self.positions.setdefault(word, []).append(i)
         self._runs: dict[tuple[str, ...], tuple[float, int]] = {}
         self._covered: dict[tuple, list[Coverage]] = {}  # per index: computed once per listing
+        self._ids: dict[int, np.ndarray] = {}  # per index: the listing's words as word ids
 
     def brand_run(self, brand: tuple[str, ...]) -> tuple[float, int]:
         """Weight and word count of the longest stretch of `brand` written as one phrase.
@@ -114,60 +123,61 @@ class ListingWords:
 
 
 class NameIndex:
-    """Brand + product name pairs, blocked by brand core and by rare word."""
+    """Brand + product name pairs, blocked by brand core; big brands scored with arrays."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]]):
-        intern = sys.intern
-        self.names: list[str] = []
-        self._row_brand = array("i")
-        self._rest: list[tuple[str, ...]] = []
-        self._rest_weights: list[tuple[float, ...]] = []
-        self._brand_words: list[tuple[str, ...]] = []
-        self._brand_total: list[float] = []
-        self._brand_rows: list[array] = []
+        names, tables = _build_tables(pairs)
+        self._setup(tables, names)
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, object], names: Sequence[str]) -> NameIndex:
+        """An index from tables an earlier index gave (`tables()`), e.g. read back from disk."""
+        index = cls.__new__(cls)
+        index._setup(dict(tables), names)
+        return index
+
+    def tables(self) -> dict[str, object]:
+        """The flat tables the index is made of: numpy arrays and lists of words."""
+        return dict(self._tables)
+
+    def _setup(self, tables: dict[str, object], names: Sequence[str]) -> None:
+        missing = [name for name in TABLES if name not in tables]
+        if missing:
+            raise ValueError(f"name index tables lack {', '.join(missing)}")
+        self._tables = tables
+        self.names = names
+        words: list[str] = tables["words"]  # type: ignore[assignment]
+        self._words = words
+        self._vocab = {word: i for i, word in enumerate(words)}
+        self._word_weight = np.asarray(tables["word_weight"], dtype=np.float64)
+        self._weights = self._word_weight.tolist()
+        self._row_brand = tables["row_brand"]
+        self._rest_ptr, self._rest_ids = tables["rest_ptr"], tables["rest_ids"]
+        self._brand_row_ptr = tables["brand_row_ptr"]
+        self._brand_rows = tables["brand_rows"]
+        self._local_total = tables["local_total"]
+        self._pair_bounds = tables["pair_bounds"]
+        self._pair_word, self._pair_row_ptr = tables["pair_word"], tables["pair_row_ptr"]
+        self._pair_rows = tables["pair_rows"]
+        self._brand_words = [tuple(text.split(" ")) for text in tables["brand_text"]]
+        self._brand_total = tables["brand_total"].tolist()  # type: ignore[attr-defined]
+        self._brand_size = np.diff(self._brand_row_ptr).tolist()
         self._brand_keys: dict[str, list[int]] = {}
-        self._key_starts: set[str] = set()  # words a key can start with: others skip lookups
-        self._big_brand_words: dict[int, dict[str, list[int]]] = {}
-        brand_ids: dict[tuple[str, ...], int] = {}
-        weights: dict[str, float] = {}
-        postings: dict[str, array] = {}
-        for position, (brand, product_name) in enumerate(pairs):
-            brand_words = tuple(intern(w) for w in name_tokens(brand))
-            name_words = tuple(intern(w) for w in name_tokens(product_name))
-            rest = tuple(dict.fromkeys(_without_brand(name_words, brand_words)))  # no repeats
-            brand_id = brand_ids.get(brand_words)
-            if brand_id is None:
-                brand_id = brand_ids[brand_words] = self._add_brand(brand_words)
-            self._brand_rows[brand_id].append(position)
-            self._row_brand.append(brand_id)
-            self.names.append(product_name)
-            self._rest.append(rest)
-            self._rest_weights.append(
-                tuple(weights.get(w) or weights.setdefault(w, weight(w)) for w in rest)
-            )
-            keys = set(name_words) | set(brand_words)
-            keys.update(f"{a} {b}" for a, b in pairwise(name_words))  # "damai cosmetics"
-            for word in keys:
-                posting = postings.get(word)
-                if posting is None:
-                    postings[word] = array("i", (position,))
-                elif len(posting) <= _MAX_POSTING:  # past that, a truncated list never read
-                    posting.append(position)
-        self._postings = postings
+        for key, brand_id in zip(tables["key_text"], tables["key_brand"].tolist(), strict=True):
+            found = self._brand_keys.get(key)
+            if found is None:
+                self._brand_keys[key] = [brand_id]
+            else:
+                found.append(brand_id)
+        # words a key can start with: a listing's other words skip the lookups
+        self._key_starts = frozenset(tables["key_starts"])
+        self._small: dict[int, list[tuple[int, tuple[str, ...], tuple[float, ...]]]] = {}
+        self._word_rows: tuple[np.ndarray, np.ndarray] | None = None  # built for search only
+        self._rest_lists: tuple[list[int], list[int]] | None = None
         self._processed: list[str] | None = None
 
-    def _add_brand(self, brand_words: tuple[str, ...]) -> int:
-        brand_id = len(self._brand_rows)
-        self._brand_rows.append(array("i"))
-        self._brand_words.append(brand_words)
-        self._brand_total.append(sum(weight(w) for w in brand_words))
-        for key in _brand_keys(brand_words):
-            self._brand_keys.setdefault(key, []).append(brand_id)
-            self._key_starts.add(key.split(" ", 1)[0])
-        return brand_id
-
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self._row_brand)
 
     # --- blocking ---------------------------------------------------------------------
     def named_brands(self, words: ListingWords, least: float = 0.5) -> list[tuple[int, float]]:
@@ -185,7 +195,7 @@ class NameIndex:
                 if found:
                     seen.update(found)
         out = []
-        for brand_id in seen:
+        for brand_id in sorted(seen):
             run, _ = words.brand_run(self._brand_words[brand_id])
             total = self._brand_total[brand_id]
             cover = run / total if total else 1.0
@@ -193,28 +203,81 @@ class NameIndex:
                 out.append((brand_id, cover))
         return out
 
-    def brand_rows(self, brand_id: int, words: ListingWords) -> Sequence[int]:
-        """A brand's rows; for a brand with many products, those sharing the listing's words."""
-        rows = self._brand_rows[brand_id]
-        if len(rows) <= _BIG_BRAND:
-            return rows
-        by_word = self._big_brand_words.get(brand_id)
-        if by_word is None:  # built on first use: most big brands are never named
-            by_word = {}
-            for row in rows:
-                for word in set(self._rest[row]):
-                    by_word.setdefault(word, []).append(row)
-            self._big_brand_words[brand_id] = by_word
-        # the listing's words that are rarest within the brand point at its product
-        lists = sorted(
-            (by_word[w] for w in words.present if w in by_word and weight(w) == 1.0), key=len
-        )
-        counts: Counter[int] = Counter()
-        for rows_with_word in lists:
-            counts.update(rows_with_word)
-            if len(counts) >= 4 * _BRAND_ROWS_CAP:
-                break
-        return [row for row, _ in counts.most_common(_BRAND_ROWS_CAP)]
+    def brand_coverages(self, brand_id: int, cover: float, words: ListingWords) -> list[Coverage]:
+        """The brand's rows that share the listing's words, each with its coverage.
+
+        A brand with many products is scored in one pass over the inverted lists of the
+        listing's words within that brand, and only its best rows are handed on.
+        """
+        brand_weight, _ = words.brand_run(self._brand_words[brand_id])
+        if self._brand_size[brand_id] > _BIG_BRAND:
+            return self._big_brand_coverages(brand_id, cover, brand_weight, words)
+        present = words.present
+        out = []
+        for row, rest, weights in self._small_rows(brand_id):
+            name, strong = _rest_cover(rest, weights, present)
+            out.append(Coverage(row, cover, name, round(brand_weight + strong, _DIGITS)))
+        return out
+
+    def _small_rows(self, brand_id: int) -> list[tuple[int, tuple[str, ...], tuple[float, ...]]]:
+        rows = self._small.get(brand_id)
+        if rows is None:  # words of a small brand's rows, made on first use
+            start, end = self._brand_row_ptr[brand_id], self._brand_row_ptr[brand_id + 1]
+            rows = [(row, *self._row_rest(row)) for row in self._brand_rows[start:end].tolist()]
+            self._small[brand_id] = rows
+        return rows
+
+    def _row_rest(self, row: int) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        if self._rest_lists is None:  # plain lists: slicing them beats indexing arrays
+            self._rest_lists = self._rest_ptr.tolist(), self._rest_ids.tolist()
+        ptr, flat = self._rest_lists
+        ids = flat[ptr[row] : ptr[row + 1]]
+        return tuple(self._words[i] for i in ids), tuple(self._weights[i] for i in ids)
+
+    def _present_ids(self, words: ListingWords) -> np.ndarray:
+        found = words._ids.get(id(self))
+        if found is None:
+            vocab = self._vocab
+            found = np.array(sorted(vocab[w] for w in words.present if w in vocab), np.int32)
+            words._ids[id(self)] = found
+        return found
+
+    def _big_brand_coverages(
+        self, brand_id: int, cover: float, brand_weight: float, words: ListingWords
+    ) -> list[Coverage]:
+        base, size = int(self._brand_row_ptr[brand_id]), self._brand_size[brand_id]
+        low, high = self._pair_bounds[brand_id], self._pair_bounds[brand_id + 1]
+        brand_words = self._pair_word[low:high]  # sorted word ids used by the brand's names
+        present = self._present_ids(words)
+        hit = strong = np.zeros(size)
+        if present.size and brand_words.size:
+            at = np.searchsorted(brand_words, present)
+            at[at == brand_words.size] = 0
+            shared = brand_words[at] == present
+            lists = at[shared] + low
+            starts = self._pair_row_ptr[lists]
+            lengths = self._pair_row_ptr[lists + 1] - starts
+            count = int(lengths.sum())
+            if count:
+                # the rows of every shared word's list, gathered into one array
+                offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+                rows = self._pair_rows[offsets + np.arange(count)]
+                weights = np.repeat(self._word_weight[present[shared]], lengths)
+                hit = np.bincount(rows, weights=weights, minlength=size)
+                telling = np.where(weights > _GENERIC_WEIGHT, weights, 0.0)
+                strong = np.bincount(rows, weights=telling, minlength=size)
+        total = self._local_total[base : base + size]
+        name = np.divide(hit, total, out=np.ones(size), where=total > 0)
+        candidates = np.flatnonzero((hit > 0) | (total == 0))
+        if candidates.size > _BIG_TOP:
+            rank = np.round(name[candidates], _DIGITS) * 1024 + strong[candidates]
+            candidates = candidates[np.argpartition(-rank, _BIG_TOP)[:_BIG_TOP]]
+        positions = self._brand_rows[base + candidates].tolist()
+        names, strongs = name[candidates].tolist(), strong[candidates].tolist()
+        return [
+            Coverage(row, cover, round(n, _DIGITS), round(brand_weight + s, _DIGITS))
+            for row, n, s in zip(positions, names, strongs, strict=True)
+        ]
 
     def rare_word_candidates(self, words: Sequence[str], limit: int = _SEARCH_POOL) -> list[int]:
         """Rows sharing the query's rarest words, ranked by how many of its words they share.
@@ -222,31 +285,53 @@ class NameIndex:
         The fallback when no brand is named: rows are read only through the rarest words
         (at most _MAX_POSTING rows each), then every query word counts in the ranking.
         """
-        postings, present = self._postings, frozenset(words)
-        query_keys = present | {f"{a} {b}" for a, b in pairwise(words)}
-        keys = sorted(
-            {k for k in query_keys if k in postings and len(postings[k]) <= _MAX_POSTING},
-            key=lambda k: len(postings[k]),
-        )[:_RARE_KEYS]
+        ptr, rows = self._word_postings()
+        present = frozenset(words)
+        ids = [self._vocab[w] for w in present if w in self._vocab]
+        sizes = {i: int(ptr[i + 1] - ptr[i]) for i in ids}
+        rarest = sorted((i for i in ids if sizes[i] <= _MAX_POSTING), key=lambda i: sizes[i])
         pool: set[int] = set()
-        for key in keys:
-            pool.update(postings[key])
-        brand_words, row_brand, rest = self._brand_words, self._row_brand, self._rest
-        shared = {
-            row: sum(weight(w) for w in brand_words[row_brand[row]] + rest[row] if w in present)
-            for row in pool
-        }
+        for i in rarest[:_RARE_KEYS]:
+            pool.update(rows[ptr[i] : ptr[i + 1]].tolist())
+        shared = {}
+        for row in pool:
+            rest, weights = self._row_rest(row)
+            brand = self._brand_words[int(self._row_brand[row])]
+            shared[row] = sum(weight(w) for w in brand if w in present) + sum(
+                w for word, w in zip(rest, weights, strict=True) if word in present
+            )
         return sorted(shared, key=lambda row: (-shared[row], row))[:limit]
+
+    def _word_postings(self) -> tuple[np.ndarray, np.ndarray]:
+        """Word id -> rows whose brand or name has it (CSR), built on first use."""
+        if self._word_rows is None:
+            n = len(self)
+            rest_rows = np.repeat(np.arange(n), np.diff(self._rest_ptr))
+            brand_ptr, brand_ids = self._tables["brand_ptr"], self._tables["brand_ids"]
+            sizes = np.diff(brand_ptr)[self._row_brand]
+            brand_rows = np.repeat(np.arange(n), sizes)
+            starts = np.repeat(brand_ptr[self._row_brand] - (np.cumsum(sizes) - sizes), sizes)
+            brand_word_ids = brand_ids[starts + np.arange(int(sizes.sum()))]
+            word_ids = np.concatenate([self._rest_ids, brand_word_ids])
+            rows = np.concatenate([rest_rows, brand_rows])
+            order = np.lexsort((rows, word_ids))
+            word_ids, rows = word_ids[order], rows[order]
+            keep = np.ones(rows.size, bool)  # a word in both brand and name counts once
+            keep[1:] = (word_ids[1:] != word_ids[:-1]) | (rows[1:] != rows[:-1])
+            word_ids, rows = word_ids[keep], rows[keep]
+            ptr = np.searchsorted(word_ids, np.arange(len(self._words) + 1))
+            self._word_rows = ptr, rows
+        return self._word_rows
 
     # --- comparison ---------------------------------------------------------------------
     def coverage(self, position: int, words: ListingWords, brand: float | None = None) -> Coverage:
-        brand_id = self._row_brand[position]
+        brand_id = int(self._row_brand[position])
         brand_words, total = self._brand_words[brand_id], self._brand_total[brand_id]
         brand_weight, _ = words.brand_run(brand_words)
         if brand is None:
             brand = brand_weight / total if total else 1.0
-        name, strong = self._rest_cover(position, words.present)
-        return Coverage(position, brand, name, brand_weight + strong)
+        name, strong = _rest_cover(*self._row_rest(position), words.present)
+        return Coverage(position, brand, name, round(brand_weight + strong, _DIGITS))
 
     def covered(self, words: ListingWords, least: float = BRAND_NAMED) -> list[Coverage]:
         """Rows of the brands the listing names (coverage >= least), best first."""
@@ -254,46 +339,26 @@ class NameIndex:
         cached = words._covered.get(key)
         if cached is not None:
             return cached
-        present, rest_cover = words.present, self._rest_cover
         found = []
         for brand_id, cover in self.named_brands(words, least):
-            brand_weight, _ = words.brand_run(self._brand_words[brand_id])
-            for row in self.brand_rows(brand_id, words):
-                name, strong = rest_cover(row, present)
-                found.append(Coverage(row, cover, name, brand_weight + strong))
+            found += self.brand_coverages(brand_id, cover, words)
         found.sort(key=lambda c: (-c.score, -c.matched, c.position))
         words._covered[key] = found
         return found
 
-    def _rest_cover(self, row: int, present: frozenset[str]) -> tuple[float, float]:
-        """Share of the row's non-brand words present, and the weight of the telling ones.
-
-        The second figure prefers the fuller name among equally covered rows, but only
-        on telling words: a promo "ORIGINAL" in a title must not pick the "... Original"
-        variant over the product itself.
-        """
-        hit = strong = total = 0.0  # the inner loop of every check: kept plain
-        for word, w in zip(self._rest[row], self._rest_weights[row], strict=True):
-            total += w
-            if word in present:
-                hit += w
-                if w > _GENERIC_WEIGHT:
-                    strong += w
-        return (hit / total if total else 1.0), strong
-
     def explain(self, position: int, words: ListingWords) -> str:
-        brand = self._brand_words[self._row_brand[position]]
-        rest = self._rest[position]
+        brand = self._brand_words[int(self._row_brand[position])]
+        rest, _ = self._row_rest(position)
         _, brand_found = words.brand_run(brand)
         rest_found = sum(w in words.present for w in rest)
         return f"merek {brand_found}/{len(brand)} kata, nama {rest_found}/{len(rest)} kata"
 
-    # --- free-text search (the name matcher measured against the naive baseline) --------
+    # --- free-text search (an officer's lookup) -----------------------------------------
     def search(self, query: str, limit: int = 1) -> list[tuple[int, float]]:
         """Best rows for a free-text query: blocked candidates, scored with rapidfuzz WRatio."""
         words = ListingWords([query])
-        pool = {row for brand_id, _ in self.named_brands(words)
-                for row in self.brand_rows(brand_id, words)}  # fmt: skip
+        pool = {c.position for brand_id, cover in self.named_brands(words)
+                for c in self.brand_coverages(brand_id, cover, words)}  # fmt: skip
         pool.update(self.rare_word_candidates(words.ordered))
         if not pool:
             return []
@@ -312,6 +377,129 @@ class NameIndex:
         if self._processed is None:
             self._processed = [utils.default_process(name) for name in self.names]
         return self._processed
+
+
+def _rest_cover(
+    rest: tuple[str, ...], weights: tuple[float, ...], present: frozenset[str]
+) -> tuple[float, float]:
+    """Share of the row's non-brand words present, and the weight of the telling ones.
+
+    The second figure prefers the fuller name among equally covered rows, but only
+    on telling words: a promo "ORIGINAL" in a title must not pick the "... Original"
+    variant over the product itself.
+    """
+    hit = strong = total = 0.0  # the inner loop of every small brand: kept plain
+    for word, w in zip(rest, weights, strict=True):
+        total += w
+        if word in present:
+            hit += w
+            if w > _GENERIC_WEIGHT:
+                strong += w
+    return (round(hit / total, _DIGITS) if total else 1.0), strong
+
+
+# The tables of a NameIndex, as `tables()` gives them and `from_tables()` takes them.
+TABLES = (
+    "words", "word_weight", "row_brand", "rest_ptr", "rest_ids", "brand_ptr", "brand_ids",
+    "brand_row_ptr", "brand_rows", "local_total", "pair_bounds", "pair_word", "pair_row_ptr",
+    "pair_rows", "brand_text", "brand_total", "key_text", "key_brand", "key_starts",
+)  # fmt: skip
+
+
+def _build_tables(pairs: Iterable[tuple[str, str]]) -> tuple[list[str], dict[str, object]]:
+    """Product names and the index tables, from (brand, product name) pairs."""
+    intern = sys.intern
+    vocab: dict[str, int] = {}
+    words: list[str] = []
+
+    def ids(text: str) -> tuple[int, ...]:
+        out = []
+        for word in name_tokens(text):
+            i = vocab.get(word)
+            if i is None:
+                i = vocab[word] = len(words)
+                words.append(intern(word))
+            out.append(i)
+        return tuple(out)
+
+    names: list[str] = []
+    brand_of: dict[str, int] = {}  # brand text -> brand id (the same text recurs)
+    brand_ids: dict[tuple[int, ...], int] = {}
+    brand_flat, brand_ptr = array("i"), array("q", (0,))
+    row_brand, rest_ids, rest_ptr = array("i"), array("i"), array("q", (0,))
+    for brand, product_name in pairs:
+        brand_id = brand_of.get(brand)
+        if brand_id is None:
+            brand_words = ids(brand)
+            brand_id = brand_ids.get(brand_words)
+            if brand_id is None:
+                brand_id = brand_ids[brand_words] = len(brand_ptr) - 1
+                brand_flat.extend(brand_words)
+                brand_ptr.append(len(brand_flat))
+            brand_of[brand] = brand_id
+        brand_words = tuple(brand_flat[brand_ptr[brand_id] : brand_ptr[brand_id + 1]])
+        rest = dict.fromkeys(_without_brand(ids(product_name), brand_words))  # no repeats
+        names.append(product_name)
+        row_brand.append(brand_id)
+        rest_ids.extend(rest)
+        rest_ptr.append(len(rest_ids))
+    tables = _arrays(words, row_brand, rest_ptr, rest_ids, brand_ptr, brand_flat)
+    tables.update(_brand_tables([tuple(words[i] for i in brand) for brand in brand_ids]))
+    return names, tables
+
+
+def _brand_tables(brands: list[tuple[str, ...]]) -> dict[str, object]:
+    """Each brand's words, weight and lookup keys, so a stored index needs no re-keying."""
+    keys = sorted((key, brand_id) for brand_id, brand in enumerate(brands)
+                  for key in _brand_keys(brand))  # fmt: skip
+    return {
+        "brand_text": [" ".join(brand) for brand in brands],
+        "brand_total": np.array([sum(weight(w) for w in brand) for brand in brands], np.float64),
+        "key_text": [key for key, _ in keys],
+        "key_brand": np.array([brand_id for _, brand_id in keys], np.int32),
+        "key_starts": sorted({key.split(" ", 1)[0] for key, _ in keys}),
+    }
+
+
+def _arrays(words, row_brand, rest_ptr, rest_ids, brand_ptr, brand_flat) -> dict[str, object]:
+    """Brand order, row totals and the big brands' inverted lists, computed with numpy."""
+    n, brands = len(row_brand), len(brand_ptr) - 1
+    row_brand = np.frombuffer(row_brand, np.int32).copy() if n else np.zeros(0, np.int32)
+    rest_ptr = np.frombuffer(rest_ptr, np.int64).copy()
+    rest_ids = np.frombuffer(rest_ids, np.int32).copy() if rest_ids else np.zeros(0, np.int32)
+    word_weight = np.array([weight(w) for w in words], np.float64)
+    element_row = np.repeat(np.arange(n), np.diff(rest_ptr))
+    # bincount adds in element order, as _rest_cover does: the same float totals
+    totals = np.bincount(element_row, weights=word_weight[rest_ids], minlength=n)
+    order = np.argsort(row_brand, kind="stable")  # rows by brand, each brand's in row order
+    sizes = np.bincount(row_brand, minlength=brands)
+    brand_row_ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    local = np.empty(n, np.int64)
+    local[order] = np.arange(n) - brand_row_ptr[row_brand[order]]
+    # big brands: (brand, word) -> the brand's rows (local numbers) whose name has the word
+    big = (sizes > _BIG_BRAND)[row_brand[element_row]]
+    vocabulary = max(len(words), 1)
+    key = row_brand[element_row][big].astype(np.int64) * vocabulary + rest_ids[big]
+    by_key = np.argsort(key, kind="stable")  # stable: rows stay in order within a list
+    key, pair_rows = key[by_key], local[element_row][big][by_key].astype(np.int32)
+    pair_key, first = np.unique(key, return_index=True)
+    pair_bounds = np.searchsorted(pair_key // vocabulary, np.arange(brands + 1)).astype(np.int64)
+    return {
+        "words": words,
+        "word_weight": word_weight,
+        "row_brand": row_brand,
+        "rest_ptr": rest_ptr,
+        "rest_ids": rest_ids,
+        "brand_ptr": np.frombuffer(brand_ptr, np.int64).copy(),
+        "brand_ids": np.array(brand_flat, np.int32),
+        "brand_row_ptr": brand_row_ptr,
+        "brand_rows": order.astype(np.int32),
+        "local_total": totals[order],
+        "pair_bounds": pair_bounds,
+        "pair_word": (pair_key % vocabulary).astype(np.int32),
+        "pair_row_ptr": np.concatenate([first, [key.size]]).astype(np.int64),
+        "pair_rows": pair_rows,
+    }
 
 
 def _without_brand(name: tuple[str, ...], brand: tuple[str, ...]) -> tuple[str, ...]:

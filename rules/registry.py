@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
 
 from rules.model import PublicWarning, RegistryProduct
+from rules.names import TABLES as NAME_TABLES
 from rules.names import Coverage, ListingWords, NameIndex
 from rules.nie import normalize_nie
 
@@ -42,19 +46,186 @@ class Candidate:
         return self.coverage.score
 
 
+PRODUCT_COLUMNS = (
+    "nie", "product_name", "brand", "category", "registrant", "form", "issued_on",
+    "expires_on", "status",
+)  # fmt: skip
+
+
+class ProductRows(Sequence[RegistryProduct]):
+    """Registry rows kept as columns of text, each row made when it is read.
+
+    A stored index is read back in well under a second this way: making 500,000 row
+    objects up front would take longer than everything else in a warm start.
+    """
+
+    def __init__(self, columns: Mapping[str, Sequence[str]]):
+        self._columns = [columns[name] for name in PRODUCT_COLUMNS]
+        sizes = {len(column) for column in self._columns}
+        if len(sizes) > 1:
+            raise ValueError("product columns differ in length")
+
+    def __len__(self) -> int:
+        return len(self._columns[0])
+
+    def __getitem__(self, position):  # type: ignore[override]
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        nie, name, brand, category, registrant, form, issued, expires, status = (
+            column[position] for column in self._columns
+        )
+        return RegistryProduct(nie, name, brand, category, registrant, form,
+                               _day(issued), _day(expires), status)  # fmt: skip
+
+    def __iter__(self) -> Iterator[RegistryProduct]:
+        return (self[i] for i in range(len(self)))
+
+    @property
+    def nies(self) -> Sequence[str]:
+        return self._columns[0]
+
+    @property
+    def product_names(self) -> Sequence[str]:
+        return self._columns[1]
+
+
+class _Coded(Sequence[str]):
+    """A column of few distinct texts (brand, category, dates...): the texts once, codes per row."""
+
+    def __init__(self, values: Sequence[str], codes: Sequence[int]):
+        self._values, self._codes = values, codes
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __getitem__(self, position):  # type: ignore[override]
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        return self._values[self._codes[position]]
+
+
+def _coded(column: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    values: dict[str, int] = {}
+    codes = [values.setdefault(text, len(values)) for text in column]
+    return list(values), np.array(codes, np.int32)
+
+
+# columns with few distinct values, stored once each with a code per row
+_CODED = ("brand", "category", "registrant", "form", "issued_on", "expires_on", "status")
+
+
+class NieTable(Mapping[str, int]):
+    """NIE -> row position as a sorted array, searched by bisection.
+
+    A stored index is ready without hashing 500,000 NIEs into a dict first.
+    """
+
+    def __init__(self, nies: np.ndarray, positions: np.ndarray):
+        if len(nies) != len(positions):
+            raise ValueError("NIE table columns differ in length")
+        self._nies, self._positions = nies, positions
+
+    @classmethod
+    def of(cls, nies: Sequence[str]) -> NieTable:
+        encoded = np.array([nie.encode("utf-8") for nie in nies] or [b""], np.bytes_)
+        encoded = encoded[: len(nies)]
+        order = np.argsort(encoded, kind="stable")  # equal NIEs keep row order
+        return cls(encoded[order], order.astype(np.int32))
+
+    def tables(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._nies, self._positions
+
+    def __getitem__(self, nie: str) -> int:
+        key = nie.encode("utf-8")
+        at = int(np.searchsorted(self._nies, key, side="right")) - 1  # the later of equal NIEs
+        if at < 0 or self._nies[at] != key:
+            raise KeyError(nie)
+        return int(self._positions[at])
+
+    def __len__(self) -> int:
+        return len(self._nies)
+
+    def __iter__(self) -> Iterator[str]:
+        return (nie.decode("utf-8") for nie in self._nies)
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def product_columns(products: Iterable[RegistryProduct]) -> dict[str, list[str]]:
+    """Registry rows as columns of text (dates ISO, empty when unknown)."""
+    columns: dict[str, list[str]] = {name: [] for name in PRODUCT_COLUMNS}
+    appenders = [columns[name].append for name in PRODUCT_COLUMNS]
+    for p in products:
+        values = (p.nie, p.product_name, p.brand, p.category, p.registrant, p.form,
+                  p.issued_on.isoformat() if p.issued_on else "",
+                  p.expires_on.isoformat() if p.expires_on else "", p.status)  # fmt: skip
+        for append, value in zip(appenders, values, strict=True):
+            append(value)
+    return columns
+
+
 class RegistryIndex:
     """NIE -> registry row, and name + brand matching over the same rows."""
 
-    def __init__(self, products: list[RegistryProduct]):
+    def __init__(
+        self,
+        products: Sequence[RegistryProduct],
+        names: NameIndex | None = None,
+        by_nie: NieTable | None = None,
+    ):
         self.products = products
-        self._by_nie: dict[str, int] = {}
-        for position, product in enumerate(products):
-            self._by_nie[product.nie] = position  # a repeated NIE: the later row wins, as on import
-        self.names = NameIndex((p.brand, p.product_name) for p in products)
+        # a repeated NIE: the later row wins, as on import
+        self._by_nie: Mapping[str, int] = by_nie or {p.nie: i for i, p in enumerate(products)}
+        if names is None:
+            names = NameIndex((p.brand, p.product_name) for p in products)
+        self.names = names
 
     @classmethod
     def build(cls, products: Iterable[RegistryProduct]) -> RegistryIndex:
         return cls(list(products))
+
+    def tables(self) -> dict[str, object]:
+        """Everything the index is made of, as flat tables (see rules.index_store)."""
+        products = self.products
+        if isinstance(products, ProductRows):
+            columns = dict(zip(PRODUCT_COLUMNS, products._columns, strict=True))
+        else:
+            columns = product_columns(products)
+        tables: dict[str, object] = {}
+        for name, column in columns.items():
+            if name in _CODED:
+                tables[f"product.{name}.values"], tables[f"product.{name}.codes"] = _coded(column)
+            else:
+                tables[f"product.{name}"] = column
+        tables.update({f"names.{k}": v for k, v in self.names.tables().items()})
+        tables["nie.sorted"], tables["nie.position"] = NieTable.of(columns["nie"]).tables()
+        return tables
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, object]) -> RegistryIndex:
+        """The index `tables()` described, without tokenising a single name again."""
+        columns = {
+            name: _Coded(tables[f"product.{name}.values"], tables[f"product.{name}.codes"])
+            if name in _CODED
+            else tables[f"product.{name}"]
+            for name in PRODUCT_COLUMNS
+        }
+        products = ProductRows(columns)  # type: ignore[arg-type]
+        codes = [tables[f"product.{name}.codes"] for name in _CODED]
+        values = [tables[f"product.{name}.values"] for name in _CODED]
+        for code, value in zip(codes, values, strict=True):
+            if len(code) and (int(code.min()) < 0 or int(code.max()) >= len(value)):
+                raise ValueError("a product column code points past its values")
+        names = {name: tables[f"names.{name}"] for name in NAME_TABLES}
+        index = NameIndex.from_tables(names, products.product_names)
+        if len(index) != len(products):
+            raise ValueError("name index and product columns differ in length")
+        by_nie = NieTable(tables["nie.sorted"], tables["nie.position"])  # type: ignore[arg-type]
+        if len(by_nie) > len(products):
+            raise ValueError("more NIEs than products")
+        return cls(products, index, by_nie)
 
     def __len__(self) -> int:
         return len(self.products)
