@@ -163,7 +163,21 @@ FILLER = _phrases(
     "Order sebelum jam 14.00 dikirim hari yang sama|Tanya stok varian via chat ya"
 )
 PROMO = ("", "READY", "PROMO", "SALE", "COD", "TERMURAH", "BEST SELLER", "[ORI]", "GROSIR", "NEW")
-TAIL = ("", "ORIGINAL", "Termurah", "Bisa COD", "Grosir Murah", "Kirim Cepat", "Ready Banyak")
+TAIL = (
+    "",
+    "ORIGINAL",
+    "Termurah",
+    "Bisa COD",
+    "Grosir Murah",
+    "Kirim Cepat",
+    "Ready Banyak",
+    "Viral",
+    "Kekinian",
+    "Hits TikTok",
+    "Free Gift",
+    "Murah Meriah",
+    "Stok Baru",
+)
 PLATFORMS = ("shopee", "tokopedia", "lazada", "bukalapak", "blibli", "tiktok", "instagram")
 
 CATEGORY_SHARE = {
@@ -180,16 +194,129 @@ NIE_DIGITS = {"obat_tradisional": 9, "suplemen_kesehatan": 9, "kosmetik": 11, "o
 FOOD = ("pangan_olahan", "pangan_irt")
 
 
+# --- big brands -------------------------------------------------------------------------------
+# Real cosmetics and jamu houses register thousands of products whose names share most words
+# ("<Brand> Brightening Serum Niacinamide 10% 20ml", "<Brand> Brightening Serum Vitamin C
+# 30ml"): a listing names the brand and nearly every sibling's words. Their vocabulary is
+# invented here and kept apart from the rule catalogue's.
+BIG_BRANDS = {
+    "kosmetik": _words(
+        "Luminara Kireina Skinova Dermaya Velisha Aurelle Nayumi Claresse Solenne Bellamie "
+        "Veronique Zenara Ophelle Marisca Jovanka Lunaria Serafine Adelisa Kalindra Noveya"
+    ),
+    "obat_tradisional": _phrases(
+        "Sido Waras|Nyonya Sekar|Jago Raga|Mbok Darmi|Kuda Perkasa|Tiga Dewi|Empu Sakti|"
+        "Ratu Jawi|Resi Tirta|Ki Ageng Sehat"
+    ),
+    "suplemen_kesehatan": _words("Vitaloka Nutrisana Imunova Biofera Vitamora Kalsiva"),
+}
+BIG_SHARE = {"kosmetik": 0.5, "obat_tradisional": 0.4, "suplemen_kesehatan": 0.3}
+BIG_SIZES = (1_000, 5_000)
+BIG_PARTS = {  # line, product type, active or flavour, strength, pack
+    "kosmetik": (
+        _phrases(
+            "Brightening|Acne Care|Hydra Boost|Age Defense|Bright Renew|Calming|"
+            "Daily Barrier|Radiance|Pore Refine|Deep Moist|Clear Skin|Youth Lab"
+        ),
+        _phrases(
+            "Serum|Toner|Essence|Moisturizer|Gel Moisturizer|Facial Wash|Cleansing Oil|"
+            "Cleansing Balm|Sunscreen Gel|Sleeping Mask|Clay Mask|Eye Cream|Day Gel|"
+            "Body Serum|Lip Serum|Ampoule|Mist|Peeling Gel|Spot Treatment|Face Oil|"
+            "Exfoliating Toner|Night Serum"
+        ),
+        _phrases(
+            "Niacinamide|Vitamin C|Hyaluron|Ceramide|Centella|Salicylic|Alpha Arbutin|"
+            "Peptide|Mugwort|Rice Water|Snail Mucin|Licorice|Green Tea|Tea Tree|"
+            "Panthenol|Squalane|Bakuchiol|Propolis|Galactomyces|Birch Sap|Allantoin|"
+            "Cica Madecassoside|Azelaic|Kombucha|Papaya Enzyme|Pink Clay"
+        ),
+        ("", "", "1%", "2%", "5%", "10%", "12%", "20%"),
+        _phrases(
+            "10ml|15ml|20ml|30ml|50ml|60 ml|100ml|150 ml|200ml|Travel Size 5ml|"
+            "Refill Pouch 100ml|Twin Pack 2x30ml"
+        ),
+    ),
+    "obat_tradisional": (
+        ("Jamu", "Jamu", "Herbal", "Ramuan"),
+        _phrases(
+            "Pegal Linu|Masuk Angin|Kunyit Asam|Beras Kencur|Galian Putri|Sehat Wanita|"
+            "Tenaga Pria|Temulawak|Jahe Merah|Sari Rapet|Sehat Lambung|Tidur Nyenyak|"
+            "Nafsu Makan Anak|Batuk Pilek|Daya Tahan|Sendi Kuat|Kencing Lancar|"
+            "Habis Bersalin|Wangi Tubuh|Gula Seimbang"
+        ),
+        _phrases(
+            "Kunyit|Sambiloto|Meniran|Kayu Manis|Sereh|Cengkeh|Daun Salam|Kumis Kucing|"
+            "Temu Ireng|Pegagan|Adas|Secang|Madu|Lada Hitam|Pasak Bumi|Purwoceng|"
+            "Daun Katuk|Binahong"
+        ),
+        ("Kapsul", "Serbuk", "Cair", "Pil", "Tablet", "Sirup", "Seduh"),
+        _phrases(
+            "isi 10|isi 30|isi 60|5 sachet|12 sachet|20 sachet|Botol 60 ml|Botol 100 ml|"
+            "Dus 7 gr|Pot 250 gr"
+        ),
+    ),
+    "suplemen_kesehatan": (
+        ("Daily", "Kids", "Active", "Senior", "Woman", "Men", "Pro"),
+        _phrases(
+            "Vitamin C|Vitamin D3|Vitamin E|Multivitamin|Kalsium|Zinc|Omega 3|Kolagen|"
+            "Probiotik|Zat Besi|Magnesium|Spirulina|Biotin|Lutein|Propolis|Vitamin B"
+        ),
+        ("", "Plus Zinc", "Plus D3", "Kompleks", "Forte", "Gummy", "Effervescent", "Junior"),
+        _phrases("100 mg|250 mg|500 mg|1000 mg|400 IU|1000 IU|5000 IU|20 mg"),
+        _phrases("isi 10|isi 30|isi 60|isi 90|Botol 120 ml|Tube 20 tablet|Box 10 sachet"),
+    ),
+}
+# product types none of the big brands makes: listings of them under a big brand's name are
+# not registered products, however many words they share with the brand's catalogue
+BIG_UNMADE = {
+    "kosmetik": _phrases(
+        "Lip Tint|Eyeliner Pen|Brow Pencil|Nail Polish|Setting Spray|"
+        "Blush On|Loose Powder|Hair Mask"
+    ),
+    "obat_tradisional": _phrases("Minyak Gosok|Koyo Hangat|Param Kocok|Balsem Gosok"),
+    "suplemen_kesehatan": _phrases("Madu Hutan|Susu Kambing Etawa|Sari Kurma|Minyak Zaitun"),
+}
+
+
+def _big_brand_rows(rng: random.Random, category: str, quota: int, used: set[str]) -> list:
+    """`quota` rows from the category's big brands, 1,000 to 5,000 products each."""
+    rows: list[RegistryProduct] = []
+    for brand in BIG_BRANDS.get(category, ()):
+        if len(rows) >= quota:
+            break
+        size = min(quota - len(rows), rng.randint(*BIG_SIZES))
+        for product_name in _big_products(rng, category, brand, size):
+            rows.append(_row(rng, category, brand, product_name, used))
+    return rows
+
+
+def _big_products(rng: random.Random, category: str, brand: str, size: int) -> list[str]:
+    lines, kinds, actives, strengths, packs = BIG_PARTS[category]
+    # each brand has a few product lines and a house set of actives, as real ranges do
+    lines = rng.sample(lines, min(len(lines), rng.randint(3, 6)))
+    actives = rng.sample(actives, rng.randint(min(8, len(actives)), len(actives)))
+    chosen: set[str] = set()
+    tries = 0
+    while len(chosen) < size and tries < size * 6:
+        tries += 1
+        parts = (rng.choice(lines), rng.choice(kinds), rng.choice(actives),
+                 rng.choice(strengths), rng.choice(packs))  # fmt: skip
+        chosen.add(" ".join((brand, *(p for p in parts if p))))
+    return sorted(chosen)
+
+
 # --- registry -------------------------------------------------------------------------------
 def generate_registry(n: int, seed: int = 0) -> list[RegistryProduct]:
-    """`n` registry rows: every category, brands with a long tail of product counts."""
+    """`n` registry rows: every category; big brands of 1,000-5,000 products whose names share
+    most words (a share of the cosmetics, jamu and supplements), then a long tail of brands."""
     rng = random.Random(seed)
     used: set[str] = set()
     quotas = {c: round(n * share) for c, share in CATEGORY_SHARE.items()}
     quotas["kosmetik"] += n - sum(quotas.values())
     rows: list[RegistryProduct] = []
     for category, quota in quotas.items():
-        rows += _category_rows(rng, category, quota, used)
+        big = _big_brand_rows(rng, category, round(quota * BIG_SHARE.get(category, 0)), used)
+        rows += big + _category_rows(rng, category, quota - len(big), used)
     rng.shuffle(rows)
     return rows
 
@@ -346,7 +473,8 @@ def write_warnings_csv(path: Path, rows: Iterable[PublicWarning]) -> None:
 KINDS = {  # template -> share of listings
     "clean_nie": 0.20, "clean_name": 0.10, "clean_negation": 0.05, "food_plain": 0.04,
     "unregistered": 0.07, "malformed": 0.05, "mismatch": 0.07, "expired": 0.06,
-    "warning": 0.05, "rx_unregistered": 0.06, "hazardous": 0.08, "claim": 0.07, "no_nie": 0.10,
+    "warning": 0.05, "rx_unregistered": 0.06, "hazardous": 0.08, "claim": 0.07, "no_nie": 0.08,
+    "big_unmade": 0.01, "big_brandless": 0.01,
 }  # fmt: skip
 
 
@@ -356,39 +484,47 @@ def generate_listings(
     seed: int = 0,
     warnings: Sequence[PublicWarning] = (),
 ) -> list[dict]:
-    """`m` listing dicts (DESIGN.md listing JSON) with "expected" codes and a "kind"."""
+    """`m` listing dicts (DESIGN.md listing JSON) with "expected" codes and a "kind".
+
+    A listing that offers a registered product by its name also carries that row's NIE as
+    "product_nie", the ground truth for name matching.
+    """
     rng = random.Random(seed + 13)
     valid = [r for r in registry if r.status == "valid"]
     lapsed = [r for r in registry if r.status != "valid"]
     nondrug_valid = [r for r in valid if r.category not in ("obat", "obat_kuasi")]
+    big_brands = {brand for brands in BIG_BRANDS.values() for brand in brands}
+    big = [r for r in valid if r.brand in big_brands]
     registered = {r.nie for r in registry}
     taken = set(registered)  # registered NIEs plus the unregistered ones already invented
-    kinds = [k for k in KINDS if k != "warning" or warnings]
+    kinds = [k for k in KINDS if (k != "warning" or warnings) and (big or not k.startswith("big"))]
     weights = [KINDS[k] for k in kinds]
     out = []
     for i in range(m):
         kind = rng.choices(kinds, weights)[0]
         maker = _MAKERS[kind]
-        title, lines, expected = maker(rng, valid=valid, lapsed=lapsed, nondrug=nondrug_valid,
-                                       registered=registered, taken=taken,
-                                       warnings=warnings)  # fmt: skip
-        out.append(_listing(rng, i, kind, title, lines, expected))
+        made = maker(rng, valid=valid, lapsed=lapsed, nondrug=nondrug_valid, big=big,
+                     registered=registered, taken=taken, warnings=warnings)  # fmt: skip
+        listing = _listing(rng, i, kind, *made[:3])
+        if len(made) > 3:
+            listing["product_nie"] = made[3]
+        out.append(listing)
     return out
 
 
 def _clean_nie(rng, valid, **_):
     row = rng.choice(valid)
-    return _name(rng, row), [_nie_text(rng, row.nie)], _rx(row)
+    return _name(rng, row), [_nie_text(rng, row.nie)], _rx(row), row.nie
 
 
 def _clean_name(rng, valid, **_):
     row = rng.choice(valid)
-    return _name(rng, row), [], _rx(row)
+    return _name(rng, row), [], _rx(row), row.nie
 
 
 def _clean_negation(rng, nondrug, **_):
     row = rng.choice(nondrug)
-    return _name(rng, row), [_nie_text(rng, row.nie), rng.choice(NEGATIONS)], []
+    return _name(rng, row), [_nie_text(rng, row.nie), rng.choice(NEGATIONS)], [], row.nie
 
 
 def _food_plain(rng, **_):
@@ -431,7 +567,7 @@ def _mismatch(rng, nondrug, **_):
 
 def _expired(rng, lapsed, **_):
     row = rng.choice(lapsed)
-    return _name(rng, row), [_nie_text(rng, row.nie)], ["expired_nie", *_rx(row)]
+    return _name(rng, row), [_nie_text(rng, row.nie)], ["expired_nie", *_rx(row)], row.nie
 
 
 def _warning(rng, warnings, registered, **_):
@@ -456,11 +592,8 @@ def _hazardous(rng, nondrug, **_):
         row = rng.choice(nondrug)
         pool = FOOD_BANNED if row.category in FOOD else (
             BANNED_STATEMENTS if row.category == "kosmetik" else BKO_STATEMENTS)  # fmt: skip
-        return (
-            _name(rng, row),
-            [_nie_text(rng, row.nie), rng.choice(pool)],
-            ["hazardous_ingredient"],
-        )
+        lines = [_nie_text(rng, row.nie), rng.choice(pool)]
+        return _name(rng, row), lines, ["hazardous_ingredient"], row.nie
     category = rng.choice(["obat_tradisional", "kosmetik", "pangan_olahan"])
     pool = {"kosmetik": BANNED_STATEMENTS, "pangan_olahan": FOOD_BANNED}.get(
         category, BKO_STATEMENTS
@@ -471,7 +604,8 @@ def _hazardous(rng, nondrug, **_):
 
 def _claim(rng, nondrug, **_):
     row = rng.choice(nondrug)
-    return _name(rng, row), [_nie_text(rng, row.nie), rng.choice(CLAIMS)], ["misleading_claim"]
+    lines = [_nie_text(rng, row.nie), rng.choice(CLAIMS)]
+    return _name(rng, row), lines, ["misleading_claim"], row.nie
 
 
 def _no_nie(rng, **_):
@@ -479,12 +613,24 @@ def _no_nie(rng, **_):
     return _new_product(rng, category), [], ["no_nie"]
 
 
+def _big_unmade(rng, big, **_):
+    """A big brand named on a product type it never made: not a registered product."""
+    row = rng.choice(big)
+    return _noisy(rng, f"{row.brand} {rng.choice(BIG_UNMADE[row.category])}"), [], ["no_nie"]
+
+
+def _big_brandless(rng, big, **_):
+    """A big brand's product name without the brand: nothing names a registered product."""
+    row = rng.choice(big)
+    return _noisy(rng, row.product_name.removeprefix(row.brand).strip()), [], ["no_nie"]
+
+
 _MAKERS = {
     "clean_nie": _clean_nie, "clean_name": _clean_name, "clean_negation": _clean_negation,
     "food_plain": _food_plain, "unregistered": _unregistered, "malformed": _malformed,
     "mismatch": _mismatch, "expired": _expired, "warning": _warning,
     "rx_unregistered": _rx_unregistered, "hazardous": _hazardous, "claim": _claim,
-    "no_nie": _no_nie,
+    "no_nie": _no_nie, "big_unmade": _big_unmade, "big_brandless": _big_brandless,
 }  # fmt: skip
 
 
