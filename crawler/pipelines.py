@@ -230,5 +230,7 @@ class CasebookPipeline:
                 for i in items
             ]
             tally = rechecks.record_rechecks(session, results)
-            self.crawler.stats.inc_value("patroli/status_changed", tally.changed)
-            self.crawler.stats.inc_value("patroli/recheck_unknown", tally.unknown)
+            stats = self.crawler.stats
+            stats.inc_value("patroli/status_changed", tally.changed)
+            for item in items:
+                stats.inc_value(f"patroli/recheck/{item.status}")

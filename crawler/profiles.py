@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
@@ -64,7 +65,7 @@ def load_profile(name: str, base_url: str | None = None) -> Profile:
     path = PROFILE_DIR / f"{name}.toml"
     if not path.is_file():
         raise UnknownProfile(name)
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = dict(_read(path))
     robots = data.pop("robots", {})
     profile = Profile(
         obey_robots=robots.get("obey", True), robots_reason=robots.get("reason", ""), **data
@@ -72,6 +73,12 @@ def load_profile(name: str, base_url: str | None = None) -> Profile:
     if not profile.obey_robots and not profile.robots_reason:
         raise ValueError(f"profile {name}: robots.txt may be overridden only with a reason")
     return profile.with_base(base_url)
+
+
+@lru_cache(maxsize=64)
+def _read(path: Path) -> dict[str, Any]:
+    # Read once per process: a re-check asks which profile owns each of millions of URLs.
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def all_profiles() -> list[Profile]:

@@ -57,13 +57,21 @@ def _run(runs: list[SpiderRun], jobdir=None, settings=(), bases=()) -> None:
             f"{outcome.spider}: {outcome.reason}; {stats.get('response_received_count', 0)} pages, "
             f"{stats.get('patroli/stored', 0)} stored, "
             f"{stats.get('patroli/listings_with_hits', 0)} with violations, "
-            f"{stats.get('patroli/failed_urls', 0)} failed"
+            f"{stats.get('patroli/failed_urls', 0)} failed" + _verdicts(stats)
         )
     if any(o.interrupted for o in outcomes):
         raise SystemExit(130)
     refused = [f"{o.spider} not started: {o.error}" for o in outcomes if not o.started]
     if refused:
         raise click.ClickException("; ".join(refused))
+
+
+def _verdicts(stats: dict) -> str:
+    """A re-check's verdicts, when the crawl was one."""
+    counts = {v: stats.get(f"patroli/recheck/{v}", 0) for v in ("active", "nonactive", "unknown")}
+    if not any(counts.values()):
+        return ""
+    return "; re-checked: " + ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
 
 
 @crawl.command("run")

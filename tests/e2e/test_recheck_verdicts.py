@@ -160,6 +160,11 @@ def test_a_takedown_is_not_undone_by_a_bot_block(rechecked):
     assert row.recheck_after == blocked.seen_at + timedelta(hours=1)
 
 
+def test_the_officer_sees_the_verdicts_counted(rechecked):
+    # the bot-blocked takedown counts as an unknown result, though its listing stays nonactive
+    assert "re-checked: 2 active, 5 nonactive, 8 unknown" in rechecked.output
+
+
 def test_links_with_an_answer_have_no_back_off(rechecked):
     for key, (status, _) in EXPECTED.items():
         row = rows(rechecked)[rechecked.ids[key]]
