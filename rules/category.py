@@ -51,7 +51,14 @@ def category_from_fields(
     limits = {f.name: _headline_limit(f, fields) for f in fields}
     irt = False
 
+    # weak words ("krim", "kulit", "resep") decide only beside a strong cue, a drug name, a
+    # claimed number or a catalogue substance: "Krim HN Malam" with mercury is a cosmetic,
+    # "Jaket Kulit" and "Buku Resep" are no health products at all
+    decided = bool(claimed) or any(m.counts for m in mentions)
+
     def add(category: str, weight: int, field_rank: int, offset: int, headline: bool) -> None:
+        nonlocal decided
+        decided = decided or weight > 1
         scores[category] = scores.get(category, 0) + weight * (2 if headline else 1)
         first_seen.setdefault(category, field_rank * 1_000_000 + offset)
 
@@ -83,8 +90,8 @@ def category_from_fields(
     if not scores:
         return None
     category, score = max(scores.items(), key=lambda kv: (kv[1], -first_seen[kv[0]]))
-    if score < _MIN_SCORE:
-        return None
+    if score < _MIN_SCORE or not decided:
+        return None  # weak words alone ("Jaket Kulit", "Buku Resep") name no product type
     if category == "pangan_olahan" and irt:
         return "pangan_irt"
     return category

@@ -26,6 +26,7 @@ _QUESTION_TAGS = frozenset(
 )  # fmt: skip
 _CLAUSE_END = re.compile(r"[\n;!?|•]|\.(?!\d)")
 _LIST_MARKS = ",/&+;"
+_JOINING_MARKS = "&+"  # join list items as "dan" does; a comma may also end a phrase
 _MAX_ITEM_WORDS = 3  # a negator's reach: list items of up to three words ("kopi robusta")
 
 
@@ -65,11 +66,12 @@ def find_mentions(field: FieldText, catalogue: Catalogue) -> list[Mention]:
     tokens = field.readable
     found = catalogue.terms.find([t.text for t in tokens])
     positions = {i for f in found for i in range(f.first, f.last)}
+    lang = catalogue.language
     out: list[Mention] = []
     for hit in found:
         start, end = tokens[hit.first].start, tokens[hit.last - 1].end
-        stance = _stance(field.text, tokens, hit.first, hit.last, catalogue.language, positions)
-        if stance in (AFFIRMED, MENTIONED) and _asked(field.text, tokens, hit.first, end):
+        stance = _stance(field.text, tokens, hit.first, hit.last, lang, positions)
+        if stance in (AFFIRMED, MENTIONED) and _asked(field.text, tokens, hit.first, end, lang):
             stance = ASKED
         ingredient = stance == AFFIRMED
         for term in hit.payloads:
@@ -98,11 +100,14 @@ def _stance(
         elif word in lang.cautions:
             return CAUTION
         elif word in lang.negators or (word == "0" and "%" in _gap_after(text, tokens, i)):
-            return NEGATED if walk.negation_reaches(i, terms) else MENTIONED  # "0% merkuri" too
+            reaches = walk.negation_reaches(_content_after(tokens, i, lang), terms)
+            return NEGATED if reaches else MENTIONED  # "0% merkuri" too
         elif word in lang.affirmatives:
             if _negated_verb(text, tokens, i, lang):
                 return NEGATED  # "tidak mengandung", "tanpa campuran", "tidak ada kandungan"
-            return CAUTION if _caution_before(text, tokens, i, lang) else AFFIRMED
+            if _caution_before(text, tokens, i, lang) or _of_another_product(tokens, i, lang):
+                return CAUTION
+            return AFFIRMED
         elif word in lang.scope_breakers:
             return MENTIONED
         elif word in lang.list_words or word in lang.examples:
@@ -111,6 +116,7 @@ def _stance(
             walk.item_words += 1
         if _list_mark_after(text, tokens, i):
             walk.item_words, walk.crossed = 0, True
+            walk.joined = walk.joined or _joining_mark_after(text, tokens, i)  # "&", "+"
         if tokens[i].clause_start:
             break
         i -= 1
@@ -125,16 +131,45 @@ class _Walk:
     crossed: bool = False  # a comma or slash lies between
     joined: bool = False  # a list word ("dan") or an example word ("seperti") lies between
 
-    def negation_reaches(self, negator: int, terms: set[int]) -> bool:
+    def negation_reaches(self, first_item: int, terms: set[int]) -> bool:
         """ "tanpa merkuri, hidrokinon" and "tanpa pengawet, pewarna, dan merkuri" negate all
         items; "bukan KW, sildenafil" negates KW only: across a comma a negation reaches a
-        list that starts with a catalogue word or is joined by "dan"/"seperti"."""
+        list that starts with a catalogue word (`first_item`, the negator's first word) or is
+        joined by "dan", "&" or "seperti"."""
         if self.item_words > _MAX_ITEM_WORDS:
             return False
-        return not self.crossed or self.joined or negator + 1 in terms
+        return not self.crossed or self.joined or first_item in terms
 
 
-def _asked(text: str, tokens: list[Token], first: int, end: int) -> bool:
+def _content_after(tokens: list[Token], negator: int, lang: Language) -> int:
+    """The first word a negator governs: "free from mercury" -> mercury."""
+    i = negator + 1
+    while i < len(tokens) - 1 and tokens[i].text in lang.fillers:
+        i += 1
+    return i
+
+
+# "krim abal-abal yang mengandung merkuri": the verb belongs to the noun before "yang"
+_RELATIVES = frozenset({"yang", "yg", "which", "that"})
+
+
+def _of_another_product(tokens: list[Token], verb: int, lang: Language) -> bool:
+    """ "Bukan krim abal-abal yang ada merkurinya", "tidak seperti lotion murahan yang
+    mengandung merkuri": the verb describes a product the listing says it is not, or is
+    unlike; "krim yang mengandung merkuri, ready" describes the one on sale."""
+    if verb == 0 or tokens[verb - 1].text not in _RELATIVES or tokens[verb].clause_start:
+        return False
+    i = verb - 1
+    while i > 0 and not tokens[i].clause_start:
+        i -= 1
+        if tokens[i].text in lang.negators or tokens[i].text in lang.examples:
+            return True
+    return False
+
+
+def _asked(text: str, tokens: list[Token], first: int, end: int, lang: Language) -> bool:
+    """A question with a yes/no tag ("ada merkurinya ga?"), or one answered no right after
+    ("mengandung timbal? tidak dong kak")."""
     clause_end = _CLAUSE_END.search(text, end)
     if clause_end is None or clause_end.group() != "?":
         return False
@@ -142,11 +177,16 @@ def _asked(text: str, tokens: list[Token], first: int, end: int) -> bool:
     while i > 0 and not tokens[i].clause_start:
         i -= 1
     words = {t.text for t in tokens[i:] if t.start < clause_end.start()}
-    return bool(words & _QUESTION_TAGS)
+    answer = next((t.text for t in tokens[first:] if t.start > clause_end.start()), "")
+    return bool(words & _QUESTION_TAGS) or answer in lang.negators
 
 
 def _gap_after(text: str, tokens: list[Token], i: int) -> str:
     return text[tokens[i].end : tokens[i + 1].start]
+
+
+def _joining_mark_after(text: str, tokens: list[Token], i: int) -> bool:
+    return any(m in _gap_after(text, tokens, i) for m in _JOINING_MARKS)
 
 
 def _list_mark_after(text: str, tokens: list[Token], i: int) -> bool:

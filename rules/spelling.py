@@ -1,10 +1,10 @@
 """Spellings of catalogue words that sellers write: stretched letters, one letter off, "-nya".
 
 "Tramadooool" and "trrraaammadol" stretch a name, "hydroquinon" and "deksamethason" miss or
-add one letter, "merkurinya" adds the possessive. Each is read back to the catalogue word
-only when exactly one catalogue word fits, and only for words long enough that a letter off
-does not turn an ordinary word into a substance ("metanol" is not "metadon": short words
-must match exactly).
+add one letter, "merkurinya" adds the possessive and "bermerkuri" (mercury-laden) a prefix.
+Each is read back to the catalogue word only when exactly one catalogue word fits, and only
+for words long enough that a letter off does not turn an ordinary word into a substance
+("metanol" is not "metadon": short words must match exactly).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ _RUN = re.compile(r"([a-z])\1+")
 _MIN_STRETCHED = 5  # "tramadooool" -> "tramadol"; shorter words are left alone
 _MIN_NEAR = 8  # a letter off counts only between words this long ("hydroquinon")
 _SUFFIXES = ("nya",)  # "merkurinya", "hidrokuinonnya"
+_PREFIXES = ("ber",)  # "bermerkuri", "berformalin": having it
 
 
 def squeeze(word: str) -> str:
@@ -41,8 +42,10 @@ class Spellings:
         """The one catalogue word `word` is a spelling of, or None."""
         if not word.isalpha() or word in self._words or len(word) < _MIN_STRETCHED:
             return None
-        for suffix in _SUFFIXES:
-            stem = word.removesuffix(suffix)
+        stems = [word.removesuffix(s) for s in _SUFFIXES] + [
+            word.removeprefix(p) for p in _PREFIXES
+        ]
+        for stem in stems:
             if stem != word and stem in self._words and len(stem) >= _MIN_STRETCHED:
                 return stem
         squeezed = squeeze(word)

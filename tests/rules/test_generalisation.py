@@ -47,6 +47,15 @@ def stances(text: str, catalogue) -> dict[str, str]:
         ("without hydroquinone or mercury", {"hydroquinone": NEGATED, "mercury": NEGATED}),
         ("No mercury, no hydroquinone", {"mercury": NEGATED, "hydroquinone": NEGATED}),
         ("Mercury-free lotion", {"mercury": NEGATED}),
+        ("Free from mercury & hydroquinone", {"mercury": NEGATED, "hydroquinone": NEGATED}),
+        ("bebas dari merkuri", {"merkuri": NEGATED}),
+        ("nggak pake merkuri", {"merkuri": NEGATED}),
+        ("Krim pemutih mengandung merkuri + hidrokinon",
+         {"merkuri": AFFIRMED, "hidrokinon": AFFIRMED}),
+        # a relative clause ("yang mengandung") describes the product it hangs on
+        ("Bukan krim abal-abal yang ada merkurinya", {"merkurinya": CAUTION}),
+        ("Tidak seperti lotion murahan yang mengandung merkuri", {"merkuri": CAUTION}),
+        ("Krim yang mengandung merkuri, ready kak", {"merkuri": AFFIRMED}),
     ],
 )  # fmt: skip
 def test_negation_binds_to_what_it_negates(catalogue, text, expected):
@@ -122,6 +131,8 @@ def named(text: str, catalogue) -> set[str]:
         ("sibutramen 15 mg", "SIBUTRAMIN"),  # a letter changed
         ("d3xameth4sone + f3nilbutazon", "DEKSAMETASON"),
         ("ada merkurinya", "MERKURI"),
+        ("Krim Pemutih Bermerkuri", "MERKURI"),
+        ("tahu berformalin", "FORMALIN"),
         ("hidrokuinonnya 4%", "HIDROKUINON"),
         ("$ibutr@min 15mg", "SIBUTRAMIN"),
         ("mengandung viagra", "SILDENAFIL"),  # a trade name stands for its substance
@@ -148,6 +159,7 @@ def test_obfuscated_and_misspelt_names_are_read(catalogue, text, substance):
         "Steril, higienis",
         "Prednisa Hotel Kamar",
         "Sildy kaos distro",
+        "berbahaya bagi kesehatan",
     ],
 )
 def test_ordinary_words_stay_ordinary(catalogue, text):
@@ -163,6 +175,8 @@ def test_ordinary_words_stay_ordinary(catalogue, text):
         ("Butuh tramadol? chat aja", {"tramadol": MENTIONED}),  # a come-on, not a question
         ("Cari krim merkuri? ready kak", {"merkuri": MENTIONED}),
         ("ada merkuri ga? ada dong, makanya cepat putih", {"merkuri": ASKED}),
+        ("mengandung timbal? tidak dong kak", {"timbal": ASKED}),  # answered no
+        ("mengandung timbal? ada dong kak", {"timbal": AFFIRMED}),  # answered yes
     ],
 )
 def test_a_buyers_question_states_nothing(catalogue, text, expected):
@@ -182,6 +196,10 @@ def test_a_buyers_question_states_nothing(catalogue, text, expected):
         ("Sildenafil 50mg generik isi 4 tablet", "obat"),
         ("Dexamethasone 0,5 mg 1 strip\nbuat nambah nafsu makan", "obat"),
         ("Ready stok kak\nalprazolam 1mg", "obat"),  # no product type in the headline
+        # weak words alone name no health product; beside a substance they do
+        ("Jaket Kulit Asli Garut\nkulit domba, bebas bau", None),
+        ("Buku Resep Masakan Nusantara\n100 resep mudah", None),
+        ("Krim HN Malam\nada merkuri dikit", "kosmetik"),
     ],
 )
 def test_the_product_type_decides(catalogue, text, category):

@@ -53,6 +53,13 @@ def claims(text: str, catalogue) -> set[str]:
         ("Cures all diseases", "CLAIM-PANACEA"),
         ("Hair regrowth guaranteed", "CLAIM-BODY"),
         ("Guaranteed results", "CLAIM-GUARANTEE"),
+        ("Guaranteed slim in 2 weeks", "CLAIM-GUARANTEE"),
+        ("auto putih, putih merata dalam 5 hari", "CLAIM-INSTANT"),
+        ("Membakar kalori & lemak secara alami", "CLAIM-WEIGHT"),
+        ("Para dokter merekomendasikan kopi ini", "CLAIM-ENDORSED"),
+        ("Dipakai dokter anak, tinggi bertambah 7 cm", "CLAIM-ENDORSED"),
+        ("Dipakai dokter anak, tinggi bertambah 7 cm", "CLAIM-BODY"),
+        ("Rahasia kulit glowing, putih dalam 1 minggu", "CLAIM-INSTANT"),
     ],
 )
 def test_claims_in_other_forms(catalogue, text, rule):
@@ -85,6 +92,9 @@ def test_claims_in_other_forms(catalogue, text, rule):
         "Lemak kakao asli, coklat premium",
         "Kopi bikin melek seharian",
         "Safe packaging, fast delivery",
+        "Membakar kalori saat olahraga lebih efektif",
+        "Auto kirim hari ini",
+        "Paket rahasia, dijamin aman sampai",
     ],
 )
 def test_not_claims(catalogue, text):
