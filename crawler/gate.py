@@ -111,7 +111,7 @@ class BrowserGate:
             addresses = await self._loop.run_in_executor(None, self.check, host, port)
         except AddressRefused as refused:
             self.refused += 1
-            logger.warning("browser connection refused: %s", refused)
+            logger.debug("browser connection refused: %s", refused)  # the page says it once
             return await _reply(writer, NOT_ALLOWED)
         except DomainNotFound:
             return await _reply(writer, HOST_UNREACHABLE)
