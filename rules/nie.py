@@ -268,7 +268,9 @@ def _claims_malformed(
     """Whether a number that is not well-formed is still claimed as a registration number."""
     if prefix == "PIRT":
         return True  # "P-IRT" is registration wording in itself
-    if _looks_like_phone(digits):  # "NB 0812 3456 7890", even after "BPOM" on the line before
+    # "NB 0812 3456 7890" is a phone, even after "BPOM" on the line before; "FF-628 235 090 7"
+    # joins prefix and digits as a code does, so it is a (malformed) number all the same
+    if _looks_like_phone(digits) and match["sep"] not in ("-", "."):
         return _wording_before(folded, match.start(), same_line=True)
     if _wording_before(folded, match.start()):
         return True

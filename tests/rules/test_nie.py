@@ -151,6 +151,9 @@ def test_the_number_is_read_whole(text, expected):
         # digits shaped like a phone count only after wording on the same line
         ("Reg. BPOM RI NB 628412556781", [("NB628412556781", False)]),
         ("No. POM: TL 0812 3456 7890", [("TL081234567890", False)]),
+        # ...unless a dash or dot joins them to the prefix as a printed code does
+        ("Ready stok FF-628 235 090 7 kak", [("FF6282350907", False)]),
+        ("Ready stok TR.0812.3456.78", [("TR0812345678", False)]),
     ],
 )
 def test_malformed_numbers_are_read_whole(text, expected):
