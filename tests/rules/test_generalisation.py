@@ -70,6 +70,8 @@ def test_negation_binds_to_what_it_negates(catalogue, text, expected):
         ("Racikan dokter, beda dengan krim biasa, mengandung steroid", {"steroid": AFFIRMED}),
         ("contains mercury, fast result", {"mercury": AFFIRMED}),
         ("with sibutramine. Order now", {"sibutramine": AFFIRMED}),
+        ("Jual krim ilegal mengandung merkuri, ampuh", {"merkuri": AFFIRMED}),
+        ("Produk kami bukan krim ilegal yang mengandung merkuri", {"merkuri": CAUTION}),
         # real cautions, in their own clause
         ("Hati-hati krim ilegal mengandung merkuri, produk kami bebas merkuri",
          {"merkuri": NEGATED}),  # the last mention wins the dict: the offer is mercury-free
