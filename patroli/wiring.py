@@ -34,8 +34,13 @@ def open_casebook(*, migrate: bool = False, config: Config | None = None) -> Cas
             where = engine.url.render_as_string(hide_password=True)
             click.echo(f"created database {where} (schema {schema.head_revision()})", err=True)
     except schema.SchemaMismatch as error:
+        engine.dispose()
         raise click.ClickException(str(error)) from None
     except OperationalError as error:
+        engine.dispose()
         where = engine.url.render_as_string(hide_password=True)
         raise click.ClickException(f"cannot open database {where}: {error.orig}") from None
+    context = click.get_current_context(silent=True)
+    if context is not None:  # the pool's connections close with the command, not at exit
+        context.call_on_close(engine.dispose)
     return Casebook(config, engine, make_session_factory(engine))
