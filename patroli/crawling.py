@@ -140,9 +140,7 @@ def _crawl_in_this_process(job_path: str, outcome_path: str, parent: str) -> Non
         # A spider refusing its arguments is one line for the officer, not a traceback, and
         # the spiders started beside it run on.
         process.crawl(crawler, **run["arguments"]).addErrback(
-            lambda failure, index=index: refused.setdefault(
-                index, failure.getErrorMessage() or failure.type.__name__
-            )
+            lambda failure, index=index: refused.setdefault(index, _one_line(failure))
         )
     if len(refused) < len(started):
         process.start()
@@ -151,6 +149,12 @@ def _crawl_in_this_process(job_path: str, outcome_path: str, parent: str) -> Non
         for index, (spider, crawler) in enumerate(started)
     ]
     Path(outcome_path).write_text(json.dumps(outcomes, default=str))
+
+
+def _one_line(failure) -> str:
+    """The reason a crawl did not start, in one line (database errors run to several)."""
+    lines = failure.getErrorMessage().strip().splitlines()
+    return lines[0] if lines else failure.type.__name__
 
 
 def _outcome(spider: str, crawler, refusal: str | None) -> dict[str, Any]:

@@ -49,6 +49,17 @@ def test_a_spider_that_cannot_start_is_one_line(patroli, args, expected):
     assert one_line_error(patroli.run(*args, *FAST, check=False)) == expected
 
 
+def test_a_crawl_that_fails_to_open_is_one_line(patroli, tmp_path):
+    """Not the spider's arguments: its crawl state cannot be kept where it was asked to."""
+    (tmp_path / "not-a-folder").write_text("")
+    jobdir = tmp_path / "not-a-folder" / "job"
+    result = patroli.run("crawl", "run", "urls", "-a", "urls=http://127.0.0.1:9/produk",
+                         "--jobdir", str(jobdir), *FAST, check=False)  # fmt: skip
+    assert one_line_error(result) == (
+        f"Error: urls not started: [Errno 20] Not a directory: '{jobdir}'"
+    )
+
+
 def test_a_good_spider_is_not_a_refusal(patroli):
     """The hard negative: a spider given what it needs starts, even with nothing to check."""
     result = patroli.run("crawl", "recheck", "--ids", "999999", *FAST)
