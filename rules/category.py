@@ -48,7 +48,7 @@ def category_from_fields(
     for category in claimed:
         scores[category] = scores.get(category, 0) + _CLAIMED_NIE_WEIGHT
         first_seen.setdefault(category, 5_000_000)
-    limits = {f.name: _headline_limit(f, fields) for f in fields}
+    limits = headline_ends(fields)
     irt = False
 
     # weak words ("krim", "kulit", "resep") decide only beside a strong cue, a drug name, a
@@ -95,6 +95,11 @@ def category_from_fields(
     if category == "pangan_olahan" and irt:
         return "pangan_irt"
     return category
+
+
+def headline_ends(fields: Sequence[FieldText]) -> dict[str, int]:
+    """Per field, the character offset where the headline ends (0: no headline in it)."""
+    return {f.name: _headline_limit(f, fields) for f in fields}
 
 
 def _headline_limit(field: FieldText, fields: Sequence[FieldText]) -> int:

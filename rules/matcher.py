@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rules.catalogue import Catalogue
-from rules.category import category_from_fields
+from rules.category import category_from_fields, headline_ends
 from rules.claims import find_claims
 from rules.codes import VIOLATION_CODES
 from rules.mentions import AFFIRMED, FieldText, Mention, find_mentions
@@ -115,9 +115,11 @@ def check(
         category = warned[0].row.category  # the warning says what the product is
     else:
         category = _category(fields, mentions, claimed, found)
-    _prescription(category, product, claimed, mentions, found)
+    contents = _contents_of_unknown_product(category, fields, mentions)
+    offered = [m for m in mentions if (m.field, m.start) not in contents]
+    _prescription(category, product, claimed, offered, found)
     if category != "obat":
-        _hazards(category, mentions, found)
+        _hazards(category, mentions, found, contents)
         _claims(fields, catalogue, found)
     _warnings_by_name(warned, fields, found)
     if category in NIE_REQUIRED and product is None and not shows_nie:
@@ -247,12 +249,31 @@ def _prescription(
             found.add(f"RX-CLASS-{klass}", 0.8, _nie_evidence(nie, None, note))
 
 
-def _hazards(category: str | None, mentions: list[Mention], found: _Findings) -> None:
+def _contents_of_unknown_product(
+    category: str | None, fields: list[FieldText], mentions: list[Mention]
+) -> set[tuple[str, int]]:
+    """Drugs an unknown kind of product states as its ingredients below its headline
+    ("Kapsul Gemuk Badan" / "mengandung siproheptadin"): what it contains, not what it is."""
+    if category is not None:
+        return set()
+    ends = headline_ends(fields)
+    return {
+        (m.field, m.start) for m in mentions if m.in_ingredients and m.start >= ends.get(m.field, 0)
+    }
+
+
+def _hazards(
+    category: str | None,
+    mentions: list[Mention],
+    found: _Findings,
+    contents: set[tuple[str, int]],
+) -> None:
     substances = [m for m in mentions if m.term.rule.kind in ("bko", "banned") and m.counts]
     banned_at = {(m.field, m.start) for m in substances if m.term.rule.kind == "banned"}
     for mention in substances:
+        at = (mention.field, mention.start)
         if mention.term.rule.kind == "bko" and (
-            category is None or (mention.field, mention.start) in banned_at
+            (category is None and at not in contents) or at in banned_at
         ):
             continue  # unknown product type: a drug name alone may just be a drug on sale
         affirmed = mention.stance == AFFIRMED

@@ -18,7 +18,11 @@ H, M, P, N = "hazardous_ingredient", "misleading_claim", "prescription_drug", "n
         ("Suplemen Pelangsing Ultra Slim kapsul", "Mengandung sibutramin", [H, N]),
         ("Krim HN Malam", "h1dr0kuinon 4% + tretinoin", [H, N]),
         ("Permen Kopi Perkasa isi 20", "ada tadalafil di dalamnya", [H]),
+        # a product of no known kind stating a drug as its ingredient below its headline
+        ("Kapsul Gemuk Badan", "nafsu makan meningkat, mengandung siproheptadin", [H]),
         # the same words offered as the drug itself
+        ("Ready stok kak", "alprazolam 1mg", [P, N]),
+        ("Alprazolam 1mg", "mengandung alprazolam", [P, N]),
         ("jual tramadol 50mg strip", "", [P, N]),
         ("Jual Viagra 100mg isi 4 tablet", "kirim rahasia", [P, N]),
         ("Cialis 20mg original", "obat kuat pria", [P, N]),
