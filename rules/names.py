@@ -270,8 +270,7 @@ class NameIndex:
         name = np.divide(hit, total, out=np.ones(size), where=total > 0)
         candidates = np.flatnonzero((hit > 0) | (total == 0))
         if candidates.size > _BIG_TOP:
-            rank = np.round(name[candidates], _DIGITS) * 1024 + strong[candidates]
-            candidates = candidates[np.argpartition(-rank, _BIG_TOP)[:_BIG_TOP]]
+            candidates = _best(candidates, name[candidates], strong[candidates])
         positions = self._brand_rows[base + candidates].tolist()
         names, strongs = name[candidates].tolist(), strong[candidates].tolist()
         return [
@@ -377,6 +376,20 @@ class NameIndex:
         if self._processed is None:
             self._processed = [utils.default_process(name) for name in self.names]
         return self._processed
+
+
+def _best(rows: np.ndarray, name: np.ndarray, strong: np.ndarray) -> np.ndarray:
+    """The _BIG_TOP rows ranked first by (name, strong, row order), exactly as a sort would.
+
+    One combined figure finds the cut quickly; every row near the cut is kept and the few
+    kept are sorted on the true keys, so ties at the cut fall as they would row by row.
+    """
+    name, strong = np.round(name, _DIGITS), np.round(strong, _DIGITS)
+    rank = name * 1024 + strong
+    cut = np.partition(rank, rank.size - _BIG_TOP)[rank.size - _BIG_TOP]
+    near = np.flatnonzero(rank >= cut - 1e-6)
+    order = np.lexsort((rows[near], -strong[near], -name[near]))[:_BIG_TOP]
+    return rows[near[order]]
 
 
 def _rest_cover(

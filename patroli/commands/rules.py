@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Iterator
@@ -68,16 +69,45 @@ def eval_(registry_path: Path, warnings_path: Path | None, today, labeled: Path)
 
 
 def _load(registry_path: Path, warnings_path: Path | None):
-    registry = RegistryIndex.build(_rows(registry_path, read_registry))
+    registry = _registry(registry_path)
     warnings = WarningIndex.build(_rows(warnings_path, read_warnings) if warnings_path else [])
     return registry, warnings, load_catalogue()
 
 
-def _rows(path: Path, reader) -> Iterator[Any]:
+def _registry(path: Path) -> RegistryIndex:
+    """The registry's index, read from the data dir when this exact file was indexed before
+    (keyed by the file's SHA-256), else built from the CSV and stored there."""
+    from casebook.services.matching import default_index_dir, stored_registry_index
+
+    def build() -> tuple[RegistryIndex, list[str]]:
+        notes: list[str] = []
+        index = RegistryIndex.build(_rows(path, read_registry, notes))
+        return index, notes
+
+    stored = stored_registry_index(default_index_dir(), _file_digest(path), build)
+    if stored.problem:
+        _warn(f"{stored.problem}; rebuilt")
+    if stored.read_from is not None:
+        for note in stored.notes:  # the rows the first reading skipped, said again
+            _warn(f"{path}:{note}")
+    return stored.index
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        while chunk := data.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _rows(path: Path, reader, notes: list[str] | None = None) -> Iterator[Any]:
     with path.open(encoding="utf-8-sig", newline="", errors="replace") as lines:
         for row in reader(lines):
             if isinstance(row, RowError):
                 _warn(f"{path}:{row.line}: {row.reason}")
+                if notes is not None:
+                    notes.append(f"{row.line}: {row.reason}")
             else:
                 yield row
 

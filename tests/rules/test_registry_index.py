@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rapidfuzz import fuzz, process, utils
 
 from rules.model import PublicWarning, RegistryProduct
@@ -82,3 +83,94 @@ def test_warnings_by_nie_and_by_name_without_a_brand():
     [found] = warnings.identify(ListingWords(["KOPI KUAT LELAKI ARABIKA 250gr"]))
     assert found.row.product_name == "Kopi Kuat Lelaki Arabika"
     assert warnings.identify(ListingWords(["Kopi Arabika Gayo"])) == []
+
+
+# --- big brands: thousands of products whose names share most words ---------------------
+BIG = "Kireina"
+BIG_LINES = ["Brightening", "Acne Care", "Hydra Boost", "Age Defense"]
+BIG_KINDS = ["Serum", "Toner", "Essence", "Facial Wash", "Sleeping Mask", "Eye Cream"]
+BIG_ACTIVES = ["Niacinamide", "Vitamin C", "Ceramide", "Centella", "Salicylic", "Peptide",
+               "Rice Water", "Green Tea"]  # fmt: skip
+BIG_STRENGTHS = ["", "2%", "5%", "10%"]
+BIG_SIZES = ["20ml", "30ml", "100ml"]
+
+
+def big_brand_registry() -> RegistryIndex:
+    """2,304 products of one brand (every line x kind x active x strength x size), plus
+    the crowded small brands: the shape that made row-by-row scoring slow."""
+    rows = list(crowded_registry().products)
+    n = 0
+    for line in BIG_LINES:
+        for kind in BIG_KINDS:
+            for active in BIG_ACTIVES:
+                for strength in BIG_STRENGTHS:
+                    for size in BIG_SIZES:
+                        n += 1
+                        name = " ".join(w for w in (BIG, line, kind, active, strength, size) if w)
+                        rows.append(RegistryProduct(f"NB19{n:09d}", name, BIG, "kosmetik"))
+    return RegistryIndex.build(rows)
+
+
+@pytest.fixture(scope="module")
+def big_registry() -> RegistryIndex:
+    return big_brand_registry()
+
+
+SIBLINGS = [
+    ("PROMO Kireina Brightening Serum Vitamin C 30ml ORI", "Brightening Serum Vitamin C 30ml"),
+    ("Kireina Brightening Serum Niacinamide 30ml", "Brightening Serum Niacinamide 30ml"),
+    ("kireina brightening serum niacinamide 10% 20ml", "Brightening Serum Niacinamide 10% 20ml"),
+    ("KIREINA AGE DEFENSE EYE CREAM PEPTIDE 5% 20 ML", "Age Defense Eye Cream Peptide 5% 20ml"),
+    (
+        "Jual Kireina Acne Care Toner Salicylic 2% 100 ml murah",
+        "Acne Care Toner Salicylic 2% 100ml",
+    ),
+    (
+        "Kireina Hydra Boost Sleeping Mask Rice Water 100ml",
+        "Hydra Boost Sleeping Mask Rice Water 100ml",
+    ),
+]
+
+
+@pytest.mark.parametrize("listing, expected", SIBLINGS)  # fmt: skip
+def test_the_named_sibling_wins_in_a_big_brand(big_registry, listing, expected):
+    [best, *_] = big_registry.identify(ListingWords([listing, "Kemasan baru, kirim cepat"]))
+    assert best.row.product_name == f"{BIG} {expected}"
+    assert best.coverage.name == 1.0 and "merek 1/1" in best.explanation
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "Brightening Serum Vitamin C 30ml",  # the brand is not named
+        "Serum Niacinamide 10% 20ml BPOM original",
+        "Kireina Lip Tint Cherry Red",  # a product the brand does not make
+        "Kireina Nail Polish Matte",
+        "Kireinaa Brightening Serum Vitamin C 30ml",  # another brand's spelling
+    ],
+)
+def test_no_big_brand_product_without_its_brand_and_name(big_registry, listing):
+    assert big_registry.identify(ListingWords([listing])) == []
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "Kireina Brightening Serum Vitamin C 30ml",
+        "Kireina Serum",
+        "kireina toner 100ml original murah",
+        "Kireina Acne Care Niacinamide Green Tea Peptide Serum Toner 10% 5% 2%",
+        "Kireina",
+    ],
+)
+def test_array_scoring_equals_scoring_every_row(big_registry, listing):
+    """The best rows of a big brand are those scoring each of its rows one by one says."""
+    names = big_registry.names
+    words = ListingWords([listing])
+    every = [names.coverage(p, words) for p, product in enumerate(big_registry.products)
+             if product.brand == BIG]  # fmt: skip
+    every = [c for c in every if c.name > 0]
+    every.sort(key=lambda c: (-c.score, -c.matched, c.position))
+    found = [c for c in names.covered(words) if big_registry.products[c.position].brand == BIG]
+    assert found == every[: len(found)]
+    assert len(found) == min(len(every), 32)
