@@ -60,6 +60,15 @@ def claims(text: str, catalogue) -> set[str]:
         ("Dipakai dokter anak, tinggi bertambah 7 cm", "CLAIM-ENDORSED"),
         ("Dipakai dokter anak, tinggi bertambah 7 cm", "CLAIM-BODY"),
         ("Rahasia kulit glowing, putih dalam 1 minggu", "CLAIM-INSTANT"),
+        ("Turunkan berat badan 5kg dalam 10 hari", "CLAIM-WEIGHT"),
+        ("Mengecilkan perut buncit dalam seminggu", "CLAIM-WEIGHT"),
+        ("Wajah glowing cuma dalam 3 hari", "CLAIM-INSTANT"),
+        ("Instantly whiter skin", "CLAIM-INSTANT"),
+        ("Hilangkan flek hitam permanen", "CLAIM-INSTANT"),
+        ("Menurunkan tekanan darah tinggi", "CLAIM-CURE"),
+        ("Sembuh dari diabetes", "CLAIM-CURE"),
+        ("Menghancurkan batu ginjal", "CLAIM-CURE"),
+        ("Anti aging, awet muda selamanya", "CLAIM-GUARANTEE"),
     ],
 )
 def test_claims_in_other_forms(catalogue, text, rule):
@@ -95,6 +104,10 @@ def test_claims_in_other_forms(catalogue, text, rule):
         "Membakar kalori saat olahraga lebih efektif",
         "Auto kirim hari ini",
         "Paket rahasia, dijamin aman sampai",
+        "Membantu menurunkan tekanan darah",
+        "Stok hilang dalam 2 hari, buruan",
+        "Kirim dalam 1 hari",
+        "Meredakan maag",
     ],
 )
 def test_not_claims(catalogue, text):
