@@ -87,6 +87,8 @@ def _stance(
     following = tokens[last] if last < len(tokens) else None
     if following and not following.clause_start and following.text in lang.negators_after:
         return NEGATED  # "merkuri free"
+    if _marked_absent(text, tokens, last):
+        return NEGATED  # "Merkuri ❌", "merkuri (-)", "kadar merkuri 0 ppm"
     if tokens[first].clause_start:
         return MENTIONED
     walk = _Walk()
@@ -179,6 +181,24 @@ def _asked(text: str, tokens: list[Token], first: int, end: int, lang: Language)
     words = {t.text for t in tokens[i:] if t.start < clause_end.start()}
     answer = next((t.text for t in tokens[first:] if t.start > clause_end.start()), "")
     return bool(words & _QUESTION_TAGS) or answer in lang.negators
+
+
+_ABSENT_MARKS = ("❌", "✖", "✗", "✘", "🚫", "⛔", "(-)", "( - )")
+_NIL_UNITS = frozenset({"ppm", "ppb", "mg"})
+
+
+def _marked_absent(text: str, tokens: list[Token], last: int) -> bool:
+    """A mark right after the substance saying it is absent, before any other word."""
+    end = tokens[last - 1].end
+    following = tokens[last] if last < len(tokens) else None
+    gap = text[end : following.start if following else len(text)]
+    if any(mark in gap for mark in _ABSENT_MARKS):
+        return True
+    if following is None or following.text != "0" or following.clause_start:
+        return False
+    after = text[following.end : following.end + 2]
+    unit = tokens[last + 1].text if last + 1 < len(tokens) else ""
+    return "%" in after or unit in _NIL_UNITS
 
 
 def _gap_after(text: str, tokens: list[Token], i: int) -> str:

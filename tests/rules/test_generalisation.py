@@ -52,6 +52,14 @@ def stances(text: str, catalogue) -> dict[str, str]:
         ("nggak pake merkuri", {"merkuri": NEGATED}),
         ("Krim pemutih mengandung merkuri + hidrokinon",
          {"merkuri": AFFIRMED, "hidrokinon": AFFIRMED}),
+        # absence marked after the substance
+        ("Merkuri ❌ Hidrokinon ❌", {"merkuri": NEGATED, "hidrokinon": NEGATED}),
+        ("merkuri (-) hidrokinon (-)", {"merkuri": NEGATED, "hidrokinon": NEGATED}),
+        ("kadar merkuri 0 ppm", {"merkuri": NEGATED}),
+        ("kandungan merkuri 0%", {"merkuri": NEGATED}),
+        ("Sildenafil ✅ Tadalafil ✅", {"sildenafil": MENTIONED, "tadalafil": MENTIONED}),
+        ("mengandung merkuri 0,5%", {"merkuri": AFFIRMED}),
+        ("merkuri 0.01 ppm", {"merkuri": MENTIONED}),
         # a relative clause ("yang mengandung") describes the product it hangs on
         ("Bukan krim abal-abal yang ada merkurinya", {"merkurinya": CAUTION}),
         ("Tidak seperti lotion murahan yang mengandung merkuri", {"merkuri": CAUTION}),
