@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import unquote, urlsplit
 
@@ -79,13 +80,18 @@ def login():
     if result.user is not None:
         return redirect(_safe_next(request.args.get("next")))
     if result.throttled:
-        minutes = math.ceil(result.retry_after.total_seconds() / 60)
-        flash(t("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.")
-              .format(minutes=minutes), "error")  # fmt: skip
-        page = render_template("auth/login.html", form=form)
-        return page, 429, {"Retry-After": str(int(result.retry_after.total_seconds()) + 1)}
+        return _refused(form, result.retry_after)
     flash(t("Nama pengguna atau kata sandi salah."), "error")
     return render_template("auth/login.html", form=form)
+
+
+def _refused(form: LoginForm, wait: timedelta):
+    """429 and a message saying how long to wait; nothing about whether the password was right."""
+    minutes = math.ceil(wait.total_seconds() / 60)
+    message = t("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.")
+    flash(message.format(minutes=minutes), "error")
+    page = render_template("auth/login.html", form=form)
+    return page, 429, {"Retry-After": str(math.ceil(wait.total_seconds()))}
 
 
 @bp.post("/logout")
