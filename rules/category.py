@@ -16,6 +16,17 @@ from rules.catalogue import Catalogue, load_catalogue
 from rules.mentions import FieldText, Mention, find_mentions
 from rules.text import SYNONYMS
 
+# English product words read as the Indonesian cue words of categories.toml, on top of the
+# spelling variants name matching shares ("cream" -> "krim"): "Men power coffee" is a kopi
+_CUE_WORDS = {
+    **SYNONYMS,
+    "coffee": "kopi", "tea": "teh", "honey": "madu", "candy": "permen", "candies": "permen",
+    "gummy": "permen", "gummies": "permen", "milk": "susu", "soap": "sabun", "drink": "minuman",
+    "beverage": "minuman", "chocolate": "coklat", "biscuit": "biskuit", "biscuits": "biskuit",
+    "chips": "keripik", "sauce": "saus", "syrup": "sirup", "powder": "bubuk", "herb": "herbal",
+    "herbs": "herbal", "traditional": "tradisional", "medicine": "obat", "injection": "injeksi",
+    "ointment": "salep", "supplements": "suplemen", "vitamins": "vitamin", "lipsticks": "lipstik",
+}  # fmt: skip
 _DRUG_NAME_WEIGHT = 3
 _CLAIMED_NIE_WEIGHT = 3
 _MIN_SCORE = 2
@@ -64,7 +75,7 @@ def category_from_fields(
 
     named_in_headline: set[str] = set()  # product types the headline names
     for rank, field in enumerate(fields):
-        words = [SYNONYMS.get(t.text, t.text) for t in field.words]  # "cream" is a "krim"
+        words = [_CUE_WORDS.get(t.text, t.text) for t in field.words]  # "cream" is a "krim"
         for found in catalogue.category_cues.find(words):
             offset = field.words[found.first].start
             headline = offset < limits[field.name]

@@ -20,6 +20,11 @@ H, M, P, N = "hazardous_ingredient", "misleading_claim", "prescription_drug", "n
         ("Permen Kopi Perkasa isi 20", "ada tadalafil di dalamnya", [H]),
         # a product of no known kind stating a drug as its ingredient below its headline
         ("Kapsul Gemuk Badan", "nafsu makan meningkat, mengandung siproheptadin", [H]),
+        # English product words name the product type too
+        ("Men power coffee", "with tadalafil, last all night", [H]),
+        ("Weight loss tea", "contains sibutramine, lose 8 kg a month", [H, M]),
+        ("Skin whitening soap", "with mercury for faster result", [H, N]),
+        ("Skin whitening soap", "mercury free, safe for all skin", [N]),
         # the same words offered as the drug itself
         ("Ready stok kak", "alprazolam 1mg", [P, N]),
         ("Alprazolam 1mg", "mengandung alprazolam", [P, N]),
