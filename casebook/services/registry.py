@@ -84,7 +84,8 @@ def _upsert(session, model, rows, key_columns, fields, now) -> ImportResult:
         unique = {tuple(row[k] for k in key_columns): row for row in chunk}  # last row wins
         result.read += len(chunk)
         values = [{**row, "imported_at": now} for row in unique.values()]
-        changed += session.execute(statement, values).rowcount
+        # Rows returned = rows written: executemany's rowcount is -1 on PostgreSQL drivers.
+        changed += len(session.execute(statement.returning(table.c[key_columns[0]]), values).all())
     after = session.scalar(select(func.count()).select_from(table)) or 0
     result.added = after - before
     result.updated = changed - result.added
@@ -97,11 +98,13 @@ def _any_differs(table, excluded, fields):
 
 def registry_products(session: Session) -> Iterator[RegistryProduct]:
     columns = [RegisteredProduct.nie, *(getattr(RegisteredProduct, f) for f in _REGISTRY_FIELDS)]
-    for row in session.execute(select(*columns)).yield_per(10_000):
+    query = select(*columns).order_by(RegisteredProduct.nie)  # the same order on every engine
+    for row in session.execute(query).yield_per(10_000):
         yield RegistryProduct(**row._asdict())
 
 
 def public_warnings(session: Session) -> Iterator[PublicWarning]:
     columns = [getattr(PublicWarningEntry, f) for f in _WARNING_FIELDS]
-    for row in session.execute(select(*columns)).yield_per(10_000):
+    query = select(*columns).order_by(PublicWarningEntry.key)
+    for row in session.execute(query).yield_per(10_000):
         yield PublicWarning(**row._asdict())
