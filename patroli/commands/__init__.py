@@ -9,6 +9,7 @@ from patroli.commands.crawl import crawl
 from patroli.commands.db import db, users_group
 from patroli.commands.demo import demo
 from patroli.commands.evidence import evidence_group
+from patroli.commands.letters import letters_group
 from patroli.commands.listings import listings
 from patroli.commands.registry import registry, warnings
 from patroli.commands.rules import rules
