@@ -18,5 +18,5 @@ from patroli.commands.sla import sla
 
 COMMANDS: list[click.Command] = [
     crawl, db, demo, evidence_group, listings, users_group, registry, warnings, rules, serve, sla,
-    register_group, takedown_group, monitoring_group,
+    register_group, takedown_group, monitoring_group, letters_group,
 ]  # fmt: skip
