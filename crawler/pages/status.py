@@ -56,11 +56,11 @@ def link_status(response, profile: Profile | None) -> Verdict:
     for marker in gone.get("markers", ()):
         if marker.casefold() in text:
             return Verdict("nonactive", f"page says {marker!r}")
-    if gone.get("home_redirect") and response.meta.get("redirect_urls") and _is_home(response):
+    if gone.get("home_redirect") and _redirected(response) and _is_home(response):
         return Verdict("nonactive", f"redirected to the home page ({response.url})")
     if shown is False:
         return Verdict("unknown", f"HTTP {status}, a page the {profile.name} profile cannot read")
-    if response.meta.get("redirect_urls") and _is_home(response):
+    if _redirected(response) and _is_home(response):
         return Verdict("unknown", f"redirected to the home page ({response.url}); no profile "
                                   "says what that means here")  # fmt: skip
     return Verdict("active", f"HTTP {status}")
@@ -112,8 +112,17 @@ def _blocked(response, profile: Profile | None) -> str | None:
     return None
 
 
+def _redirected(response) -> bool:
+    """Scrapy records the redirects it followed; a browser follows them itself and only the
+    page's final address shows it."""
+    request = response.request
+    return bool(response.meta.get("redirect_urls")) or (
+        request is not None and response.url != request.url
+    )
+
+
 def _login_redirect(response, profile: Profile | None) -> bool:
-    if not response.meta.get("redirect_urls"):
+    if not _redirected(response):
         return False
     path = urlsplit(response.url).path
     login_url = profile.login.get("url", "") if profile else ""

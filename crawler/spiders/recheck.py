@@ -6,8 +6,8 @@ later) — SOP step 4, just before a takedown list is sent, and step 8, monitori
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
-from casebook.models import utcnow
 from casebook.services import rechecks
 from crawler.items import StatusItem
 from crawler.middlewares.failures import failure_reason, report_failure
@@ -41,7 +41,7 @@ class RecheckSpider(PatroliSpider):
     async def start(self):
         """The links, a page at a time: a sweep of millions never sits in memory at once."""
         wanted = {"ids": self.ids, "status": self.status, "platform": self.platform}
-        wanted["due_at"] = utcnow() if self.due else None
+        wanted["due_at"] = datetime.now(UTC) if self.due else None
         after_id = 0
         while True:
             with self.casebook_session() as session:
@@ -67,7 +67,7 @@ class RecheckSpider(PatroliSpider):
         )
 
     def parse_status(self, response, listing_id: int):
-        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        asked = (response.meta.get("redirect_urls") or [response.request.url])[0]
         verdict = link_status(response, profile_for(asked, self.bases))
         if verdict.status == "unknown":
             logger.warning("re-check of %s inconclusive: %s", asked, verdict.reason)
@@ -81,7 +81,8 @@ class RecheckSpider(PatroliSpider):
         report_failure(self.crawler, request, reason)
         attempts = request.meta.get("retry_times", 0) + 1
         verdict = failure_status(failure.value, attempts, reason)
-        yield StatusItem(request.url, request.cb_kwargs["listing_id"], *verdict)
+        asked = (request.meta.get("redirect_urls") or [request.url])[0]
+        yield StatusItem(asked, request.cb_kwargs["listing_id"], *verdict)
 
 
 def _ready(site: Profile) -> str:

@@ -8,13 +8,15 @@ from scrapy.exceptions import CannotResolveHostError, DownloadTimeoutError
 from scrapy.http import HtmlResponse, Request, TextResponse
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 
-from crawler.pages.status import DomainNotFound, failure_status, link_status
+from crawler.dns import AddressRefused, DomainNotFound
+from crawler.pages.status import failure_status, link_status
 from crawler.profiles import load_profile
 
 PASARKU = load_profile("pasarku")
 CERITAKU = load_profile("ceritaku")
 ASKED = "http://127.0.0.1:8801/p/a/b"
 PRODUCT = b'<article class="product-page"><h1 class="product-title">Jamu</h1></article>'
+CERITAKU_POST = "http://127.0.0.3:8803/p/x"
 GONE = b'<div class="not-found"><h1>Produk tidak ditemukan</h1></div>'
 
 
@@ -59,6 +61,24 @@ def response(status=200, body=PRODUCT, url=ASKED, redirects=(), cls=HtmlResponse
 )  # fmt: skip
 def test_link_status(resp, verdict):
     assert link_status(resp, PASARKU) == verdict
+
+
+@pytest.mark.parametrize(
+    "final, body, verdict",
+    [
+        ("http://127.0.0.3:8803/", b"<h1>Beranda</h1>",
+         ("nonactive", "redirected to the home page (http://127.0.0.3:8803/)")),
+        ("http://127.0.0.3:8803/masuk?next=/p/x", b"<form></form>",
+         ("unknown", "login wall: redirected to http://127.0.0.3:8803/masuk?next=/p/x")),
+        # not redirected: the post itself
+        ("http://127.0.0.3:8803/p/x", b'<article class="post">Jamu</article>',
+         ("active", "HTTP 200, listing shown")),
+    ],
+)  # fmt: skip
+def test_a_browser_follows_redirects_itself(final, body, verdict):
+    """A rendered page keeps the request it was asked with and shows only where it ended up."""
+    resp = HtmlResponse(final, body=body, encoding="utf-8", request=Request(CERITAKU_POST))
+    assert link_status(resp, CERITAKU) == verdict
 
 
 def test_a_social_login_wall_is_unknown():
@@ -107,6 +127,8 @@ def wrapped(error: Exception) -> CannotResolveHostError:
         (wrapped(DNSLookupError("temporary failure")), 3, ("unknown", "why")),
         (DownloadTimeoutError("took longer than 2.0 seconds"), 3, ("unknown", "why")),
         (ConnectionRefusedError(), 3, ("unknown", "why")),
+        # an address the crawler may not connect to says nothing about the link
+        (AddressRefused("toko.example resolves to 10.0.0.8"), 3, ("unknown", "why")),
     ],
 )  # fmt: skip
 def test_failure_status(error, attempts, verdict):
