@@ -62,14 +62,16 @@ def category_from_fields(
     limits = headline_ends(fields)
     irt = False
 
-    # weak words ("krim", "kulit", "resep") decide only beside a strong cue, a drug name, a
-    # claimed number or a catalogue substance: "Krim HN Malam" with mercury is a cosmetic,
-    # "Jaket Kulit" and "Buku Resep" are no health products at all
+    # weak words ("krim", "kulit", "resep") decide only when one opens the headline, where
+    # the product noun stands ("Krim HN Malam", "Sabun Bayi", "Obat Kuat Oles"), or beside a
+    # strong cue, a drug name, a claimed number or a catalogue substance: "Jaket Kulit" and
+    # "Buku Resep" are no health products at all
     decided = bool(claimed) or any(m.counts for m in mentions)
+    opening = _headline_opening(fields)
 
     def add(category: str, weight: int, field_rank: int, offset: int, headline: bool) -> None:
         nonlocal decided
-        decided = decided or weight > 1
+        decided = decided or weight > 1 or (headline and offset == opening)
         scores[category] = scores.get(category, 0) + weight * (2 if headline else 1)
         first_seen.setdefault(category, field_rank * 1_000_000 + offset)
 
@@ -106,6 +108,14 @@ def category_from_fields(
     if category == "pangan_olahan" and irt:
         return "pangan_irt"
     return category
+
+
+def _headline_opening(fields: Sequence[FieldText]) -> int:
+    """Offset of the headline's first word (in the title, else in the description)."""
+    for field in fields:
+        if field.words:
+            return field.words[0].start
+    return -1
 
 
 def headline_ends(fields: Sequence[FieldText]) -> dict[str, int]:

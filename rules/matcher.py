@@ -276,6 +276,8 @@ def _hazards(
             (category is None and at not in contents) or at in banned_at
         ):
             continue  # unknown product type: a drug name alone may just be a drug on sale
+        if category is None and mention.stance != AFFIRMED:
+            continue  # "Lampu Merkuri", "Termometer Air Raksa": named, not said to be in it
         affirmed = mention.stance == AFFIRMED
         note = "dinyatakan sebagai kandungan" if affirmed else "disebut dalam teks"
         evidence = Evidence(mention.text, mention.field, mention.start, mention.end, note=note)

@@ -210,6 +210,8 @@ def test_a_buyers_question_states_nothing(catalogue, text, expected):
         ("Jaket Kulit Asli Garut\nkulit domba, bebas bau", None),
         ("Buku Resep Masakan Nusantara\n100 resep mudah", None),
         ("Krim HN Malam\nada merkuri dikit", "kosmetik"),
+        ("Sabun Bayi Lembut\npH seimbang", "kosmetik"),  # the opening word names it
+        ("Obat Kuat Oles Pria\ntahan lama", "obat"),
     ],
 )
 def test_the_product_type_decides(catalogue, text, category):

@@ -53,6 +53,9 @@ H, M, P, N = "hazardous_ingredient", "misleading_claim", "prescription_drug", "n
         ("Poster Planet Merkurius A3", "Poster tata surya edukasi anak", []),
         ("T r a m p o l i n mini anak 1 meter", "", []),
         ("Dextrose monohydrate 1 kg", "gula untuk minuman", []),
+        ("Lampu Merkuri 250 Watt", "lampu jalan, fitting E40", []),
+        ("Termometer Air Raksa Klasik", "termometer badan kaca", []),
+        ("Barang Misterius", "mengandung merkuri", [H]),  # said to be in it: still a finding
     ],
 )  # fmt: skip
 def test_codes_of_listings_in_other_styles(verdict, title, description, expected):
