@@ -50,6 +50,32 @@ def record(
     return event
 
 
+def record_many(
+    session: Session,
+    actor: str,
+    events: list[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]],
+    *,
+    now: datetime | None = None,
+) -> list[AuditEvent]:
+    """Append (action, target, before, after) events in order, chained in memory and written
+    in one flush: a bulk decision of 10,000 entries reads the chain's tail once, not 10,000
+    times."""
+    if not events:
+        return []
+    previous = session.scalars(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    prev_hash = previous.first() or GENESIS
+    at = now or utcnow()
+    out = []
+    for action, target, before, after in events:
+        event = AuditEvent(at=at, actor=actor, action=action, target=target, before=before,
+                           after=after, prev_hash=prev_hash)  # fmt: skip
+        event.hash = prev_hash = event_hash(event)
+        out.append(event)
+    session.add_all(out)
+    session.flush()
+    return out
+
+
 def event_hash(event: AuditEvent) -> str:
     body = {
         "at": event.at.isoformat(),
