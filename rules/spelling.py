@@ -16,6 +16,7 @@ _RUN = re.compile(r"([a-z])\1+")
 _MIN_STRETCHED = 5  # "tramadooool" -> "tramadol"; shorter words are left alone
 _MIN_NEAR = 8  # a letter off counts only between words this long ("hydroquinon")
 _SUFFIXES = ("nya",)  # "merkurinya", "hidrokuinonnya"
+_MEMO_SIZE = 100_000
 _PREFIXES = ("ber",)  # "bermerkuri", "berformalin": having it
 
 
@@ -37,11 +38,24 @@ class Spellings:
         self._stretched = _unique((squeeze(w), w) for w in words if len(w) >= _MIN_STRETCHED)
         self._long = frozenset(w for w in words if len(w) >= _MIN_NEAR)
         self._shortened = _unique((key, w) for w in self._long for key in _deletions(w))
+        # one letter off leaves the first three or the last three letters as they were
+        self._heads = frozenset(w[:3] for w in self._long)
+        self._tails = frozenset(w[-3:] for w in self._long)
+        self._memo: dict[str, str | None] = {}  # ordinary words recur in every listing
 
     def correct(self, word: str) -> str | None:
         """The one catalogue word `word` is a spelling of, or None."""
-        if not word.isalpha() or word in self._words or len(word) < _MIN_STRETCHED:
+        if len(word) < _MIN_STRETCHED or word in self._words:
             return None
+        memo = self._memo
+        if word in memo:
+            return memo[word]
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[word] = found = self._correct(word) if word.isalpha() else None
+        return found
+
+    def _correct(self, word: str) -> str | None:
         stems = [word.removesuffix(s) for s in _SUFFIXES] + [
             word.removeprefix(p) for p in _PREFIXES
         ]
@@ -51,7 +65,7 @@ class Spellings:
         squeezed = squeeze(word)
         if squeezed != word and squeezed in self._stretched:
             return self._stretched[squeezed]
-        if len(word) < _MIN_NEAR:
+        if len(word) < _MIN_NEAR or (word[:3] not in self._heads and word[-3:] not in self._tails):
             return None
         return self._one_letter_off(word)
 
