@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
 import scrapy
 from scrapy import signals
@@ -11,11 +12,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from casebook.db import make_engine, make_session_factory
-from casebook.models import PatrolPlan
 from casebook.services import plans
 from crawler.login import login_state_path
 from crawler.middlewares.failures import failure_reason, report_failure
 from crawler.profiles import Profile, load_profile
+
+if TYPE_CHECKING:
+    from casebook.models import PatrolPlan
 
 logger = logging.getLogger(__name__)
 
