@@ -11,6 +11,8 @@ from rules.text import fold
 
 _CLAUSE_END = re.compile(r"[\n;!?|•]|\.(?!\d)")
 _WORD = re.compile(r"[0-9a-z]+")
+# emoji and other symbols between words stand for a space: "putih ✨ seketika", "100%💯 aman"
+_SYMBOLS = re.compile(r"[^\x00-\x7f•]")
 _DISCLAIMERS = frozenset({"tidak", "tdk", "bukan", "tak", "jangan", "not", "never"})
 # words between a disclaimer and its claim: "bukan untuk menyembuhkan", "tidak dapat mengobati"
 _DISCLAIMER_FILLERS = frozenset(
@@ -38,7 +40,7 @@ class ClaimFound:
 def find_claims(field: FieldText, catalogue: Catalogue) -> list[ClaimFound]:
     if not field.text:
         return []
-    folded = fold(field.text)
+    folded = _SYMBOLS.sub(" ", fold(field.text))
     anchors = catalogue.claim_anchors
     out: list[ClaimFound] = []
     found_rules: set[str] = set()

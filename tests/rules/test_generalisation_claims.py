@@ -69,6 +69,9 @@ def claims(text: str, catalogue) -> set[str]:
         ("Sembuh dari diabetes", "CLAIM-CURE"),
         ("Menghancurkan batu ginjal", "CLAIM-CURE"),
         ("Anti aging, awet muda selamanya", "CLAIM-GUARANTEE"),
+        ("Putih ✨ seketika", "CLAIM-INSTANT"),  # emoji between the words of a claim
+        ("100%💯 aman tanpa efek samping", "CLAIM-SAFE"),
+        ("Obat segala 🔥 penyakit", "CLAIM-PANACEA"),
     ],
 )
 def test_claims_in_other_forms(catalogue, text, rule):
