@@ -51,7 +51,10 @@ _RARE_KEYS = 4
 _SEARCH_POOL = 40
 _BIG_BRAND = 64  # past this many rows a brand is scored with arrays, not row by row
 _BIG_TOP = 32  # rows of one big brand handed on, best first (identify keeps 8)
-_DIGITS = 9  # coverages rounded: array and row-by-row sums agree to the last bit
+# Name words weigh in tenths (10, 6, 3) inside the index: sums of whole numbers are exact in
+# any order, so array sums and row-by-row sums give the very same coverage.
+_TENTHS = 10
+_GENERIC_TENTHS = 3
 # A brand counts as named when most of it is written as one phrase; below this, its
 # products are not even compared (a shown NIE's own row is compared regardless).
 BRAND_NAMED = 0.7
@@ -149,8 +152,8 @@ class NameIndex:
         words: list[str] = tables["words"]  # type: ignore[assignment]
         self._words = words
         self._vocab = {word: i for i, word in enumerate(words)}
-        self._word_weight = np.asarray(tables["word_weight"], dtype=np.float64)
-        self._weights = self._word_weight.tolist()
+        self._word_weight = np.asarray(tables["word_weight"], dtype=np.float64)  # in tenths
+        self._weights = [int(w) for w in self._word_weight.tolist()]
         self._row_brand = tables["row_brand"]
         self._rest_ptr, self._rest_ids = tables["rest_ptr"], tables["rest_ids"]
         self._brand_row_ptr = tables["brand_row_ptr"]
@@ -171,7 +174,7 @@ class NameIndex:
                 found.append(brand_id)
         # words a key can start with: a listing's other words skip the lookups
         self._key_starts = frozenset(tables["key_starts"])
-        self._small: dict[int, list[tuple[int, tuple[str, ...], tuple[float, ...]]]] = {}
+        self._small: dict[int, list[tuple[int, tuple[str, ...], tuple[int, ...]]]] = {}
         self._word_rows: tuple[np.ndarray, np.ndarray] | None = None  # built for search only
         self._rest_lists: tuple[list[int], list[int]] | None = None
         self._processed: list[str] | None = None
@@ -216,10 +219,10 @@ class NameIndex:
         out = []
         for row, rest, weights in self._small_rows(brand_id):
             name, strong = _rest_cover(rest, weights, present)
-            out.append(Coverage(row, cover, name, round(brand_weight + strong, _DIGITS)))
+            out.append(Coverage(row, cover, name, brand_weight + strong / _TENTHS))
         return out
 
-    def _small_rows(self, brand_id: int) -> list[tuple[int, tuple[str, ...], tuple[float, ...]]]:
+    def _small_rows(self, brand_id: int) -> list[tuple[int, tuple[str, ...], tuple[int, ...]]]:
         rows = self._small.get(brand_id)
         if rows is None:  # words of a small brand's rows, made on first use
             start, end = self._brand_row_ptr[brand_id], self._brand_row_ptr[brand_id + 1]
@@ -227,12 +230,12 @@ class NameIndex:
             self._small[brand_id] = rows
         return rows
 
-    def _row_rest(self, row: int) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    def _row_rest(self, row: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
         if self._rest_lists is None:  # plain lists: slicing them beats indexing arrays
             self._rest_lists = self._rest_ptr.tolist(), self._rest_ids.tolist()
         ptr, flat = self._rest_lists
         ids = flat[ptr[row] : ptr[row + 1]]
-        return tuple(self._words[i] for i in ids), tuple(self._weights[i] for i in ids)
+        return tuple(map(self._words.__getitem__, ids)), tuple(map(self._weights.__getitem__, ids))
 
     def _present_ids(self, words: ListingWords) -> np.ndarray:
         found = words._ids.get(id(self))
@@ -264,7 +267,7 @@ class NameIndex:
                 rows = self._pair_rows[offsets + np.arange(count)]
                 weights = np.repeat(self._word_weight[present[shared]], lengths)
                 hit = np.bincount(rows, weights=weights, minlength=size)
-                telling = np.where(weights > _GENERIC_WEIGHT, weights, 0.0)
+                telling = np.where(weights > _GENERIC_TENTHS, weights, 0.0)
                 strong = np.bincount(rows, weights=telling, minlength=size)
         total = self._local_total[base : base + size]
         name = np.divide(hit, total, out=np.ones(size), where=total > 0)
@@ -274,7 +277,7 @@ class NameIndex:
         positions = self._brand_rows[base + candidates].tolist()
         names, strongs = name[candidates].tolist(), strong[candidates].tolist()
         return [
-            Coverage(row, cover, round(n, _DIGITS), round(brand_weight + s, _DIGITS))
+            Coverage(row, cover, n, brand_weight + s / _TENTHS)
             for row, n, s in zip(positions, names, strongs, strict=True)
         ]
 
@@ -296,8 +299,9 @@ class NameIndex:
         for row in pool:
             rest, weights = self._row_rest(row)
             brand = self._brand_words[int(self._row_brand[row])]
-            shared[row] = sum(weight(w) for w in brand if w in present) + sum(
-                w for word, w in zip(rest, weights, strict=True) if word in present
+            shared[row] = (
+                sum(weight(w) for w in brand if w in present)
+                + sum(w for word, w in zip(rest, weights, strict=True) if word in present) / _TENTHS
             )
         return sorted(shared, key=lambda row: (-shared[row], row))[:limit]
 
@@ -330,7 +334,7 @@ class NameIndex:
         if brand is None:
             brand = brand_weight / total if total else 1.0
         name, strong = _rest_cover(*self._row_rest(position), words.present)
-        return Coverage(position, brand, name, round(brand_weight + strong, _DIGITS))
+        return Coverage(position, brand, name, brand_weight + strong / _TENTHS)
 
     def covered(self, words: ListingWords, least: float = BRAND_NAMED) -> list[Coverage]:
         """Rows of the brands the listing names (coverage >= least), best first."""
@@ -384,31 +388,32 @@ def _best(rows: np.ndarray, name: np.ndarray, strong: np.ndarray) -> np.ndarray:
     One combined figure finds the cut quickly; every row near the cut is kept and the few
     kept are sorted on the true keys, so ties at the cut fall as they would row by row.
     """
-    name, strong = np.round(name, _DIGITS), np.round(strong, _DIGITS)
-    rank = name * 1024 + strong
+    # two coverages of names up to 1,000 words' weight differ by more than 2**40 / 10**6 of a
+    # unit, far above any telling weight, so name decides first and strong breaks its ties
+    rank = name * 2.0**40 + strong
     cut = np.partition(rank, rank.size - _BIG_TOP)[rank.size - _BIG_TOP]
-    near = np.flatnonzero(rank >= cut - 1e-6)
+    near = np.flatnonzero(rank >= cut - 0.5)  # strong moves in whole tenths
     order = np.lexsort((rows[near], -strong[near], -name[near]))[:_BIG_TOP]
     return rows[near[order]]
 
 
 def _rest_cover(
-    rest: tuple[str, ...], weights: tuple[float, ...], present: frozenset[str]
-) -> tuple[float, float]:
-    """Share of the row's non-brand words present, and the weight of the telling ones.
+    rest: tuple[str, ...], weights: tuple[int, ...], present: frozenset[str]
+) -> tuple[float, int]:
+    """Share of the row's non-brand words present, and the weight (tenths) of the telling ones.
 
     The second figure prefers the fuller name among equally covered rows, but only
     on telling words: a promo "ORIGINAL" in a title must not pick the "... Original"
     variant over the product itself.
     """
-    hit = strong = total = 0.0  # the inner loop of every small brand: kept plain
+    hit = strong = total = 0  # the inner loop of every small brand: kept plain
     for word, w in zip(rest, weights, strict=True):
         total += w
         if word in present:
             hit += w
-            if w > _GENERIC_WEIGHT:
+            if w > _GENERIC_TENTHS:
                 strong += w
-    return (round(hit / total, _DIGITS) if total else 1.0), strong
+    return (hit / total if total else 1.0), strong
 
 
 # The tables of a NameIndex, as `tables()` gives them and `from_tables()` takes them.
@@ -480,7 +485,7 @@ def _arrays(words, row_brand, rest_ptr, rest_ids, brand_ptr, brand_flat) -> dict
     row_brand = np.frombuffer(row_brand, np.int32).copy() if n else np.zeros(0, np.int32)
     rest_ptr = np.frombuffer(rest_ptr, np.int64).copy()
     rest_ids = np.frombuffer(rest_ids, np.int32).copy() if rest_ids else np.zeros(0, np.int32)
-    word_weight = np.array([weight(w) for w in words], np.float64)
+    word_weight = np.array([round(weight(w) * _TENTHS) for w in words], np.float64)
     element_row = np.repeat(np.arange(n), np.diff(rest_ptr))
     # bincount adds in element order, as _rest_cover does: the same float totals
     totals = np.bincount(element_row, weights=word_weight[rest_ids], minlength=n)

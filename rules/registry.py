@@ -249,9 +249,11 @@ class RegistryIndex:
         """Registered products the listing names by brand and product name, best first."""
         out = []
         for coverage in self.names.covered(words):
-            if _passes(coverage, IDENTIFY_FULL_BRAND, IDENTIFY_PART_BRAND) and len(out) < 8:
+            if _passes(coverage, IDENTIFY_FULL_BRAND, IDENTIFY_PART_BRAND):
                 explanation = self.names.explain(coverage.position, words)
                 out.append(Candidate(self.products[coverage.position], coverage, explanation))
+                if len(out) == 8:
+                    break
         # equally good rows (the same product registered twice): a valid one first
         out.sort(key=lambda c: (-c.score, -c.coverage.matched, c.row.status != "valid"))
         return out
