@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 _RUN = re.compile(r"([a-z])\1+")
 _MIN_STRETCHED = 5  # "tramadooool" -> "tramadol"; shorter words are left alone
+_MIN_CLIPPED = 6  # "codein" -> "codeine": a last letter dropped from a word this long
 _MIN_NEAR = 8  # a letter off counts only between words this long ("hydroquinon")
 _SUFFIXES = ("nya",)  # "merkurinya", "hidrokuinonnya"
 _MEMO_SIZE = 100_000
@@ -38,6 +39,8 @@ class Spellings:
         self._stretched = _unique((squeeze(w), w) for w in words if len(w) >= _MIN_STRETCHED)
         self._long = frozenset(w for w in words if len(w) >= _MIN_NEAR)
         self._shortened = _unique((key, w) for w in self._long for key in _deletions(w))
+        # a shorter name lacking only its last letter: "codein", "hidroquinon"
+        self._clipped = _unique((w[:-1], w) for w in words if len(w) > _MIN_CLIPPED)
         # one letter off leaves the first three or the last three letters as they were
         self._heads = frozenset(w[:3] for w in self._long)
         self._tails = frozenset(w[-3:] for w in self._long)
@@ -65,6 +68,8 @@ class Spellings:
         squeezed = squeeze(word)
         if squeezed != word and squeezed in self._stretched:
             return self._stretched[squeezed]
+        if word in self._clipped:
+            return self._clipped[word]
         if len(word) < _MIN_NEAR or (word[:3] not in self._heads and word[-3:] not in self._tails):
             return None
         return self._one_letter_off(word)

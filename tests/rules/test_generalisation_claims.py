@@ -69,6 +69,7 @@ def claims(text: str, catalogue) -> set[str]:
         ("Sembuh dari diabetes", "CLAIM-CURE"),
         ("Menghancurkan batu ginjal", "CLAIM-CURE"),
         ("Anti aging, awet muda selamanya", "CLAIM-GUARANTEE"),
+        ("ampuh basmi jerawat dalam 3 hari", "CLAIM-INSTANT"),
         ("Putih ✨ seketika", "CLAIM-INSTANT"),  # emoji between the words of a claim
         ("100%💯 aman tanpa efek samping", "CLAIM-SAFE"),
         ("Obat segala 🔥 penyakit", "CLAIM-PANACEA"),
@@ -111,6 +112,7 @@ def test_claims_in_other_forms(catalogue, text, rule):
         "Stok hilang dalam 2 hari, buruan",
         "Kirim dalam 1 hari",
         "Meredakan maag",
+        "Membantu mengatasi jerawat dalam pemakaian rutin",
     ],
 )
 def test_not_claims(catalogue, text):
