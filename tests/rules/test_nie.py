@@ -35,6 +35,11 @@ def claimed(text: str) -> list[tuple[str, bool]]:
         ("PIRT 412345678901227", [("PIRT412345678901227", True)]),
         ("SPP-IRT No. 4123456789012-27", [("PIRT412345678901227", True)]),
         ("POM QD 412556781", [("QD412556781", True)]),
+        # obfuscated or spaced-out wording
+        ("BP0M RI MD 401112221001", [("MD401112221001", True)]),
+        ("Sudah BP0M: NA 18401112223", [("NA18401112223", True)]),
+        ("B P O M NA18401112223", [("NA18401112223", True)]),
+        ("P0M TR401112221", [("TR401112221", True)]),
         # line breaks between wording and number, or inside the number's wording
         ("BPOM RI\nTR 401928374", [("TR401928374", True)]),
         ("POM TR\n401928374", [("TR401928374", True)]),
