@@ -1,6 +1,6 @@
 """Typed models on one DeclarativeBase; import from here."""
 
-from casebook.models.audit import AuditEvent
+from casebook.models.audit import AuditEvent, AuditHead
 from casebook.models.base import Base, utcnow
 from casebook.models.listings import (
     Capture,
@@ -11,8 +11,8 @@ from casebook.models.listings import (
     Seller,
     SellerIdentifier,
 )
-from casebook.models.people import ROLES, User
-from casebook.models.plans import PatrolPlan
+from casebook.models.people import ROLES, ApiToken, User
+from casebook.models.plans import CLASSIFICATIONS, PLAN_STATUSES, PatrolPlan
 from casebook.models.registry import PublicWarningEntry, RegisteredProduct
 from casebook.models.sop import (
     DECISIONS,
@@ -28,11 +28,15 @@ from casebook.models.sop import (
 )
 
 __all__ = [
+    "CLASSIFICATIONS",
     "DECISIONS",
     "LINK_STATUSES",
+    "PLAN_STATUSES",
     "RECIPIENTS",
     "ROLES",
+    "ApiToken",
     "AuditEvent",
+    "AuditHead",
     "Base",
     "Capture",
     "CrawlRun",

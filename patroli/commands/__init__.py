@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from patroli.commands.audit import audit_group
 from patroli.commands.casework import monitoring_group, register_group, takedown_group
 from patroli.commands.crawl import crawl
 from patroli.commands.db import db, users_group
@@ -19,4 +20,5 @@ from patroli.commands.sla import sla
 COMMANDS: list[click.Command] = [
     crawl, db, demo, evidence_group, listings, users_group, registry, warnings, rules, serve, sla,
     register_group, takedown_group, monitoring_group, letters_group,
+    audit_group,
 ]  # fmt: skip
