@@ -67,12 +67,15 @@ class TakedownLink(Base):
     url: Mapped[str] = mapped_column(String(2048))
     platform: Mapped[str] = mapped_column(String(64))
     platform_kind: Mapped[str] = mapped_column(String(16))  # marketplace | social | website
+    commodity: Mapped[str] = mapped_column(String(32), default="lainnya")  # listing's category
     recipient: Mapped[str] = mapped_column(String(16), index=True)
     link_status: Mapped[str] = mapped_column(String(16), default="unknown")
     checked_at: Mapped[datetime | None]
     # Re-proposal (SOP step 8): the link of an earlier list this one proposes again.
     proposal: Mapped[int] = mapped_column(default=1)
-    previous_link_id: Mapped[int | None] = mapped_column(ForeignKey("takedown_links.id"))
+    previous_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("takedown_links.id"), index=True
+    )
     letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"), index=True)
     response: Mapped[str | None] = mapped_column(String(16))  # done|refused|more_info|partial
     responded_at: Mapped[datetime | None]

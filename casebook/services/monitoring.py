@@ -103,13 +103,12 @@ def report(
         select(
             TakedownLink.platform.label("platform"),
             TakedownLink.recipient.label("recipient"),
-            func.coalesce(Listing.category, "lainnya").label("commodity"),
+            TakedownLink.commodity.label("commodity"),
             TakedownLink.link_status.label("status"),
             case((reproposed, 1), else_=0).label("again"),
             case((overdue, 1), else_=0).label("late"),
         )
         .join(TakedownList, TakedownList.id == TakedownLink.list_id)
-        .join(Listing, Listing.id == TakedownLink.listing_id)
         .outerjoin(Letter, Letter.id == TakedownLink.letter_id)
     )
     per_link = _period(per_link, since, until).subquery()
@@ -150,7 +149,8 @@ def repropose(
     for old in due:
         session.add(TakedownLink(
             list_id=new_list.id, entry_id=old.entry_id, listing_id=old.listing_id, url=old.url,
-            platform=old.platform, platform_kind=old.platform_kind, recipient=old.recipient,
+            platform=old.platform, platform_kind=old.platform_kind, commodity=old.commodity,
+            recipient=old.recipient,
             link_status=old.link_status, checked_at=old.checked_at,
             proposal=old.proposal + 1, previous_link_id=old.id,
         ))  # fmt: skip
@@ -187,25 +187,28 @@ def _add(figures: Figures, status: str, count: int, again: int, late: int) -> No
 
 def _hours_to_takedown(session: Session, out: Report, since, until) -> None:
     # From the list that recommended it to the re-check that found it gone: the letter's date
-    # has no time of day. Medians need the values; only taken-down links are read.
+    # has no time of day. Hours are computed by the database; medians need the values.
     query = (
         select(
             TakedownLink.platform,
             TakedownLink.recipient,
-            func.coalesce(Listing.category, "lainnya"),
-            TakedownList.created_at,
-            TakedownLink.taken_down_at,
+            TakedownLink.commodity,
+            _hours(session, TakedownList.created_at, TakedownLink.taken_down_at),
         )
         .join(TakedownList, TakedownList.id == TakedownLink.list_id)
-        .join(Listing, Listing.id == TakedownLink.listing_id)
         .where(TakedownLink.taken_down_at.is_not(None), TakedownLink.link_status == "nonactive")
     )
-    rows = session.execute(_period(query, since, until))
-    for platform, recipient, commodity, listed_at, down_at in rows:
-        hours = max(0.0, (down_at - listed_at).total_seconds() / 3600)
+    for platform, recipient, commodity, hours in session.execute(_period(query, since, until)):
+        hours = max(0.0, float(hours))
         for figures in (out.overall, out.by_platform[platform], out.by_recipient[recipient],
                         out.by_commodity[commodity]):  # fmt: skip
             figures.hours_to_takedown.append(hours)
+
+
+def _hours(session: Session, start, end):
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 24.0
+    return func.extract("epoch", end - start) / 3600.0
 
 
 def _period(query, since, until):

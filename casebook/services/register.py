@@ -53,26 +53,25 @@ def decide(
     _check_versions(existing, seen_versions or {})
     hits, captures = _current_hits(session, ids), _captures(session, ids)
     out: list[RegisterEntry] = []
+    changes: list[tuple[RegisterEntry, dict | None]] = []
     for listing_id in ids:
         entry = existing.get(listing_id)
+        if entry is not None and entry.decision == decision and entry.reason == reason.strip():
+            out.append(entry)  # repeating a request changes nothing
+            continue
         if entry is None:
             entry = RegisterEntry(listing_id=listing_id, source=source, decided_by=actor)
             session.add(entry)
-            before = None
-        elif entry.decision == decision and entry.reason == reason.strip():
-            out.append(entry)  # repeating a request changes nothing
-            continue
-        else:
-            before = public(entry)
+        changes.append((entry, public(entry) if entry.id else None))
         entry.decision, entry.reason = decision, reason.strip()
         entry.hit_ids, entry.capture_ids = hits.get(listing_id, []), captures.get(listing_id, [])
         entry.decided_by, entry.decided_at = actor, now
         out.append(entry)
-        flush(session)
-        audit.record(
-            session, actor, "register.decide", f"register:{entry.id}", before, public(entry),
-            now=now,
-        )  # fmt: skip
+    flush(session)  # one flush for the whole request: 10,000 entries are one batch
+    audit.record_many(session, actor, [
+        ("register.decide", f"register:{entry.id}", before, public(entry))
+        for entry, before in changes
+    ], now=now)  # fmt: skip
     return out
 
 

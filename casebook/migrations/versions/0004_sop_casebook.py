@@ -106,6 +106,7 @@ def upgrade() -> None:
         sa.Column("url", sa.String(length=2048), nullable=False),
         sa.Column("platform", sa.String(length=64), nullable=False),
         sa.Column("platform_kind", sa.String(length=16), nullable=False),
+        sa.Column("commodity", sa.String(length=32), nullable=False),
         sa.Column("recipient", sa.String(length=16), nullable=False),
         sa.Column("link_status", sa.String(length=16), nullable=False),
         sa.Column("checked_at", casebook.models.base.UTCDateTime(timezone=True), nullable=True),
@@ -151,6 +152,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_takedown_links_recipient"), ["recipient"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_takedown_links_previous_link_id"), ["previous_link_id"], unique=False
+        )
 
     op.create_table(
         "letter_responses",
@@ -187,6 +191,7 @@ def downgrade() -> None:
 
     op.drop_table("letter_responses")
     with op.batch_alter_table("takedown_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_takedown_links_previous_link_id"))
         batch_op.drop_index(batch_op.f("ix_takedown_links_recipient"))
         batch_op.drop_index(batch_op.f("ix_takedown_links_listing_id"))
         batch_op.drop_index(batch_op.f("ix_takedown_links_list_id"))
