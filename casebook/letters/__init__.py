@@ -29,17 +29,22 @@ def render(
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
+    conversion = None
     try:
-        bundle.checked(office.data_dir, evidence)
+        captures = bundle.checked(office.data_dir, evidence)
         written = {"docx": docx.render(office.template(kind), context, folder / "surat.docx")}
         if with_pdf:
-            written["pdf"] = pdf.convert(written["docx"], office.letters_dir / ".soffice")
+            conversion = pdf.start(written["docx"], office.letters_dir / ".soffice")
         if rows:
             written["xlsx"] = xlsx.write(rows, folder / "lampiran.xlsx")
-        shots = bundle.screenshots(office.data_dir, evidence, folder / "tangkapan-layar.zip")
-        package = bundle.wacz(office.data_dir, evidence, folder / "bukti.wacz",
+        shots = bundle.screenshots(office.data_dir, captures, folder / "tangkapan-layar.zip")
+        package = bundle.wacz(office.data_dir, captures, folder / "bukti.wacz",
                               title=str(context.get("nomor", "")))  # fmt: skip
+        if conversion is not None:
+            written["pdf"], conversion = conversion.wait(), None
     except BaseException:
+        if conversion is not None:
+            conversion.stop()
         shutil.rmtree(folder, ignore_errors=True)
         raise
     written.update({k: v for k, v in (("screenshots", shots), ("wacz", package)) if v})

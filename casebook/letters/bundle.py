@@ -5,7 +5,8 @@ which pulls some thirty packages (frictionless, pydantic, tldextract's online su
 what is a zip of five kinds of entry: archive/*.warc.gz (the captures' WARCs, byte for byte, so
 their SHA-256 is the one in each capture's manifest), indexes/index.cdx (CDXJ), pages/pages.jsonl,
 datapackage.json (every file with its sha256) and datapackage-digest.json. ReplayWeb.page opens it.
-Each capture is re-hashed against its manifest first: changed evidence is never sent.
+Evidence is checked as it is copied: a manifest that no longer has its recorded hash, or a file
+that no longer has its manifest's, stops the letter — changed evidence is never sent.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-
-from casebook.services.evidence import verify_capture
+from casebook.letters import cdxj
 
 WACZ_VERSION = "1.1.1"
+BLOCK = 1 << 20
 
 
 class EvidenceProblem(ValueError):
@@ -41,118 +41,106 @@ class Evidence:
     captured_at: datetime
     manifest_path: str
     manifest_sha256: str
-    files: Sequence[dict[str, Any]]
-
-    def file(self, data_dir: Path, role: str) -> Path | None:
-        for entry in self.files:
-            if entry.get("role") == role:
-                return data_dir / Path(self.manifest_path).parent / entry["path"]
-        return None
 
 
-def checked(data_dir: Path, evidence: Sequence[Evidence]) -> None:
+@dataclass(frozen=True)
+class Checked:
+    """A capture whose manifest still has its recorded hash: role -> (file, its manifest hash)."""
+
+    item: Evidence
+    files: dict[str, tuple[Path, str]]
+
+    def problem(self, path: Path, data_dir: Path, reason: str) -> EvidenceProblem:
+        where = path.relative_to(data_dir) if path.is_relative_to(data_dir) else path
+        return EvidenceProblem(f"capture {self.item.capture_id}: {where}: {reason}")
+
+
+def checked(data_dir: Path, evidence: Sequence[Evidence]) -> list[Checked]:
+    """Every capture's manifest, verified against the hash the casebook recorded."""
+    out = []
     for item in evidence:
-        problems = verify_capture(data_dir, item.manifest_path, item.manifest_sha256)
-        if problems:
-            first = problems[0]
-            raise EvidenceProblem(f"capture {item.capture_id}: {first.where}: {first.reason}")
-
-
-def screenshots(data_dir: Path, evidence: Sequence[Evidence], out: Path) -> Path | None:
-    """The screenshots, named by the link's row number in the attachment; None when none."""
-    found = [(item, item.file(data_dir, "screenshot")) for item in evidence]
-    found = [(item, path) for item, path in found if path is not None]
-    if not found:
-        return None
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for item, path in found:
-            archive.write(path, f"{item.number:05d}-capture-{item.capture_id}.png")
+        path = data_dir / item.manifest_path
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raise EvidenceProblem(f"capture {item.capture_id}: {item.manifest_path}: "
+                                  "manifest missing") from None  # fmt: skip
+        if hashlib.sha256(raw).hexdigest() != item.manifest_sha256:
+            raise EvidenceProblem(f"capture {item.capture_id}: {item.manifest_path}: "
+                                  "manifest changed since capture")  # fmt: skip
+        files = {
+            entry["role"]: (path.parent / entry["path"], entry["sha256"])
+            for entry in json.loads(raw).get("files", [])
+        }
+        out.append(Checked(item, files))
     return out
 
 
-def wacz(data_dir: Path, evidence: Sequence[Evidence], out: Path, *, title: str) -> Path | None:
+def screenshots(data_dir: Path, captures: Sequence[Checked], out: Path) -> Path | None:
+    """The screenshots, named by the link's row number in the attachment; None when none."""
+    shots = [(c, c.files["screenshot"]) for c in captures if "screenshot" in c.files]
+    if not shots:
+        return None
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for capture, (path, sha256) in shots:
+            name = f"{capture.item.number:05d}-capture-{capture.item.capture_id}.png"
+            with _opened(capture, path, data_dir) as source, archive.open(name, "w") as target:
+                digest = hashlib.sha256()
+                for block in iter(lambda: source.read(BLOCK), b""):
+                    digest.update(block)
+                    target.write(block)
+            if digest.hexdigest() != sha256:
+                raise capture.problem(path, data_dir, "SHA-256 mismatch")
+    return out
+
+
+def wacz(data_dir: Path, captures: Sequence[Checked], out: Path, *, title: str) -> Path | None:
     """The captures' WARCs as one WACZ package; None when no capture has a WARC."""
-    warcs = [(item, item.file(data_dir, "warc")) for item in evidence]
-    warcs = [(item, path) for item, path in warcs if path is not None]
+    warcs = [(c, c.files["warc"]) for c in captures if "warc" in c.files]
     if not warcs:
         return None
-    entries: dict[str, bytes] = {}
+    resources: list[dict[str, Any]] = []
     index: list[str] = []
-    for item, path in warcs:
-        name = f"capture-{item.capture_id}.warc.gz"
-        data = path.read_bytes()
-        entries[f"archive/{name}"] = data
-        index.extend(_cdxj(path, name))
-    entries["indexes/index.cdx"] = "".join(sorted(index)).encode()
-    entries["pages/pages.jsonl"] = _pages(item for item, _ in warcs)
-    package = _datapackage(entries, title)
-    entries["datapackage.json"] = package
-    entries["datapackage-digest.json"] = json.dumps(
-        {"path": "datapackage.json", "hash": _hash(package)}, indent=2
-    ).encode()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
+        for capture, (path, sha256) in warcs:
+            with _opened(capture, path, data_dir) as source:
+                data = source.read()
+            if hashlib.sha256(data).hexdigest() != sha256:
+                raise capture.problem(path, data_dir, "SHA-256 mismatch")
+            name = f"capture-{capture.item.capture_id}.warc.gz"
+            _add(archive, resources, f"archive/{name}", data, sha256)
+            index.extend(cdxj.lines(data, name))
+        _add(archive, resources, "indexes/index.cdx", "".join(sorted(index)).encode())
+        _add(archive, resources, "pages/pages.jsonl", _pages(c.item for c, _ in warcs))
+        package = _datapackage(resources, title)
+        archive.writestr("datapackage.json", package)
+        digest = {"path": "datapackage.json", "hash": _hash(package)}
+        archive.writestr("datapackage-digest.json", json.dumps(digest, indent=2))
     return out
 
 
-def _cdxj(path: Path, name: str) -> list[str]:
-    lines = []
-    with path.open("rb") as stream:
-        records = ArchiveIterator(stream)
-        for record in records:
-            if record.rec_type not in ("response", "resource", "revisit"):
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            http = record.http_headers
-            fields = {
-                "url": url,
-                "mime": (http.get_header("Content-Type") or "").split(";")[0] if http else "",
-                "status": http.get_statuscode() if http else "200",
-                "digest": record.rec_headers.get_header("WARC-Payload-Digest") or "",
-                "filename": name,
-            }
-            warc_date = record.rec_headers.get_header("WARC-Date") or ""
-            record.content_stream().read()  # to the end, so the length is known
-            fields["offset"] = str(records.get_record_offset())
-            fields["length"] = str(records.get_record_length())
-            stamp = "".join(ch for ch in warc_date if ch.isdigit())[:14]
-            lines.append(f"{surt(url)} {stamp} {json.dumps(fields, ensure_ascii=False)}\n")
-    return lines
+def _opened(capture: Checked, path: Path, data_dir: Path):
+    try:
+        return path.open("rb")
+    except OSError:
+        raise capture.problem(path, data_dir, "file missing") from None
 
 
-def surt(url: str) -> str:
-    """Sort-friendly URL key of CDXJ: http://www.Shop.example:8080/a?b -> example,shop:8080)/a?b."""
-    rest = url.split("://", 1)[-1]
-    host, _, path = rest.partition("/")
-    host, _, port = host.lower().partition(":")
-    if host.startswith("www."):
-        host = host[4:]
-    key = ",".join(reversed(host.split(".")))
-    if port and port not in ("80", "443"):
-        key += f":{port}"
-    return f"{key})/{path}".lower()
+def _add(archive, resources, name: str, data: bytes, sha256: str | None = None) -> None:
+    archive.writestr(name, data)
+    digest = f"sha256:{sha256}" if sha256 else _hash(data)
+    resources.append({"name": name.rsplit("/", 1)[-1], "path": name, "hash": digest,
+                      "bytes": len(data)})  # fmt: skip
 
 
 def _pages(items) -> bytes:
     lines = [{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}]
-    for item in items:
-        lines.append(
-            {
-                "id": f"capture-{item.capture_id}",
-                "url": item.url,
-                "ts": _iso(item.captured_at),
-                "title": item.title,
-            }
-        )
+    lines += [{"id": f"capture-{item.capture_id}", "url": item.url, "ts": _iso(item.captured_at),
+               "title": item.title} for item in items]  # fmt: skip
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode()
 
 
-def _datapackage(entries: dict[str, bytes], title: str) -> bytes:
-    resources = [
-        {"name": Path(name).name, "path": name, "hash": _hash(data), "bytes": len(data)}
-        for name, data in entries.items()
-    ]
+def _datapackage(resources: list[dict[str, Any]], title: str) -> bytes:
     package = {
         "profile": "data-package",
         "wacz_version": WACZ_VERSION,

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Row as Found
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casebook.letters import safe
 from casebook.letters.bundle import Evidence
 from casebook.letters.xlsx import Row
 from casebook.models import Capture, Hit, Listing, RegisterEntry, Seller, TakedownLink
@@ -22,6 +24,13 @@ from casebook.vocabulary import status_label, violation_label
 from rules.catalogue import load_catalogue
 
 WIB = ZoneInfo("Asia/Jakarta")
+LISTING = (Listing.id, Listing.title, Listing.seller_id, Listing.category, Listing.first_seen,
+           Listing.last_seen)  # fmt: skip
+ENTRY = (RegisterEntry.id, RegisterEntry.hit_ids, RegisterEntry.capture_ids)
+SELLER = (Seller.id, Seller.name)
+HIT = (Hit.id, Hit.code, Hit.rule, Hit.catalogue_version)
+CAPTURE = (Capture.id, Capture.url, Capture.kind, Capture.captured_at, Capture.manifest_path,
+           Capture.manifest_sha256)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -40,11 +49,11 @@ def local_date(at: datetime) -> date:
 
 
 def gather(session: Session, links: Sequence[TakedownLink]) -> Gathered:
-    listings = _by_id(session, Listing, {link.listing_id for link in links})
-    entries = _by_id(session, RegisterEntry, {link.entry_id for link in links})
-    sellers = _by_id(session, Seller, {x.seller_id for x in listings.values() if x.seller_id})
-    hits = _by_id(session, Hit, {h for e in entries.values() for h in e.hit_ids or ()})
-    captures = _by_id(session, Capture, {c for e in entries.values() for c in e.capture_ids or ()})
+    listings = _by_id(session, LISTING, {link.listing_id for link in links})
+    entries = _by_id(session, ENTRY, {link.entry_id for link in links})
+    sellers = _by_id(session, SELLER, {x.seller_id for x in listings.values() if x.seller_id})
+    hits = _by_id(session, HIT, {h for e in entries.values() for h in e.hit_ids or ()})
+    captures = _by_id(session, CAPTURE, {c for e in entries.values() for c in e.capture_ids or ()})
     catalogue = load_catalogue()
     rows, evidence, platforms, violations, days = [], [], [], [], []
     for number, link in enumerate(links, start=1):
@@ -79,29 +88,28 @@ def gather(session: Session, links: Sequence[TakedownLink]) -> Gathered:
     return Gathered(rows, evidence, platforms, violations, len(seller_keys), period)
 
 
-def _basis(catalogue, hit: Hit, category: str | None) -> str:
+def _basis(catalogue, hit: Found, category: str | None) -> str:
     rule = catalogue.rules.get(hit.rule)
     if rule is None:  # a rule of an older catalogue: say which, rather than leave it blank
         return f"aturan {hit.rule} (katalog {hit.catalogue_version})"
     return rule.basis_for(category)
 
 
-def _evidence_capture(captures: Iterable[Capture]) -> Capture | None:
+def _evidence_capture(captures: Iterable[Found]) -> Found | None:
     """The latest capture of the listing itself; a re-check's capture only when there is none."""
     ordered = sorted(captures, key=lambda c: (c.kind != "recheck", c.captured_at, c.id))
     return ordered[-1] if ordered else None
 
 
-def _evidence(number: int, capture: Capture, title: str) -> Evidence:
+def _evidence(number: int, capture: Found, title: str) -> Evidence:
     return Evidence(
         number=number,
         capture_id=capture.id,
         url=capture.url,
-        title=title,
+        title=safe.clean(title),
         captured_at=capture.captured_at,
         manifest_path=capture.manifest_path,
         manifest_sha256=capture.manifest_sha256,
-        files=list(capture.files or ()),
     )
 
 
@@ -109,12 +117,12 @@ def _utc(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _by_id(session: Session, model, ids: set[int]) -> dict:
-    found: dict = {}
-    ordered = sorted(ids)
+def _by_id(session: Session, columns: tuple, ids: set[int]) -> dict[int, Found]:
+    """Rows of plain columns by id (no ORM objects: a 10,000-link letter reads ~50,000 rows)."""
+    found: dict[int, Found] = {}
+    ordered, key = sorted(ids), columns[0]
     # SQLite caps bound parameters per statement; PostgreSQL is happy either way.
     for start in range(0, len(ordered), 900):
-        chunk = ordered[start : start + 900]
-        rows = session.scalars(select(model).where(model.id.in_(chunk)))
-        found.update((row.id, row) for row in rows)
+        query = select(*columns).where(key.in_(ordered[start : start + 900]))
+        found.update((row[0], row) for row in session.execute(query))
     return found

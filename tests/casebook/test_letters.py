@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from casebook.letters import content
 from casebook.letters import office as office_module
 from casebook.letters.numbering import next_seq
 from casebook.models import (
@@ -308,6 +309,23 @@ def test_everything_is_audited(sessions, office, mixed):
         actions = session.scalars(select(AuditEvent.action).where(
             AuditEvent.target == f"letter:{letter_id}").order_by(AuditEvent.id)).all()  # fmt: skip
         assert actions == ["letter.create", "letter.sent", "letter.response"]
+
+
+@pytest.mark.parametrize(
+    "n, words",
+    [(0, "nol"), (1, "satu"), (11, "sebelas"), (12, "dua belas"), (21, "dua puluh satu"),
+     (100, "seratus"), (110, "seratus sepuluh"), (1000, "seribu"), (1_001, "seribu satu"),
+     (10_000, "sepuluh ribu"), (2_345_678, "dua juta tiga ratus empat puluh lima ribu enam "
+      "ratus tujuh puluh delapan")],
+)  # fmt: skip
+def test_counts_are_spelled_as_letters_spell_them(n, words):
+    assert content.terbilang(n) == words
+    assert content.counted(n).endswith(f" ({words})")
+
+
+def test_dates_are_written_in_indonesian():
+    assert content.tanggal(date(2027, 3, 9)) == "9 Maret 2027"
+    assert content.counted(12_345) == "12.345 (dua belas ribu tiga ratus empat puluh lima)"
 
 
 def test_office_settings_override_key_by_key(config):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
 import hashlib
 import importlib.util
 import json
@@ -16,8 +18,8 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from casebook.letters import cdxj, safe, template_source, xlsx
 from casebook.letters import office as office_module
-from casebook.letters import safe, template_source
 from casebook.letters.bundle import EvidenceProblem
 from casebook.letters.docx import TemplateProblem
 from casebook.letters.pdf import PdfError
@@ -25,6 +27,7 @@ from casebook.letters.xlsx import HEADER
 from casebook.models import Capture, Letter, LetterSequence
 from casebook.services import letters as service
 from casebook.vocabulary import violation_label
+from crawler.evidence import EvidenceStore, Exchange
 
 _spec = importlib.util.spec_from_file_location(
     "letters_world", Path(__file__).with_name("test_letters.py")
@@ -262,3 +265,60 @@ def test_changed_evidence_is_never_sent(sessions, config, office):
                        "SHA-256 mismatch"):  # fmt: skip
         make(sessions, office, list_id, with_pdf=False)
     _nothing_left(sessions, config)
+
+
+def test_the_fast_index_reads_what_warcio_reads(config):
+    exchanges = [
+        Exchange(
+            f"https://www.pasarku.example:8443/p/{i}?q=Krim",
+            "GET",
+            [],
+            status,
+            "X",
+            [("Content-Type", f"{mime}; charset=utf-8")],
+            body,
+        )
+        for i, (status, mime, body) in enumerate(
+            [
+                (200, "text/html", b"<html>a</html>"),
+                (404, "text/plain", b""),
+                (200, "image/png", bytes(5000)),
+            ]
+        )
+    ]
+    record = EvidenceStore(config.data_dir).capture(url="https://x", kind="browser",
+                                                    exchanges=exchanges, now=world.T0)  # fmt: skip
+    warc = config.data_dir / Path(record.manifest_path).parent / "response.warc.gz"
+    data = warc.read_bytes()
+    fast = cdxj.lines(data, "w.warc.gz")
+    assert fast == [cdxj._line("w.warc.gz", **r) for r in cdxj._warcio(data)]
+    assert [line.split(" ", 1)[0] for line in fast] == [
+        f"example,pasarku:8443)/p/{i}?q=krim" for i in range(3)
+    ]
+    assert [json.loads(line.split(" ", 2)[2])["status"] for line in fast] == ["200", "404", "200"]
+    plain = gzip.decompress(data)  # one uncompressed WARC: indexed by warcio instead
+    assert [line.split(" ", 1)[0] for line in cdxj.lines(plain, "w.warc")] == [
+        line.split(" ", 1)[0] for line in fast
+    ]
+
+
+CALC = Path("/usr/lib/libreoffice/program/libsclo.so")
+
+
+@pytest.mark.skipif(not CALC.exists(), reason="LibreOffice Calc (libreoffice-calc-nogui) absent")
+def test_a_spreadsheet_program_reads_the_attachment(tmp_path):
+    """The attachment is written without a spreadsheet library: LibreOffice Calc must read it."""
+    rows = [xlsx.Row(f"http://pasarku.example/p/{i}", "pasarku", "@Toko", "=1+1", "Tanpa NIE",
+                     "UU No. 17 Tahun 2023 & <Pasal 143>", "ab" * 32, "2026-11-02T02:00:00Z",
+                     "aktif") for i in range(3)]  # fmt: skip
+    path = xlsx.write(rows, tmp_path / "lampiran.xlsx")
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
+                   capture_output=True, check=True)  # fmt: skip
+    with (tmp_path / "lampiran.csv").open(encoding="utf-8", newline="") as handle:
+        read = list(csv.reader(handle))
+    assert read[0] == list(HEADER)
+    assert read[1] == ["1", "http://pasarku.example/p/0", "pasarku", "'@Toko", "'=1+1",
+                       "Tanpa NIE", "UU No. 17 Tahun 2023 & <Pasal 143>", "ab" * 32,
+                       "2026-11-02T02:00:00Z", "aktif"]  # fmt: skip
+    assert len(read) == 4
