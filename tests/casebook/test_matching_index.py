@@ -92,7 +92,7 @@ def test_a_small_registry_is_not_stored(sessions, tmp_path):
     assert not (tmp_path / "index").exists()
 
 
-def test_the_key_is_the_content_not_the_import_order(sessions, tmp_path):
+def test_reimporting_unchanged_rows_keeps_the_stored_index(sessions, tmp_path):
     with sessions() as session, session.begin():
         registry.import_registry(session, rows()[::-1])
     matcher(sessions, tmp_path / "a", persist_from=0)
