@@ -46,17 +46,23 @@ PRESCRIPTION_CLASSES = {"K": "keras", "P": "psikotropika", "N": "narkotika"}
 # A candidate: a known prefix, optional separators (line breaks allowed: "BPOM RI\nTR 26..."),
 # digit groups parted by a space, or a dot or dash (with or without a space after it), then for
 # obat a letter + digit.
-_DIGIT_SEP = r"(?:[.\-][ \t]?|[ \t])"
+_DIGIT_SEP = r"(?:[ \t]?[.\-][ \t]?|[ \t])"  # "2053578010234 - 27" too
 _DIGIT_RUN = rf"\d+(?:{_DIGIT_SEP}\d+)*"
+# Words a number may run into without a space ("md224411330099exp2027", "...ed12/27").
+_GLUED_AFTER = r"(?:exp|ed\d|ed\b|halal|isi|netto|bpom|pom)"
 _CANDIDATE = re.compile(
-    r"(?<![0-9a-z])"
+    # a prefix starts a word, or is glued to the wording before it ("BPOMNA1850...")
+    r"(?:(?<![0-9a-z])|(?<=pom)|(?<=nie)|(?<=reg))"
     r"(?P<prefix>(?:sp)?p[ .\-]?irt|[dg][btkpn][liex]|t[ril]|ht|ff|s[dil]|n[a-e]|m[dl]|q[dil])"
     r"(?P<sep>[ \t.:\-]*(?:\n[ \t.:\-]*)?(?:no[ .:]*)?)"
     rf"(?P<digits>{_DIGIT_RUN})"
     r"(?P<suffix>[ .\-]?[a-z][ .\-]?\d(?![0-9a-z]))?"
-    r"(?![0-9a-z])"
+    rf"(?![0-9])(?!(?!{_GLUED_AFTER})[a-z])"
 )
 _GROUP = re.compile(r"\d+")
+# en and em dashes, minus signs and hyphen look-alikes read as "-" (one character each, so
+# offsets stay those of the text)
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 # The number goes on after a line break ("BPOM RI MD 4123 4567\n8901"): only digits on that
 # line, so "MD 412345678\n250 gr" or "...\n250.000 aja" never join.
 _WRAPPED = re.compile(rf"[ \t]*\n[ \t]*(?P<digits>{_DIGIT_RUN})[ \t]*(?:\n|$)")
@@ -73,6 +79,9 @@ _QUANTITY = re.compile(
 _COUNT_OR_DATE = re.compile(
     r"\d{1,3}(?:\.\d{3})+|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d|(?:19|20)\d\d-(?:19|20)\d\d"
 )
+# a price as sellers print it: thousands by dots, in round hundreds ("125.000", "1.250.500")
+_PRICE = re.compile(r"\d{1,3}(?:\.\d{3})*\.\d00")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _MIN_CLAIMED_DIGITS = 6  # fewer digits after a bare prefix: "SD 6 tahun", "NB: 2 pcs"
 # Registration wording right before a bare number: "No. BPOM: 123.456.789".
 _BARE_CLAIM = re.compile(
@@ -174,7 +183,7 @@ def extract_nies(text: str, field: str = "") -> list[NieMention]:
     """Every registration number claimed in `text`, well-formed or not, in order of appearance."""
     if not text:
         return []
-    folded = fold(text)
+    folded = fold(text).translate(_DASHES)
     mentions: list[NieMention] = []
     taken: list[tuple[int, int]] = []
     for match in _CANDIDATE.finditer(folded):
@@ -185,7 +194,7 @@ def extract_nies(text: str, field: str = "") -> list[NieMention]:
     bare = _BARE_CLAIM.finditer(folded) if _WORDING_HINT.search(folded) else ()
     for match in bare:
         start, end = match.span("digits")
-        if any(s < end and start < e for s, e in taken) or _looks_like_phone(match["digits"]):
+        if any(s < end and start < e for s, e in taken) or _not_a_number(match["digits"]):
             continue
         digits = re.sub(r"\D", "", match["digits"])
         if len(digits) < 6:
@@ -245,6 +254,8 @@ def _groups_used(folded: str, groups: list[tuple[int, int]], counts: tuple[int, 
         used -= 1  # "NA 4123 4567 890 2 pcs"
     if _digit_count(groups[:used]) in counts:
         return used
+    if _year_after(folded, groups[:used], spaced) and _digit_count(groups[: used - 1]) in counts:
+        return used - 1  # "NA 1850 1234 561 2024": a year after a complete number
     for k in range(1, used):
         if (
             spaced[k]
@@ -260,6 +271,16 @@ def _groups_used(folded: str, groups: list[tuple[int, int]], counts: tuple[int, 
     if head < used and _digit_count(groups[:head]) in counts:
         return head
     return used
+
+
+def _year_after(folded: str, groups: list[tuple[int, int]], spaced: list[bool]) -> bool:
+    """The last group is a year after a number whose grouping had already ended: its last
+    group shorter than the one before ("1850 1234 561 2024"), so the year is no fifth group
+    of an even grouping ("5540 7915 6676 2097" is one number, 16 digits)."""
+    if len(groups) < 3 or not spaced[len(groups) - 1]:
+        return False
+    (a, b), (c, d), (e, f) = groups[-3:]
+    return bool(_YEAR.fullmatch(folded, e, f)) and d - c < b - a
 
 
 def _claims_malformed(
@@ -330,6 +351,11 @@ def _shape_of(prefix: str) -> tuple[str | None, tuple[int, ...]]:
         if pattern.match(prefix):
             return category, counts
     return None, ()
+
+
+def _not_a_number(digits: str) -> bool:
+    """A phone, or a price in thousands ("Original BPOM 125.000 free ongkir")."""
+    return _looks_like_phone(digits) or bool(_PRICE.fullmatch(digits))
 
 
 def _looks_like_phone(digits: str) -> bool:

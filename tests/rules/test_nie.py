@@ -314,3 +314,45 @@ def test_every_registry_number_read_whole_in_any_grouping():
 )
 def test_shape_note_says_how_many_digits_were_read_and_wanted(nie, note):
     assert shape_note(nie) == note
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # dashes of any kind, and a dash with spaces around it, join digit groups
+        ("BPOM NA\u20131850\u20131234\u2013561", [("NA18501234561", True)]),
+        ("No Reg POM : TR \u2013 502 345 671", [("TR502345671", True)]),
+        ("PIRT: 2053578010234 - 27", [("PIRT205357801023427", True)]),
+        ("TR502345671 - 30 kapsul", [("TR502345671", True)]),  # ...not to a quantity
+        ("TR502345671 - 25.000", [("TR502345671", True)]),  # ...nor to a price
+        # the number glued to the wording before it, or to a word after it
+        ("BPOMNA18501234561", [("NA18501234561", True)]),
+        ("POMTR193847561", [("TR193847561", True)]),
+        ("noregTR502345671", [("TR502345671", True)]),
+        ("bpom ri md224411330099exp2027", [("MD224411330099", True)]),
+        ("MD503456789012ED12/2027", [("MD503456789012", True)]),
+        ("dbl5034567890exp", [("DBL5034567890", False)]),  # obat without letter + digit
+        # a year after a number whose grouping had ended; an even grouping reads on
+        ("BPOM NA 1850 1234 561 2024", [("NA18501234561", True)]),
+        ("BPOM RI ML 5540 7915 6676 2097", [("ML5540791566762097", False)]),
+    ],
+)
+def test_numbers_glued_dashed_or_followed_by_a_year(text, expected):
+    assert claimed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Original BPOM 125.000 free ongkir",  # a price after the wording
+        "Sudah BPOM 1.250.000 aja",
+        "Batch: NA2301 | Lot SD23110",
+        "Exp 11/2027 | Lot SD23110 | hub 0857 1234 5678",
+        "pomade 20 gr",
+        "NIE & barcode di foto\nEAN 8997012345678",
+        "No. pesanan 240512TR88123456",
+        "NA18501234561ml",  # a number running into a unit is no printed NIE
+    ],
+)
+def test_prices_lots_and_glued_units_are_not_nies(text):
+    assert claimed(text) == []
