@@ -54,6 +54,8 @@ def category_from_fields(
     `claimed` are categories of registration numbers the listing claims but the registry
     does not confirm (a "P-IRT" number says the seller calls it home-industry food).
     """
+    if not claimed and sells_no_product(fields, catalogue):
+        return None  # "Poster Edukasi Bahaya Narkoba", "Botol serum kosong": no health product
     scores: dict[str, float] = {}
     first_seen: dict[str, int] = {}
     for category in claimed:
@@ -108,6 +110,19 @@ def category_from_fields(
     if category == "pangan_olahan" and irt:
         return "pangan_irt"
     return category
+
+
+def sells_no_product(fields: Sequence[FieldText], catalogue: Catalogue) -> bool:
+    """The headline opens with a thing that is no health product (a poster, a book, a rack)
+    or names a container as empty ("Botol serum kosong 20 ml")."""
+    limits = headline_ends(fields)
+    for field in fields:
+        headline = [t.text for t in field.words if t.start < limits[field.name]]
+        if headline:
+            return headline[0] in catalogue.not_product_openers or any(
+                w in catalogue.empty_words for w in headline
+            )
+    return False
 
 
 def _headline_opening(fields: Sequence[FieldText]) -> int:

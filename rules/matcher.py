@@ -26,12 +26,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from rules.borrowed import judge
 from rules.catalogue import Catalogue
 from rules.category import category_from_fields, headline_ends
 from rules.claims import find_claims
 from rules.codes import VIOLATION_CODES
 from rules.mentions import AFFIRMED, FieldText, Mention, find_mentions
-from rules.model import Evidence, Hit, Listing, PublicWarning, RegistryProduct, Verdict
+from rules.model import Evidence, Hit, Listing, RegistryProduct, Verdict
 from rules.names import ListingWords
 from rules.nie import PRESCRIPTION_CLASSES, NieMention, drug_class, extract_nies, shape_note
 from rules.registry import Candidate, RegistryIndex, WarningIndex
@@ -96,8 +97,10 @@ def check(
     claimed = _claimed_nies(fields)
     found = _Findings(catalogue)
     named = registry.identify(words)
+    mentions = [m for f in fields for m in find_mentions(f, catalogue)]
+    listing_words = _ListingText(fields, mentions, words, catalogue)
 
-    product = _check_claimed(claimed, registry, warnings, words, named, found, today)
+    product = _check_claimed(claimed, registry, warnings, listing_words, named, found, today)
     shows_nie = any(m.well_formed for m in claimed)
     if product is None and named:
         # named by brand and product name: it decides category and drug class; its licence
@@ -107,7 +110,6 @@ def check(
             how = f"dikenali dari nama dan merek: {named[0].explanation}"
             _expiry(product, how, found, today)
 
-    mentions = [m for f in fields for m in find_mentions(f, catalogue)]
     warned = warnings.identify(words)
     if product is not None:
         category = product.row.category
@@ -142,11 +144,35 @@ def _claimed_nies(fields: list[FieldText]) -> list[NieMention]:
     return list(seen.values())
 
 
+@dataclass
+class _ListingText:
+    """What a borrowed-NIE judgement reads of the listing; its category only when asked."""
+
+    fields: list[FieldText]
+    mentions: list[Mention]
+    words: ListingWords
+    catalogue: Catalogue
+    _category: list[str | None] = field(default_factory=list)
+
+    def headline(self) -> list[str]:
+        ends = headline_ends(self.fields)
+        for f in self.fields:
+            tokens = [t for t in f.words if t.start < ends[f.name]]
+            if tokens:
+                return name_words(tokens)
+        return []
+
+    def category(self) -> str | None:
+        if not self._category:
+            self._category.append(category_from_fields(self.fields, self.mentions, self.catalogue))
+        return self._category[0]
+
+
 def _check_claimed(
     claimed: list[NieMention],
     registry: RegistryIndex,
     warnings: WarningIndex,
-    words: ListingWords,
+    text: _ListingText,
     named: list[Candidate],
     found: _Findings,
     today: date | None,
@@ -166,36 +192,22 @@ def _check_claimed(
             evidence = _nie_evidence(mention, None, "NIE tidak ada di registri")
             found.add("NIE-UNREGISTERED", 1.0, evidence, mention.nie)
             continue
-        candidate = registry.compare(row, words)
-        sibling = _better_sibling(candidate, named)
-        if registry.same_product(candidate) and sibling is None:
+        candidate = registry.compare(row, text.words)
+        judgement = judge(
+            candidate, named, text.words, text.headline(), text.catalogue, text.category
+        )
+        if judgement.own:
             shown = _Product(candidate, mention)
             _expiry(shown, candidate.explanation, found, today)
             product = product or shown
             continue
         note = (
             f"NIE terdaftar untuk {row.product_name} ({row.brand}, {row.category}); "
-            f"{candidate.explanation}"
+            f"{candidate.explanation}; {judgement.why}"
         )
-        if sibling is not None:
-            note += f"; iklan cocok dengan {sibling.row.product_name}"
         evidence = _nie_evidence(mention, row.as_dict(), note)
         found.add("NIE-MISMATCH", max(0.5, 1.0 - candidate.score), evidence, mention.nie)
     return product
-
-
-def _better_sibling(candidate: Candidate, named: list[Candidate]) -> Candidate | None:
-    """Another registered product the listing names better: the NIE was borrowed from a sibling."""
-    if not named:
-        return None
-    best = named[0]
-    if best.row.nie == candidate.row.nie or _same_name(best.row, candidate.row):
-        return None  # the same product registered twice is not a borrowed NIE
-    return best if best.score > candidate.score + 1e-9 else None
-
-
-def _same_name(a: RegistryProduct | PublicWarning, b: RegistryProduct | PublicWarning) -> bool:
-    return a.product_name.casefold().split() == b.product_name.casefold().split()
 
 
 def _expiry(product: _Product, how: str, found: _Findings, today: date | None) -> None:

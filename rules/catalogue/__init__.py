@@ -114,6 +114,9 @@ class Catalogue:
     # phrase -> ids of rules it points to without being a finding ("obat kuat" suggests a
     # PDE-5 inhibitor but names none); text rules may use a hint to weigh other evidence
     hints: PhraseIndex[str] = field(repr=False, default=None)  # type: ignore[assignment]
+    # headline words that say the listing sells no health product (categories.toml)
+    not_product_openers: frozenset[str] = frozenset()
+    empty_words: frozenset[str] = frozenset()
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
@@ -163,6 +166,7 @@ def build_catalogue(main: Mapping[str, Any], parts: Mapping[str, Mapping[str, An
     claims_data = parts.get("claims.toml", {})
     claims = _claim_rules(claims_data, add)
     cues = _category_cues(parts.get("categories.toml", {}))
+    not_product = parts.get("categories.toml", {}).get("not_product", {})
     lang = main.get("language", {})
     return Catalogue(
         version=version,
@@ -179,6 +183,8 @@ def build_catalogue(main: Mapping[str, Any], parts: Mapping[str, Mapping[str, An
             for w in parts.get("categories.toml", {}).get("irt", {}).get("words", ())
         ),
         hints=PhraseIndex(_hints(parts.get("prescription.toml", {}), rules)),
+        not_product_openers=frozenset(not_product.get("openers", ())),
+        empty_words=frozenset(not_product.get("empty", ())),
     )
 
 

@@ -1,0 +1,147 @@
+"""Is a shown, registered NIE the listing's own, or borrowed from another product?
+
+DESIGN.md §3: `nie_mismatch` means the number is registered to a *different* product (name
+or brand) or category. So a number is borrowed only when the listing positively offers
+something else; a listing that names its product loosely is not:
+
+- with the row's brand named: the rest of the row's name must be there, and when a sibling
+  of the brand is named better, the row must still be told apart from it by a word of its
+  own ("Serum Niacinamide ... lebih nyaman dari serum retinol" shows the niacinamide
+  serum's number rightly; "Serum Retinol" with the vitamin C serum's number does not). A
+  bundle names each of its products, so each of its numbers is its own;
+- without the brand: borrowed when the listing names another registered product, when its
+  headline names another brand before the product words ("Tunjung Baskara Derma Toner
+  Niacinamide" for "Tanjung Sentana Aesthetic Toner Niacinamide"), when its product words
+  miss most of the row's name ("Krim Pemutih Snow White" for a "Day Cream Vitamin C"), or
+  when its words say another kind of product (a jamu showing a cosmetic's number). Named
+  generically or by initials ("Paracetamol 500 mg", "Serum Vit C", "LA Serum Vitamin C" for
+  Lumiere Ayu), the product is the row's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rules.catalogue import Catalogue
+from rules.model import PublicWarning, RegistryProduct
+from rules.names import GENERIC_WORDS, ListingWords, weight
+from rules.registry import Candidate
+from rules.text import name_tokens
+
+BRAND_NAMED = 0.7  # share of the brand written as one phrase (as the registry's SAME_PRODUCT)
+NAME_COVERED = 0.5  # share of the rest of the name (weighted) that makes it the same product
+# Words of a headline that name neither a brand nor a product: promotion and shop talk.
+_PROMO = frozenset((
+    "promo", "sale", "diskon", "disc", "ori", "original", "asli", "ready", "stok", "stock",
+    "paket", "hemat", "murah", "termurah", "best", "seller", "bestseller", "cod", "bisa",
+    "grosir", "hot", "item", "new", "baru", "viral", "official", "store", "shop", "free",
+    "ongkir", "kirim", "cepat", "jual", "dijual", "limited", "edisi", "bpom", "terdaftar",
+    "harga", "spesial", "special", "flash", "big", "super", "premium", "import", "impor",
+    "ecer", "eceran", "reseller", "agen", "distributor", "resmi", "authentic", "segel",
+    "kemasan", "produk", "product", "pcs", "isi", "kak", "gan", "sis", "dan", "atau", "by",
+    "untuk", "buat", "with", "varian", "size", "ukuran", "mini", "travel", "murmer", "obral",
+    "gratis", "bonus", "packing", "aman", "legal", "no", "nomor", "reg", "nie", "pom", "ri",
+))  # fmt: skip
+# Kinds of product close enough that cue words cannot tell them apart reliably: a jamu, a
+# supplement and a quasi drug share "kapsul herbal", "madu", "minyak angin"; food is food.
+_FAMILY = {
+    "pangan_olahan": "pangan", "pangan_irt": "pangan", "obat_tradisional": "herbal",
+    "suplemen_kesehatan": "herbal", "obat_kuasi": "herbal", "obat": "obat",
+    "kosmetik": "kosmetik",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """Whether the shown number is the listing's own, and if not, why (for the evidence)."""
+
+    own: bool
+    why: str = ""
+
+
+def judge(
+    candidate: Candidate,
+    named: Sequence[Candidate],
+    words: ListingWords,
+    headline: Sequence[str],
+    catalogue: Catalogue,
+    text_category: Callable[[], str | None],
+) -> Judgement:
+    """`candidate`: the shown number's row compared with the listing; `named`: registered
+    products the listing names (best first); `headline`: the headline's name words."""
+    row = candidate.row
+    coverage = candidate.coverage
+    if coverage.brand >= BRAND_NAMED:
+        if coverage.name < NAME_COVERED:
+            return Judgement(False, "nama produk lain dari merek yang sama")
+        sibling = _better_sibling(candidate, named)
+        if sibling is not None and not _told_apart(row, sibling.row, words.present):
+            return Judgement(False, f"iklan cocok dengan {sibling.row.product_name}")
+        return Judgement(True)
+    other = next((c for c in named if not _same_brand(c.row, row)), None)
+    if other is not None:
+        return Judgement(False, f"iklan cocok dengan {other.row.product_name}")
+    content = [w for w in headline if not _filler(w)]
+    if coverage.name < NAME_COVERED and content:
+        return Judgement(False, "nama produk di iklan berbeda")
+    lead = _another_brand(row, headline, catalogue)
+    if lead:
+        return Judgement(False, f"merek lain di judul: {' '.join(lead)}")
+    said = text_category()
+    if said is not None and _FAMILY.get(said) != _FAMILY.get(row.category):
+        return Judgement(False, f"kategori lain menurut teks iklan: {said}")
+    return Judgement(True)
+
+
+def _better_sibling(candidate: Candidate, named: Sequence[Candidate]) -> Candidate | None:
+    """Another registered product the listing names better than the shown number's row."""
+    if not named:
+        return None
+    best = named[0]
+    if best.row.nie == candidate.row.nie or _same_name(best.row, candidate.row):
+        return None  # the same product registered twice is not a borrowed NIE
+    return best if best.score > candidate.score + 1e-9 else None
+
+
+def _told_apart(row: RegistryProduct, sibling: object, present: frozenset[str]) -> bool:
+    """The listing names a telling word of the row that the better-named sibling lacks: both
+    products are named (a bundle, a comparison), and the number is the row's own."""
+    theirs = set(name_tokens(sibling.product_name))  # type: ignore[attr-defined]
+    own = {w for w in name_tokens(row.product_name) if w not in theirs and weight(w) == 1.0}
+    return bool(own & present)
+
+
+def _another_brand(
+    row: RegistryProduct, headline: Sequence[str], catalogue: Catalogue
+) -> list[str]:
+    """Words before the product words of the headline that name a brand, not this row's:
+    nothing but promotion, product-type words, measures and the row's own brand (or its
+    initials) may stand there."""
+    name = set(name_tokens(row.product_name))
+    brand = name_tokens(row.brand)
+    initials = "".join(w[0] for w in brand if w)
+    lead: list[str] = []
+    for word in headline:
+        if word in name and word not in brand:
+            break
+        if word in brand or word == initials or _filler(word) or _product_type(word, catalogue):
+            continue
+        lead.append(word)
+    return lead
+
+
+def _filler(word: str) -> bool:
+    return word in _PROMO or word in GENERIC_WORDS or not word.isalpha() or len(word) < 2
+
+
+def _product_type(word: str, catalogue: Catalogue) -> bool:
+    return bool(catalogue.category_cues.find([word]))
+
+
+def _same_brand(a: RegistryProduct | PublicWarning, b: RegistryProduct | PublicWarning) -> bool:
+    return a.brand.casefold().split() == b.brand.casefold().split()
+
+
+def _same_name(a: RegistryProduct | PublicWarning, b: RegistryProduct | PublicWarning) -> bool:
+    return a.product_name.casefold().split() == b.product_name.casefold().split()
