@@ -5,6 +5,7 @@ later) — SOP step 4, just before a takedown list is sent, and step 8, monitori
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 # Every error status is an answer here, not a failure; redirects are still followed (which
 # `handle_httpstatus_all` would stop), since a redirect home can be the site saying "gone".
 ANSWERS = list(range(400, 600))
+NAVIGATION_STATUS = "() => performance.getEntriesByType('navigation')[0]?.responseStatus || 0"
 
 
 class RecheckSpider(PatroliSpider):
@@ -54,14 +56,18 @@ class RecheckSpider(PatroliSpider):
 
     def recheck_request(self, link: rechecks.LinkToCheck):
         site = profile_for(link.url, self.bases)
+        meta: dict = {"handle_httpstatus_list": ANSWERS}
+        if site and site.browser:
+            from scrapy_playwright.page import PageMethod
+
+            meta["playwright_page_methods"] = [PageMethod(wait_quietly, _ready(site), 15_000)]
         return self.page_request(
             link.url,
             self.parse_status,
             site,
             evidence=True,
-            wait_for=_ready(site) if site and site.browser else None,
             dont_filter=True,
-            meta={"handle_httpstatus_list": ANSWERS},
+            meta=meta,
             cb_kwargs={"listing_id": link.listing_id},
             errback=self.unanswered,
         )
@@ -83,6 +89,19 @@ class RecheckSpider(PatroliSpider):
         verdict = failure_status(failure.value, attempts, reason)
         asked = (request.meta.get("redirect_urls") or [request.url])[0]
         yield StatusItem(asked, request.cb_kwargs["listing_id"], *verdict)
+
+
+async def wait_quietly(page, selector: str, timeout: float) -> None:
+    """Wait for the page to show something the profile knows; a page that shows none of it
+    (a bot block, an error page) is still the answer, read as it is, not a failed fetch. An
+    error status is the answer already: nothing more will render."""
+    from playwright.async_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):
+        if await page.evaluate(NAVIGATION_STATUS) >= 400:
+            return
+    with contextlib.suppress(PlaywrightError):  # its TimeoutError among them
+        await page.wait_for_selector(selector, timeout=timeout)
 
 
 def _ready(site: Profile) -> str:
