@@ -11,7 +11,7 @@ link), register entries and a verified takedown list are made through the casebo
   zip and WACZ (every capture re-hashed against its manifest first);
 - its stages one by one (gather, DOCX, PDF, XLSX, bundle);
 - baselines from the same run: the attachment written cell by cell with clickable hyperlinks
-  (openpyxl's ordinary mode) against the streamed write-only attachment; and the links as a
+  (openpyxl's ordinary mode) against Patroli's streamed sheet XML; and the links as a
   table inside the DOCX (python-docx; 1,000 rows only, LibreOffice needs minutes for them)
   against the letter with its XLSX attachment of all the links.
 """

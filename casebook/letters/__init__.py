@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from casebook.letters import bundle, docx, pdf, xlsx
+from casebook.letters import bundle, docx, pdf, sign, xlsx
 from casebook.letters.office import Office
 from casebook.services.evidence import sha256_file
 
@@ -42,6 +42,7 @@ def render(
                               title=str(context.get("nomor", "")))  # fmt: skip
         if conversion is not None:
             written["pdf"], conversion = conversion.wait(), None
+            sign.sign(written["pdf"], office)
     except BaseException:
         if conversion is not None:
             conversion.stop()

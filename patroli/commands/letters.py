@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import click
 
-from casebook.letters import bundle, content, docx, office, pdf
+from casebook.letters import bundle, content, docx, office, pdf, sign
 from casebook.letters.gather import local_date
 from casebook.models import RECIPIENTS
 from casebook.services import letters
@@ -15,7 +15,7 @@ from patroli.wiring import open_casebook
 
 ACTOR_HELP = "who acts (recorded in the audit trail)"
 ERRORS = (letters.LetterError, office.OfficeError, docx.TemplateProblem, pdf.PdfError,
-          bundle.EvidenceProblem)  # fmt: skip
+          bundle.EvidenceProblem, sign.SigningError)  # fmt: skip
 
 
 def _transaction(action):
