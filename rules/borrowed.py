@@ -42,7 +42,10 @@ _PROMO = frozenset((
     "kemasan", "produk", "product", "pcs", "isi", "kak", "gan", "sis", "dan", "atau", "by",
     "untuk", "buat", "with", "varian", "size", "ukuran", "mini", "travel", "murmer", "obral",
     "gratis", "bonus", "packing", "aman", "legal", "no", "nomor", "reg", "nie", "pom", "ri",
+    "registered", "cheap", "roll", "on", "spray", "pump", "tube", "refill", "stick", "jar",
+    "pot", "strip", "box", "dus", "pack",
 ))  # fmt: skip
+_BRAND_MARKERS = frozenset(("by", "merk", "merek", "brand", "cap", "from"))
 # Kinds of product close enough that cue words cannot tell them apart reliably: a jamu, a
 # supplement and a quasi drug share "kapsul herbal", "madu", "minyak angin"; food is food.
 _FAMILY = {
@@ -73,7 +76,7 @@ def judge(
     row = candidate.row
     coverage = candidate.coverage
     if coverage.brand >= BRAND_NAMED:
-        if coverage.name < NAME_COVERED:
+        if coverage.name < NAME_COVERED and not _telling_words(row) & words.present:
             return Judgement(False, "nama produk lain dari merek yang sama")
         sibling = _better_sibling(candidate, named)
         if sibling is not None and not _told_apart(row, sibling.row, words.present):
@@ -85,7 +88,7 @@ def judge(
     content = [w for w in headline if not _filler(w)]
     if coverage.name < NAME_COVERED and content:
         return Judgement(False, "nama produk di iklan berbeda")
-    lead = _another_brand(row, headline, catalogue)
+    lead = _another_brand(row, headline, catalogue) or _brand_after_marker(row, headline)
     if lead:
         return Judgement(False, f"merek lain di judul: {' '.join(lead)}")
     said = text_category()
@@ -102,6 +105,26 @@ def _better_sibling(candidate: Candidate, named: Sequence[Candidate]) -> Candida
     if best.row.nie == candidate.row.nie or _same_name(best.row, candidate.row):
         return None  # the same product registered twice is not a borrowed NIE
     return best if best.score > candidate.score + 1e-9 else None
+
+
+def _telling_words(row: RegistryProduct) -> set[str]:
+    """The row's own name words that say which product it is ("Nastar" of "Dapur Ummi Kue
+    Kering Nastar 250 gr"): a listing naming one of them with the brand names this product,
+    however short ("Nastar Dapur Ummi 250gr")."""
+    brand = set(name_tokens(row.brand))
+    return {w for w in name_tokens(row.product_name) if w not in brand and weight(w) == 1.0}
+
+
+def _brand_after_marker(row: RegistryProduct, headline: Sequence[str]) -> list[str]:
+    """A brand introduced as one ("... by Derma Putih", "merk Kuda Mas") that is not the
+    row's."""
+    brand = set(name_tokens(row.brand))
+    for i, word in enumerate(headline[:-1]):
+        if word in _BRAND_MARKERS:
+            named = [w for w in headline[i + 1 : i + 3] if not _filler(w)]
+            if any(w not in brand for w in named):
+                return named
+    return []
 
 
 def _told_apart(row: RegistryProduct, sibling: object, present: frozenset[str]) -> bool:

@@ -113,14 +113,17 @@ def category_from_fields(
 
 
 def sells_no_product(fields: Sequence[FieldText], catalogue: Catalogue) -> bool:
-    """The headline opens with a thing that is no health product (a poster, a book, a rack)
-    or names a container as empty ("Botol serum kosong 20 ml")."""
+    """The headline opens with a thing that is no health product (a poster, a book, a rack),
+    names a container as empty ("Botol serum kosong 20 ml"), or names goods BPOM does not
+    register (dish soap, mosquito coils, cloth masks, pet and livestock products)."""
     limits = headline_ends(fields)
     for field in fields:
         headline = [t.text for t in field.words if t.start < limits[field.name]]
         if headline:
-            return headline[0] in catalogue.not_product_openers or any(
-                w in catalogue.empty_words for w in headline
+            return (
+                headline[0] in catalogue.not_product_openers
+                or any(w in catalogue.empty_words for w in headline)
+                or bool(catalogue.not_bpom_goods.find(headline))
             )
     return False
 

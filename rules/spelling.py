@@ -39,8 +39,11 @@ class Spellings:
         self._stretched = _unique((squeeze(w), w) for w in words if len(w) >= _MIN_STRETCHED)
         self._long = frozenset(w for w in words if len(w) >= _MIN_NEAR)
         self._shortened = _unique((key, w) for w in self._long for key in _deletions(w))
-        # a shorter name lacking only its last letter: "codein", "hidroquinon"
-        self._clipped = _unique((w[:-1], w) for w in words if len(w) > _MIN_CLIPPED)
+        # a shorter name lacking only its English final "e": "codein", "hidroquinon" (not any
+        # last letter: "Lumina", a brand, is no "luminal")
+        self._clipped = _unique(
+            (w[:-1], w) for w in words if len(w) > _MIN_CLIPPED and w.endswith("e")
+        )
         # one letter off leaves the first three or the last three letters as they were
         self._heads = frozenset(w[:3] for w in self._long)
         self._tails = frozenset(w[-3:] for w in self._long)

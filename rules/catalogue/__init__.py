@@ -117,6 +117,7 @@ class Catalogue:
     # headline words that say the listing sells no health product (categories.toml)
     not_product_openers: frozenset[str] = frozenset()
     empty_words: frozenset[str] = frozenset()
+    not_bpom_goods: PhraseIndex[str] = field(repr=False, default=None)  # type: ignore[assignment]
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
@@ -185,6 +186,7 @@ def build_catalogue(main: Mapping[str, Any], parts: Mapping[str, Mapping[str, An
         hints=PhraseIndex(_hints(parts.get("prescription.toml", {}), rules)),
         not_product_openers=frozenset(not_product.get("openers", ())),
         empty_words=frozenset(not_product.get("empty", ())),
+        not_bpom_goods=PhraseIndex((w, "not_product") for w in not_product.get("elsewhere", ())),
     )
 
 

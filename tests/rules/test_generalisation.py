@@ -172,6 +172,7 @@ def test_obfuscated_and_misspelt_names_are_read(catalogue, text, substance):
         "Sildy kaos distro",
         "berbahaya bagi kesehatan",
         "kafein dan vitamin",
+        "Brightening Serum Lumina Glow",  # a brand, not "luminal" lacking its last letter
     ],
 )
 def test_ordinary_words_stay_ordinary(catalogue, text):

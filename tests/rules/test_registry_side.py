@@ -36,6 +36,14 @@ from rules.text import name_tokens
         ("Keripik Tempe Renyah 250 gr", "BPOM RI MD 301234567890", []),
         ("Ready kak", "BPOM NA18301234567", []),
         ("Jamu Sehat Wanita kapsul", "POM TR 301234567", []),
+        # with the brand: one telling word of the name is enough ("Keripik Tempe" of Citra
+        # Rasa Food); a name of the brand sharing none of them is another product
+        ("Tempe Citra Rasa Food 250gr", "MD301234567890", []),
+        ("Citra Rasa Food Kacang Atom", "MD301234567890", ["nie_mismatch"]),
+        # a brand introduced after the product words ("by", "merk", "cap")
+        ("Krim Malam Collagen by Derma Putih", "NA18301234567", ["nie_mismatch"]),
+        ("Krim Malam Collagen merk Mawar Indah", "NA18301234567", ["nie_mismatch"]),
+        ("Krim Malam Collagen by Sekar Ayu Beauty", "NA18301234567", []),
     ],
 )
 def test_a_shown_number_is_borrowed_only_for_another_product(verdict, title, description, expected):
@@ -102,6 +110,17 @@ def test_numbers_in_every_writing(verdict, title, description, expected):
         ("Tempat sabun kayu jati", "untuk kamar mandi", []),
         ("Kaos Skincare Addict", "katun combed 30s", []),
         ("Mainan Slime Glowing Anak", "aman untuk anak", []),
+        # goods BPOM does not register: household, pesticide, masks, pets and livestock
+        ("Sabun Cuci Piring Jeruk Nipis 800 ml", "", []),
+        ("Obat Nyamuk Bakar 10 pcs", "", []),
+        ("Masker Kain 3 ply isi 50", "", []),
+        ("Shampoo Kucing Anti Kutu 250 ml", "", []),
+        ("Vitamin Ayam Petelur 100 gr", "", []),
+        ("Pakan Burung Vitamin Plus", "", []),
+        # ...beside their look-alikes that need an NIE
+        ("Jamu Kumis Kucing kapsul", "isi 30", ["no_nie"]),
+        ("Sabun Muka Jeruk Nipis 100 ml", "", ["no_nie"]),
+        ("Vitamin C 1000 mg isi 30", "", ["no_nie"]),
         ("Keripik Singkong Balado homemade", "renyah", []),
         ("Sekar Ayu Beauty Toner Rose", "sudah BPOM ya kak", []),
         ("Bumi Lestari Jamu Sehat Wanita", "BPOM \u2705 halal \u2705", []),
