@@ -15,7 +15,7 @@ from casebook.config import load as load_config
 from casebook.models import User
 from casebook.services import findings, plans, users
 from casebook.services import registry as registry_service
-from patroli import logins
+from patroli import demo_walk, logins
 from patroli.crawling import SpiderRun, require_chromium, run_spiders
 from patroli.demo import PATROL_ACCOUNT, DemoMarketplace, DemoPortInUse, build_world
 from patroli.serving import make_web_server, serve_until_stopped
@@ -71,6 +71,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
             click.echo("interrupted; what was crawled so far is kept")
             return
         _summary(casebook)
+        demo_walk.walk(casebook, config, market, DEMO_CRAWL_SETTINGS, step)
         if not no_serve:
             _serve(config, host, port)
     finally:
