@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from rules.catalogue import Catalogue
 from rules.model import PublicWarning, RegistryProduct
 from rules.names import GENERIC_WORDS, ListingWords, weight
-from rules.registry import Candidate
+from rules.registry import Candidate, RegistryIndex
 from rules.text import name_tokens
 
 BRAND_NAMED = 0.7  # share of the brand written as one phrase (as the registry's SAME_PRODUCT)
@@ -44,6 +44,10 @@ _PROMO = frozenset((
     "gratis", "bonus", "packing", "aman", "legal", "no", "nomor", "reg", "nie", "pom", "ri",
     "registered", "cheap", "roll", "on", "spray", "pump", "tube", "refill", "stick", "jar",
     "pot", "strip", "box", "dus", "pack",
+    # chat openers and where a product comes from: "Halo kak, ready lagi ...", "Korea ..."
+    "halo", "hallo", "hai", "hi", "kakak", "bun", "bunda", "moms", "mom", "ya", "yaa", "nih",
+    "dong", "lagi", "restock", "open", "order", "po", "preorder", "korea", "korean", "jepang",
+    "japan", "thailand", "thai", "china", "usa", "lokal", "local", "indo",
 ))  # fmt: skip
 _BRAND_MARKERS = frozenset(("by", "merk", "merek", "brand", "cap", "from"))
 # Kinds of product close enough that cue words cannot tell them apart reliably: a jamu, a
@@ -105,6 +109,24 @@ def _better_sibling(candidate: Candidate, named: Sequence[Candidate]) -> Candida
     if best.row.nie == candidate.row.nie or _same_name(best.row, candidate.row):
         return None  # the same product registered twice is not a borrowed NIE
     return best if best.score > candidate.score + 1e-9 else None
+
+
+def named_by_its_own_word(registry: RegistryIndex, words: ListingWords) -> Candidate | None:
+    """The one product of a brand named in full that the listing names by a word no other
+    product of the brand has ("NutriBumi Effervescent 10 tab" is NutriBumi Vitamin C 1000 mg
+    Tablet Effervescent): too short a name for `identify`, yet no other product it could be.
+    A word the brand's products share ("Serum" of three serums) names none of them."""
+    rows = [c for c in registry.names.covered(words) if c.brand >= 0.99]
+    owners: dict[str, set[int]] = {}
+    for coverage in rows:
+        for word in _telling_words(registry.products[coverage.position]):
+            owners.setdefault(word, set()).add(coverage.position)
+    named = {next(iter(p)) for w, p in owners.items() if len(p) == 1 and w in words.present}
+    if len(named) != 1:
+        return None
+    position = named.pop()
+    coverage = next(c for c in rows if c.position == position)
+    return Candidate(registry.products[position], coverage, registry.names.explain(position, words))
 
 
 def _telling_words(row: RegistryProduct) -> set[str]:

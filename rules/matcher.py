@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from rules.borrowed import judge
+from rules.borrowed import judge, named_by_its_own_word
 from rules.catalogue import Catalogue
 from rules.category import category_from_fields, headline_ends
 from rules.claims import find_claims
@@ -102,6 +102,8 @@ def check(
 
     product = _check_claimed(claimed, registry, warnings, listing_words, named, found, today)
     shows_nie = any(m.well_formed for m in claimed)
+    if product is None and not named and not claimed:
+        named = [c for c in (named_by_its_own_word(registry, words),) if c is not None]
     if product is None and named:
         # named by brand and product name: it decides category and drug class; its licence
         # status counts only when no other well-formed number is shown in its place

@@ -35,6 +35,8 @@ from rules.text import name_tokens
         ("Minyak Angin Aromaterapi roll on", "POM QD 301234567", []),
         ("Keripik Tempe Renyah 250 gr", "BPOM RI MD 301234567890", []),
         ("Ready kak", "BPOM NA18301234567", []),
+        ("Halo kak ready lagi Krim Malam Collagen", "NA18301234567", []),
+        ("Korea Krim Malam Collagen", "BPOM NA18301234567", []),
         ("Jamu Sehat Wanita kapsul", "POM TR 301234567", []),
         # with the brand: one telling word of the name is enough ("Keripik Tempe" of Citra
         # Rasa Food); a name of the brand sharing none of them is another product
@@ -127,6 +129,23 @@ def test_numbers_in_every_writing(verdict, title, description, expected):
     ],
 )
 def test_no_nie_only_for_health_products(verdict, title, description, expected):
+    assert list(verdict(title, description).codes) == expected
+
+
+@pytest.mark.parametrize(
+    "title, description, expected",
+    [
+        # a brand named in full and a word only one of its products has: that product
+        ("Sekar Ayu Beauty Collagen", "sudah bpom", []),
+        ("Sekar Ayu Beauty Rose 100ml", "", []),
+        ("Bumi Lestari Linu", "pegal hilang", ["expired_nie"]),  # the only "linu": expired
+        # a word the brand's products do not have, or only a generic one: no product named
+        ("Sekar Ayu Beauty Serum Retinol", "", ["no_nie"]),
+        ("Bumi Lestari Jamu kapsul", "", ["no_nie"]),
+        ("Ayu Collagen serum", "", ["no_nie"]),  # the brand only in part
+    ],
+)
+def test_a_brand_and_a_word_of_its_own_name_the_product(verdict, title, description, expected):
     assert list(verdict(title, description).codes) == expected
 
 
