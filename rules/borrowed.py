@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules.catalogue import Catalogue
 from rules.model import PublicWarning, RegistryProduct
@@ -129,12 +130,17 @@ def named_by_its_own_word(registry: RegistryIndex, words: ListingWords) -> Candi
     return Candidate(registry.products[position], coverage, registry.names.explain(position, words))
 
 
-def _telling_words(row: RegistryProduct) -> set[str]:
+def _telling_words(row: RegistryProduct) -> frozenset[str]:
     """The row's own name words that say which product it is ("Nastar" of "Dapur Ummi Kue
     Kering Nastar 250 gr"): a listing naming one of them with the brand names this product,
     however short ("Nastar Dapur Ummi 250gr")."""
-    brand = set(name_tokens(row.brand))
-    return {w for w in name_tokens(row.product_name) if w not in brand and weight(w) == 1.0}
+    return _telling(row.product_name, row.brand)
+
+
+@lru_cache(maxsize=65_536)  # rows of big brands come back listing after listing
+def _telling(product_name: str, brand_name: str) -> frozenset[str]:
+    brand = set(name_tokens(brand_name))
+    return frozenset(w for w in name_tokens(product_name) if w not in brand and weight(w) == 1.0)
 
 
 def _brand_after_marker(row: RegistryProduct, headline: Sequence[str]) -> list[str]:
