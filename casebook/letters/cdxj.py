@@ -9,12 +9,17 @@ Anything else (a plain WARC, an odd record) is indexed by warcio's ArchiveIterat
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from io import BytesIO
 
 from warcio.archiveiterator import ArchiveIterator
 
 INDEXED = (b"response", b"resource", b"revisit")
+_WANTED = re.compile(
+    rb"^(WARC-Type|WARC-Target-URI|WARC-Date|WARC-Payload-Digest|Content-Type):[ \t]*([^\r\n]*)",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
 def lines(data: bytes, filename: str) -> list[str]:
@@ -58,7 +63,7 @@ def _members(data: bytes):
             raise ValueError("truncated gzip member")
         length = len(data) - offset - len(inflater.unused_data)
         head, _, block = record.partition(b"\r\n\r\n")
-        headers = _headers(head.split(b"\r\n")[1:])
+        headers = _headers(head)
         if headers.get(b"warc-type") in INDEXED:
             yield _record(headers, block, offset, length)
         offset += length
@@ -67,9 +72,9 @@ def _members(data: bytes):
 def _record(headers: dict[bytes, bytes], block: bytes, offset: int, length: int) -> dict:
     status, mime = "200", ""
     if block.startswith(b"HTTP/"):
-        http_head = block.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
-        status = http_head[0].split(b" ")[1].decode()
-        mime = _headers(http_head[1:]).get(b"content-type", b"").split(b";")[0].decode().strip()
+        http_head = block.split(b"\r\n\r\n", 1)[0]
+        status = http_head.split(b" ", 2)[1].decode()
+        mime = _headers(http_head).get(b"content-type", b"").split(b";")[0].decode().strip()
     return {
         "url": headers.get(b"warc-target-uri", b"").decode(),
         "date": headers.get(b"warc-date", b"").decode(),
@@ -81,13 +86,9 @@ def _record(headers: dict[bytes, bytes], block: bytes, offset: int, length: int)
     }
 
 
-def _headers(raw_lines: list[bytes]) -> dict[bytes, bytes]:
-    found = {}
-    for raw in raw_lines:
-        name, sep, value = raw.partition(b":")
-        if sep:
-            found[name.strip().lower()] = value.strip()
-    return found
+def _headers(head: bytes) -> dict[bytes, bytes]:
+    """The few headers an index line needs (names lower-cased), from a header block."""
+    return {name.lower(): value.strip() for name, value in _WANTED.findall(head)}
 
 
 def _warcio(data: bytes):

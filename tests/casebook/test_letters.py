@@ -164,10 +164,10 @@ def test_asking_twice_returns_the_same_letters(sessions, office, mixed):
 def test_a_list_whose_links_are_all_down_is_refused(sessions, office, config):
     gone = [(k, "pasarku", ["NO-NIE"], "nonactive", k, "T") for k in ("x", "y")]
     list_id = build_list(sessions, config.data_dir, gone, with_captures=False)
-    with pytest.raises(service.LetterError, match=f"takedown list {list_id} has no link left to "
+    with pytest.raises(service.LetterConflict, match=f"takedown list {list_id} has no link left to "
                        "act on: all 2 were verified nonactive"):  # fmt: skip
         make(sessions, office, list_id)
-    with pytest.raises(service.LetterError, match="no takedown list 999"):
+    with pytest.raises(service.NoSuchLetter, match="no takedown list 999"):
         make(sessions, office, 999)
     with sessions() as session:
         assert session.scalar(select(func.count(Letter.id))) == 0
@@ -249,7 +249,7 @@ def test_sent_sets_the_due_date_and_the_platform_deadline(sessions, office, mixe
         sessions() as session,
         session.begin(),
         pytest.raises(
-            service.LetterError,
+            service.LetterConflict,
             match=rf"letter {letter_id} \(B-1/SM.01/PW.02.03/11/"
             r"2026\) was already sent on 2026-11-02",
         ),  # fmt: skip
@@ -271,7 +271,7 @@ def test_list_is_sent_when_all_its_recommendations_are(sessions, office, mixed):
 
 def test_responses_update_the_links(sessions, office, mixed):
     [(idea, *_), (komdigi, *_)] = make(sessions, office, mixed)
-    with pytest.raises(service.LetterError, match=f"letter {idea} .* has not been sent yet"):
+    with pytest.raises(service.LetterConflict, match=f"letter {idea} .* has not been sent yet"):
         run(sessions, service.record_response, idea, "done", received_on=date(2026, 11, 3),
             actor="ana")  # fmt: skip
     with sessions() as session, session.begin():
