@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casebook.config import Config
 from casebook.letters import office
@@ -27,11 +27,11 @@ PER_PLATFORM = 6  # takedown entries per platform: a list a newcomer can read th
 def walk(casebook: Casebook, config: Config, market, settings: dict, step: Callable) -> None:
     decided = _register(casebook)
     step(f"Register Informasi: {decided} entries (takedown, intelligence, dismissed)")
-    list_id = _takedown_list(casebook)
+    list_id, new = _takedown_list(casebook)
     if list_id is None:
-        step("List takedown: every takedown entry is already on a list")
-        _monitoring(casebook, step)
         return
+    if not new:  # a second run: the restarted demo platform takes the same links down again
+        step(f"List takedown {list_id} exists: monitoring re-checks its links")
     gone = _take_two_down(casebook, market, list_id)
     step(f"List takedown {list_id}: re-checking its links ({len(gone)} taken down on the demo)")
     with casebook.sessions() as session:
@@ -43,7 +43,8 @@ def walk(casebook: Casebook, config: Config, market, settings: dict, step: Calla
         counts = {s: sum(link.link_status == s for link in verified.links)
                   for s in ("active", "nonactive", "unknown")}  # fmt: skip
     step(f"List takedown {list_id} verified: {counts}")
-    _letters(casebook, config, list_id, step)
+    if new:
+        _letters(casebook, config, list_id, step)
     _monitoring(casebook, step)
 
 
@@ -81,7 +82,8 @@ def _register(casebook: Casebook) -> int:
         return len(picked) + len(other[:4])
 
 
-def _takedown_list(casebook: Casebook) -> int | None:
+def _takedown_list(casebook: Casebook) -> tuple[int | None, bool]:
+    """(a new list of the takedown entries never listed, True), else (the latest list, False)."""
     with casebook.sessions() as session, session.begin():
         listed = select(TakedownLink.entry_id)
         fresh = session.scalars(
@@ -90,9 +92,10 @@ def _takedown_list(casebook: Casebook) -> int | None:
             .order_by(RegisterEntry.id)
         ).all()
         if not fresh:
-            return None
-        return takedown.build_list(session, fresh, actor=ANALYST, kind_of=kind_of,
-                                   unit="Direktorat Siber Obat dan Makanan").id  # fmt: skip
+            return session.scalar(select(func.max(TakedownLink.list_id))), False
+        built = takedown.build_list(session, fresh, actor=ANALYST, kind_of=kind_of,
+                                    unit="Direktorat Siber Obat dan Makanan")  # fmt: skip
+        return built.id, True
 
 
 def _take_two_down(casebook: Casebook, market, list_id: int) -> list[str]:
