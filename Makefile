@@ -3,12 +3,20 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench setup chromium clean
+.PHONY: demo test lint bench setup chromium packages clean
+
+# Debian packages beside Chromium: LibreOffice Writer makes the letters' PDF from their DOCX;
+# poppler reads PDFs back in the tests; PostgreSQL: the casebook tests also run on it (the
+# tests start a throwaway server of their own from its binaries).
+DEMO_PACKAGES := libreoffice-writer-nogui
+TEST_PACKAGES := libreoffice-writer-nogui poppler-utils postgresql
 
 demo: setup chromium
+	@$(MAKE) --no-print-directory packages WANT="$(DEMO_PACKAGES)"
 	$(BIN)/patroli demo
 
 test: setup chromium
+	@$(MAKE) --no-print-directory packages WANT="$(TEST_PACKAGES)"
 	$(BIN)/python -m pytest
 
 lint: setup
@@ -35,6 +43,18 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 		echo "chromium is missing: run 'sudo apt-get install -y chromium' or set PATROLI_CHROMIUM"; exit 1; \
+	fi
+
+packages:
+	@missing=""; for p in $(WANT); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian$$missing..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "missing Debian packages:$$missing (sudo apt-get install -y$$missing); going on without them"; \
 	fi
 
 clean:
