@@ -191,6 +191,7 @@ def _update_listing(session, listing: Listing, record: ListingRecord, seller, no
     listing.read_by = record.read_by or listing.read_by
     if listing.status != "active":  # seen again: it is back up
         listing.status, listing.status_reason, listing.status_checked_at = "active", None, now
+    listing.recheck_failures, listing.recheck_after = 0, None  # a crawl reached it: no back-off
     new_hash = content_hash(record)
     if new_hash == listing.content_hash:
         return False

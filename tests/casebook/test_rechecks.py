@@ -168,3 +168,16 @@ def test_links_come_page_by_page(sessions, five):
 def test_an_unknown_status_filter_is_refused(sessions):
     with sessions() as session, pytest.raises(ValueError, match="unknown status 'gone'"):
         rechecks.links_to_recheck(session, status="gone")
+
+
+def test_a_crawl_that_reaches_the_listing_ends_its_back_off(sessions):
+    [listing_id] = add_listings(sessions, ("pasarku", "/p/blocked"))
+    recheck(sessions, listing_id, "unknown", "HTTP 429", T0 + HOUR, 429)
+    row, _ = state(sessions, listing_id)
+    assert (row.recheck_failures, row.recheck_after) == (1, T0 + 2 * HOUR)
+    record = ListingRecord(url=row.url, platform="pasarku", title="seen again by a crawl")
+    with sessions() as session, session.begin():
+        listings.record_listings(session, [(record, Verdict(row.url, (), None, (), "v1"))],
+                                 now=T0 + 90 * timedelta(minutes=1))  # fmt: skip
+    row, _ = state(sessions, listing_id)
+    assert (row.status, row.recheck_failures, row.recheck_after) == ("active", 0, None)
