@@ -70,6 +70,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         if any(outcome.interrupted for outcome in outcomes):
             click.echo("interrupted; what was crawled so far is kept")
             return
+        for outcome in outcomes:
+            if not outcome.started:
+                click.echo(f"{outcome.spider} not started: {outcome.error}", err=True)
         _summary(casebook)
         demo_walk.walk(casebook, config, market, DEMO_CRAWL_SETTINGS, step)
         if not no_serve:
