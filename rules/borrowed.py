@@ -50,6 +50,17 @@ _PROMO = frozenset((
     "dong", "lagi", "restock", "open", "order", "po", "preorder", "korea", "korean", "jepang",
     "japan", "thailand", "thai", "china", "usa", "lokal", "local", "indo",
 ))  # fmt: skip
+# What a product promises, said before its name ("Cantik Alami Serum ...", "Ampuh Jamu ..."):
+# no brand there, though after "by" such a word is one ("by Derma Putih").
+_PROMISES = frozenset((
+    "cantik", "putih", "bersih", "cerah", "mulus", "halus", "kenyal", "lembut", "segar",
+    "wangi", "ampuh", "manjur", "mujarab", "sehat", "alami", "murni", "pure", "terbaik",
+    "terlaris", "laris", "favorit", "best", "ajaib", "glowing", "awet", "muda", "lengkap",
+    # and who it is for ("Sirup batuk anak")
+    "anak", "dewasa", "bayi", "balita", "pria", "wanita", "cowok", "cewek", "remaja", "ibu",
+    "hamil", "menyusui", "lansia", "kids", "men", "women", "adult", "adults",
+))  # fmt: skip
+_STRONG_CUE = 3  # categories.toml: strong cue words weigh 3, weak ones 1
 _BRAND_MARKERS = frozenset(("by", "merk", "merek", "brand", "cap", "from"))
 # Kinds of product close enough that cue words cannot tell them apart reliably: a jamu, a
 # supplement and a quasi drug share "kapsul herbal", "madu", "minyak angin"; food is food.
@@ -74,10 +85,12 @@ def judge(
     words: ListingWords,
     headline: Sequence[str],
     catalogue: Catalogue,
-    text_category: Callable[[], str | None],
+    text_kinds: Callable[[], tuple[str | None, dict[str, int]]],
 ) -> Judgement:
     """`candidate`: the shown number's row compared with the listing; `named`: registered
-    products the listing names (best first); `headline`: the headline's name words."""
+    products the listing names (best first); `headline`: the headline's name words;
+    `text_kinds`: the kind of product the text says (or None) and every kind its cue words
+    point to, with the weight of the strongest cue (3 strong, 1 weak)."""
     row = candidate.row
     coverage = candidate.coverage
     if coverage.brand >= BRAND_NAMED:
@@ -90,14 +103,17 @@ def judge(
     other = next((c for c in named if not _same_brand(c.row, row)), None)
     if other is not None:
         return Judgement(False, f"iklan cocok dengan {other.row.product_name}")
-    content = [w for w in headline if not _filler(w)]
-    if coverage.name < NAME_COVERED and content:
-        return Judgement(False, "nama produk di iklan berbeda")
+    if _brand_tail_only(row, words.present):
+        return Judgement(False, "merek lain yang mirip: kata pertama merek tidak ada")
+    own_words = _unexplained(row, headline, catalogue)
+    if own_words and not _telling_words(row) <= words.present:
+        return Judgement(False, f"nama produk di iklan berbeda: {' '.join(own_words)}")
     lead = _another_brand(row, headline, catalogue) or _brand_after_marker(row, headline)
     if lead:
         return Judgement(False, f"merek lain di judul: {' '.join(lead)}")
-    said = text_category()
-    if said is not None and _FAMILY.get(said) != _FAMILY.get(row.category):
+    said, cues = text_kinds()
+    family = _FAMILY.get(row.category)
+    if cues.get(said or "", 0) >= _STRONG_CUE and family not in {_FAMILY[k] for k in cues}:
         return Judgement(False, f"kategori lain menurut teks iklan: {said}")
     return Judgement(True)
 
@@ -143,6 +159,29 @@ def _telling(product_name: str, brand_name: str) -> frozenset[str]:
     return frozenset(w for w in name_tokens(product_name) if w not in brand and weight(w) == 1.0)
 
 
+def _brand_tail_only(row: RegistryProduct, present: frozenset[str]) -> bool:
+    """The brand's later words without its first ("Glow Ayu" for "Lumiere Ayu"): a brand
+    is known by its head word, so this is another brand that shares a word with it."""
+    brand = [w for w in name_tokens(row.brand) if w not in GENERIC_WORDS]
+    return len(brand) > 1 and brand[0] not in present and any(w in present for w in brand[1:])
+
+
+def _unexplained(row: RegistryProduct, headline: Sequence[str], catalogue: Catalogue) -> list[str]:
+    """Headline words that name something of their own: no promotion, promise or audience, no
+    kind of product, no word of the row's name or brand ("Retinol Malam" of a "Serum Retinol
+    Malam" showing a vitamin C serum's number; nothing in "Toner Wajah Segar"). With one of
+    them and a telling word of the row missing, the listing names another product."""
+    known = set(name_tokens(row.product_name)) | set(name_tokens(row.brand))
+    return [
+        w
+        for w in headline
+        if w not in known
+        and w not in _PROMISES
+        and not _filler(w)
+        and not _product_type(w, catalogue)
+    ]
+
+
 def _brand_after_marker(row: RegistryProduct, headline: Sequence[str]) -> list[str]:
     """A brand introduced as one ("... by Derma Putih", "merk Kuda Mas") that is not the
     row's."""
@@ -176,7 +215,9 @@ def _another_brand(
     for word in headline:
         if word in name and word not in brand:
             break
-        if word in brand or word == initials or _filler(word) or _product_type(word, catalogue):
+        if word in brand or word == initials or word in _PROMISES or _filler(word):
+            continue
+        if _product_type(word, catalogue):
             continue
         lead.append(word)
     return lead

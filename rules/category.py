@@ -112,6 +112,18 @@ def category_from_fields(
     return category
 
 
+def cue_categories(fields: Sequence[FieldText], catalogue: Catalogue) -> dict[str, int]:
+    """Every category some cue word of the listing points to, with its strongest cue's weight
+    ("Vitamin C Serum" points to supplements and cosmetics alike)."""
+    found: dict[str, int] = {}
+    for field in fields:
+        words = [_CUE_WORDS.get(t.text, t.text) for t in field.words]
+        for cue in catalogue.category_cues.find(words):
+            for category, weight in cue.payloads:
+                found[category] = max(weight, found.get(category, 0))
+    return found
+
+
 def sells_no_product(fields: Sequence[FieldText], catalogue: Catalogue) -> bool:
     """The headline opens with a thing that is no health product (a poster, a book, a rack),
     names a container as empty ("Botol serum kosong 20 ml"), or names goods BPOM does not

@@ -28,7 +28,7 @@ from datetime import date
 
 from rules.borrowed import judge, named_by_its_own_word
 from rules.catalogue import Catalogue
-from rules.category import category_from_fields, headline_ends
+from rules.category import category_from_fields, cue_categories, headline_ends
 from rules.claims import find_claims
 from rules.codes import VIOLATION_CODES
 from rules.mentions import AFFIRMED, FieldText, Mention, find_mentions
@@ -154,7 +154,7 @@ class _ListingText:
     mentions: list[Mention]
     words: ListingWords
     catalogue: Catalogue
-    _category: list[str | None] = field(default_factory=list)
+    _kinds: list[tuple[str | None, dict[str, int]]] = field(default_factory=list)
 
     def headline(self) -> list[str]:
         ends = headline_ends(self.fields)
@@ -164,10 +164,12 @@ class _ListingText:
                 return name_words(tokens)
         return []
 
-    def category(self) -> str | None:
-        if not self._category:
-            self._category.append(category_from_fields(self.fields, self.mentions, self.catalogue))
-        return self._category[0]
+    def kinds(self) -> tuple[str | None, dict[str, int]]:
+        """The kind of product the text says, and every kind its cue words point to."""
+        if not self._kinds:
+            said = category_from_fields(self.fields, self.mentions, self.catalogue)
+            self._kinds.append((said, cue_categories(self.fields, self.catalogue)))
+        return self._kinds[0]
 
 
 def _check_claimed(
@@ -195,9 +197,7 @@ def _check_claimed(
             found.add("NIE-UNREGISTERED", 1.0, evidence, mention.nie)
             continue
         candidate = registry.compare(row, text.words)
-        judgement = judge(
-            candidate, named, text.words, text.headline(), text.catalogue, text.category
-        )
+        judgement = judge(candidate, named, text.words, text.headline(), text.catalogue, text.kinds)
         if judgement.own:
             shown = _Product(candidate, mention)
             _expiry(shown, candidate.explanation, found, today)

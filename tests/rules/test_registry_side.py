@@ -37,6 +37,13 @@ from rules.text import name_tokens
         ("Ready kak", "BPOM NA18301234567", []),
         ("Halo kak ready lagi Krim Malam Collagen", "NA18301234567", []),
         ("Korea Krim Malam Collagen", "BPOM NA18301234567", []),
+        ("Cantik Alami Krim Malam Collagen", "NA18301234567", []),
+        ("Toner Wajah Segar", "NA18301234568", []),  # a toner, nothing else said
+        ("Krim Malam Retinol", "NA18301234567", ["nie_mismatch"]),  # retinol, not collagen
+        ("Serum Glow Ayu Beauty", "NA18301234567", ["nie_mismatch"]),  # the brand's tail only
+        ("Collagen Krim Malam Wajah", "NA18301234567", []),  # another order
+        ("Sirup parasetamol anak", "DTL3012345679B1", []),  # its name without "500 mg"
+        ("Vitamin C Omega 3 Fish Oil", "SI301234568", []),
         ("Jamu Sehat Wanita kapsul", "POM TR 301234567", []),
         # with the brand: one telling word of the name is enough ("Keripik Tempe" of Citra
         # Rasa Food); a name of the brand sharing none of them is another product
@@ -169,5 +176,5 @@ def test_judge_reads_the_headline_before_the_product_words(registry, catalogue, 
     words = ListingWords(ordered=name_tokens(headline))
     candidate = registry.compare(row, words)
     named = registry.identify(words)
-    got = judge(candidate, named, words, name_tokens(headline), catalogue, lambda: None)
+    got = judge(candidate, named, words, name_tokens(headline), catalogue, lambda: (None, {}))
     assert got.own is own
