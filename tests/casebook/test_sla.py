@@ -86,9 +86,12 @@ def test_negative_days_are_refused():
         (["--start", "2026-03-10"], "either --days", 2),
     ],
 )
-def test_sla_due_command(args, out, code):
+def test_sla_due_command(args, out, code, tmp_path):
+    # A data dir of its own: a casebook under ./var would lend its holiday overrides.
+    env = {"PATH": "/usr/bin:/bin", "PATROLI_DATA_DIR": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-m", "patroli", "sla", "due", *args], capture_output=True, text=True
-    )
+        [sys.executable, "-m", "patroli", "sla", "due", *args],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
     assert done.returncode == code
     assert out in (done.stdout if code == 0 else done.stderr)
