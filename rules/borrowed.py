@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rules.catalogue import Catalogue
 from rules.model import PublicWarning, RegistryProduct
@@ -60,6 +61,9 @@ _PROMISES = frozenset((
     "anak", "dewasa", "bayi", "balita", "pria", "wanita", "cowok", "cewek", "remaja", "ibu",
     "hamil", "menyusui", "lansia", "kids", "men", "women", "adult", "adults",
 ))  # fmt: skip
+# Units of a drug's or supplement's strength: another value is another registered product.
+# Net contents (ml, gr) are not among them: one product is sold in several sizes.
+_STRENGTH_UNITS = frozenset(("mg", "mcg", "iu", "ui"))
 _STRONG_CUE = 3  # categories.toml: strong cue words weigh 3, weak ones 1
 _BRAND_MARKERS = frozenset(("by", "merk", "merek", "brand", "cap", "from"))
 # Kinds of product close enough that cue words cannot tell them apart reliably: a jamu, a
@@ -93,6 +97,9 @@ def judge(
     point to, with the weight of the strongest cue (3 strong, 1 weak)."""
     row = candidate.row
     coverage = candidate.coverage
+    strength = _other_strength(row, headline)
+    if strength:
+        return Judgement(False, f"kekuatan lain di judul: {strength}")
     if coverage.brand >= BRAND_NAMED:
         if coverage.name < NAME_COVERED and not _telling_words(row) & words.present:
             return Judgement(False, "nama produk lain dari merek yang sama")
@@ -157,6 +164,26 @@ def _telling_words(row: RegistryProduct) -> frozenset[str]:
 def _telling(product_name: str, brand_name: str) -> frozenset[str]:
     brand = set(name_tokens(brand_name))
     return frozenset(w for w in name_tokens(product_name) if w not in brand and weight(w) == 1.0)
+
+
+def _other_strength(row: RegistryProduct, headline: Sequence[str]) -> str:
+    """A strength in the headline that the row's name has in the same unit with another
+    value ("Ibuprofen 400 mg" showing a 200 mg tablet's number): another product."""
+    registered = _strengths(tuple(name_tokens(row.product_name)))
+    written = _strengths(tuple(headline))
+    for unit, values in written.items():
+        if unit in registered and not values & registered[unit]:
+            return " ".join(f"{v} {unit}" for v in sorted(values))
+    return ""
+
+
+def _strengths(words: tuple[str, ...]) -> dict[str, set[str]]:
+    """Strength unit -> the values written with it ("200", "mg" -> {"mg": {"200"}})."""
+    out: dict[str, set[str]] = {}
+    for value, unit in pairwise(words):
+        if value.isdigit() and unit in _STRENGTH_UNITS:
+            out.setdefault(unit, set()).add(value.lstrip("0") or "0")
+    return out
 
 
 def _brand_tail_only(row: RegistryProduct, present: frozenset[str]) -> bool:

@@ -44,6 +44,11 @@ from rules.text import name_tokens
         ("Collagen Krim Malam Wajah", "NA18301234567", []),  # another order
         ("Sirup parasetamol anak", "DTL3012345679B1", []),  # its name without "500 mg"
         ("Vitamin C Omega 3 Fish Oil", "SI301234568", []),
+        # a strength the number is not registered for; a size is no strength
+        ("Parasetamol 650 mg", "DTL3012345679B1", ["nie_mismatch"]),
+        ("Parasimed Parasetamol 650 mg", "DTL3012345679B1", ["nie_mismatch"]),
+        ("Parasetamol 500mg strip", "DTL3012345679B1", []),
+        ("Nusa Prima Vita Omega 3 Fish Oil 100 kapsul", "SI301234568", []),
         ("Jamu Sehat Wanita kapsul", "POM TR 301234567", []),
         # with the brand: one telling word of the name is enough ("Keripik Tempe" of Citra
         # Rasa Food); a name of the brand sharing none of them is another product
