@@ -84,7 +84,7 @@ class Coverage(NamedTuple):
 class ListingWords:
     """A listing's words for name matching: in order (brands are phrases) and as a set."""
 
-    __slots__ = ("_covered", "_ids", "_runs", "ordered", "positions", "present")
+    __slots__ = ("_covered", "_ids", "_run_end", "_runs", "ordered", "positions", "present")
 
     def __init__(self, texts: Iterable[str] = (), *, ordered: list[str] | None = None):
         self.ordered: list[str] = ordered if ordered is not None else []
@@ -95,6 +95,7 @@ class ListingWords:
         for i, word in enumerate(self.ordered):
             self.positions.setdefault(word, []).append(i)
         self._runs: dict[tuple[str, ...], tuple[float, int]] = {}
+        self._run_end: dict[tuple[str, ...], int] = {}  # where the brand's best run ends
         self._covered: dict[tuple, list[Coverage]] = {}  # per index: computed once per listing
         self._ids: dict[int, np.ndarray] = {}  # per index: the listing's words as word ids
 
@@ -121,6 +122,7 @@ class ListingWords:
                 got = sum(weight(w) for w in brand[j:i])
                 if got > best_weight:
                     best_weight, best_count = got, i - j
+                    self._run_end[brand] = q
         self._runs[brand] = best_weight, best_count
         return best_weight, best_count
 
@@ -346,8 +348,30 @@ class NameIndex:
         for brand_id, cover in self.named_brands(words, least):
             found += self.brand_coverages(brand_id, cover, words)
         found.sort(key=lambda c: (-c.score, -c.matched, c.position))
+        self._settle_ties(found, words)
         words._covered[key] = found
         return found
+
+    def _settle_ties(self, found: list[Coverage], words: ListingWords) -> None:
+        """Rows equal on coverage and telling words at the top: the one whose lesser words
+        (a size, "Plus", "Sirup", "Original") stand where the name is written, right after
+        the brand, comes first; those the text has only elsewhere (a promo "ORIGINAL 100%",
+        "Kemasan 100 ml" in the description) count against the row."""
+        tied = 1
+        while tied < len(found) and found[tied][1:] == found[0][1:]:
+            tied += 1
+        if tied > 1:
+            found[:tied] = sorted(found[:tied], key=lambda c: (-self._placed(c, words), c.position))
+
+    def _placed(self, coverage: Coverage, words: ListingWords) -> int:
+        brand = self._brand_words[int(self._row_brand[coverage.position])]
+        words.brand_run(brand)
+        end = words._run_end.get(brand, len(words.ordered))
+        rest, weights = self._row_rest(coverage.position)
+        written = set(words.ordered[end : end + len(rest)])
+        return sum((w if word in written else -w)
+                   for word, w in zip(rest, weights, strict=True)
+                   if w < _TENTHS and word in words.present)  # fmt: skip
 
     def explain(self, position: int, words: ListingWords) -> str:
         brand = self._brand_words[int(self._row_brand[position])]

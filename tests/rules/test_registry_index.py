@@ -171,6 +171,41 @@ def test_array_scoring_equals_scoring_every_row(big_registry, listing):
              if product.brand == BIG]  # fmt: skip
     every = [c for c in every if c.name > 0]
     every.sort(key=lambda c: (-c.score, -c.matched, c.position))
+    names._settle_ties(every, words)  # the top tie is settled the same way in both
     found = [c for c in names.covered(words) if big_registry.products[c.position].brand == BIG]
     assert found == every[: len(found)]
     assert len(found) == min(len(every), 32)
+
+
+def variants_registry() -> RegistryIndex:
+    rows = [RegistryProduct(f"DKL00000000{i}A1", f"Kodeivit Sari Kodein Fosfat 10 mg{v}",
+                            "Kodeivit Sari", "obat")
+            for i, v in enumerate(("", " Plus", " Sirup"))]  # fmt: skip
+    rows += [RegistryProduct(f"NA1800000000{i}", f"Anggrek Abadi Beauty Lip Balm{v}",
+                             "Anggrek Abadi Beauty", "kosmetik")
+             for i, v in enumerate((" Original", ""))]  # fmt: skip
+    rows += [RegistryProduct(f"SD12345678{i}", f"Imunova Kalsium {n} mg isi 90", "Imunova",
+                             "suplemen_kesehatan")
+             for i, n in enumerate((100, 20))]  # fmt: skip
+    return RegistryIndex.build(rows)
+
+
+KODEIN = "Kodeivit Sari Kodein Fosfat 10 mg"
+LIP_BALM = "Anggrek Abadi Beauty Lip Balm"
+
+
+@pytest.mark.parametrize(
+    "title, description, expected",
+    [
+        (f"{KODEIN} Plus", "Ready", f"{KODEIN} Plus"),
+        (KODEIN, "Ready, sirup dan tablet", KODEIN),  # "sirup" is not where the name is
+        (f"{KODEIN} Sirup", "", f"{KODEIN} Sirup"),
+        (f"COD {LIP_BALM}", "Produk ORIGINAL 100%", LIP_BALM),  # a promo "ORIGINAL"
+        (f"{LIP_BALM} Original", "", f"{LIP_BALM} Original"),
+        ("Imunova Kalsium 20 mg isi 90", "Kemasan 100 ml", "Imunova Kalsium 20 mg isi 90"),
+        ("Imunova Kalsium 100 mg isi 90", "Harga 20 ribu", "Imunova Kalsium 100 mg isi 90"),
+    ],
+)
+def test_equal_rows_are_told_apart_by_the_words_written_with_the_name(title, description, expected):
+    [best, *_] = variants_registry().identify(ListingWords([title, description]))
+    assert best.row.product_name == expected
