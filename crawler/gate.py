@@ -43,6 +43,9 @@ class BrowserGate:
     def __init__(self, check: Callable[[str, int], list[str]]) -> None:
         self.check = check
         self.refused = 0  # connections refused, for the log at the end
+        # asyncio holds a connection's task only weakly once both its sockets wait quietly;
+        # held here, an idle tunnel is not collected under the browser's feet.
+        self._connections: set[asyncio.Task] = set()
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
@@ -85,14 +88,17 @@ class BrowserGate:
             self._loop.run_forever()
         finally:
             self._server.close()
-            tasks = asyncio.all_tasks(self._loop)
-            for task in tasks:
-                task.cancel()
-            self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+            while tasks := asyncio.all_tasks(self._loop):  # connections still being served
+                for task in tasks:
+                    task.cancel()
+                self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+            self._loop.run_until_complete(self._loop.shutdown_default_executor())
             self._loop.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         upstream = None
+        task = asyncio.current_task()
+        self._connections.add(task)
         try:
             host, port = await _handshake(reader, writer)
             upstream = await self._connect(host, port, writer)
@@ -100,7 +106,10 @@ class BrowserGate:
                 await _pipe(reader, writer, *upstream)
         except (asyncio.IncompleteReadError, ConnectionError, ValueError):
             pass  # the browser went away or spoke something else: nothing to keep
+        except asyncio.CancelledError:
+            pass  # the gate is stopping: the connection ends with it
         finally:
+            self._connections.discard(task)
             for stream in (writer, upstream[1] if upstream else None):
                 if stream is not None:
                     stream.close()
@@ -167,7 +176,7 @@ async def _reply(writer: asyncio.StreamWriter, code: int) -> None:
 
 async def _pipe(reader, writer, upstream_reader, upstream_writer) -> None:
     async def copy(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(ConnectionError, asyncio.CancelledError):
+        with contextlib.suppress(ConnectionError):
             while chunk := await source.read(CHUNK):
                 sink.write(chunk)
                 await sink.drain()
