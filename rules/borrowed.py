@@ -64,6 +64,25 @@ _PROMISES = frozenset((
 # Units of a drug's or supplement's strength: another value is another registered product.
 # Net contents (ml, gr) are not among them: one product is sold in several sizes.
 _STRENGTH_UNITS = frozenset(("mg", "mcg", "iu", "ui"))
+# The same product named in English or Indonesian: "Sabun Muka Jerawat" is a "Facial Wash
+# Acne", "Krim Malam" a "Night Cream". Each pair is read both ways.
+_SAME_MEANING = (
+    ("facial", "muka"), ("facial", "wajah"), ("face", "wajah"), ("face", "muka"),
+    ("wash", "sabun"), ("wash", "cuci"), ("wash", "pembersih"), ("cleanser", "pembersih"),
+    ("night", "malam"), ("day", "siang"), ("sunscreen", "tabir"), ("sunscreen", "surya"),
+    ("sunblock", "tabir"), ("sunblock", "surya"), ("fish", "ikan"), ("oil", "minyak"),
+    ("calcium", "kalsium"), ("acne", "jerawat"), ("whitening", "pemutih"),
+    ("brightening", "pencerah"), ("hair", "rambut"), ("body", "badan"), ("body", "tubuh"),
+    ("cough", "batuk"), ("lip", "bibir"), ("moisturizer", "pelembab"),
+    ("moisturizer", "pelembap"), ("ginger", "jahe"), ("turmeric", "kunyit"),
+    ("honey", "madu"), ("coffee", "kopi"), ("tea", "teh"), ("milk", "susu"),
+    ("collagen", "kolagen"), ("syrup", "sirup"), ("powder", "bubuk"), ("soap", "sabun"),
+    ("paracetamol", "parasetamol"), ("vitamin", "vit"),
+)  # fmt: skip
+_MEANINGS: dict[str, set[str]] = {}
+for _a, _b in _SAME_MEANING:
+    _MEANINGS.setdefault(_a, set()).add(_b)
+    _MEANINGS.setdefault(_b, set()).add(_a)
 _STRONG_CUE = 3  # categories.toml: strong cue words weigh 3, weak ones 1
 _BRAND_MARKERS = frozenset(("by", "merk", "merek", "brand", "cap", "from"))
 # Kinds of product close enough that cue words cannot tell them apart reliably: a jamu, a
@@ -101,7 +120,7 @@ def judge(
     if strength:
         return Judgement(False, f"kekuatan lain di judul: {strength}")
     if coverage.brand >= BRAND_NAMED:
-        if coverage.name < NAME_COVERED and not _telling_words(row) & words.present:
+        if coverage.name < NAME_COVERED and not _telling_words(row) & _read(words.present):
             return Judgement(False, "nama produk lain dari merek yang sama")
         sibling = _better_sibling(candidate, named)
         if sibling is not None and not _told_apart(row, sibling.row, words.present):
@@ -113,7 +132,7 @@ def judge(
     if _brand_tail_only(row, words.present):
         return Judgement(False, "merek lain yang mirip: kata pertama merek tidak ada")
     own_words = _unexplained(row, headline, catalogue)
-    if own_words and not _telling_words(row) <= words.present:
+    if own_words and not _telling_words(row) <= _read(words.present):
         return Judgement(False, f"nama produk di iklan berbeda: {' '.join(own_words)}")
     lead = _another_brand(row, headline, catalogue) or _brand_after_marker(row, headline)
     if lead:
@@ -151,6 +170,12 @@ def named_by_its_own_word(registry: RegistryIndex, words: ListingWords) -> Candi
     position = named.pop()
     coverage = next(c for c in rows if c.position == position)
     return Candidate(registry.products[position], coverage, registry.names.explain(position, words))
+
+
+def _read(words: frozenset[str]) -> frozenset[str]:
+    """The words, and the same words in the other language."""
+    more = [m for w in words if w in _MEANINGS for m in _MEANINGS[w]]
+    return words | frozenset(more) if more else words
 
 
 def _telling_words(row: RegistryProduct) -> frozenset[str]:
@@ -198,7 +223,7 @@ def _unexplained(row: RegistryProduct, headline: Sequence[str], catalogue: Catal
     kind of product, no word of the row's name or brand ("Retinol Malam" of a "Serum Retinol
     Malam" showing a vitamin C serum's number; nothing in "Toner Wajah Segar"). With one of
     them and a telling word of the row missing, the listing names another product."""
-    known = set(name_tokens(row.product_name)) | set(name_tokens(row.brand))
+    known = _read(frozenset(name_tokens(row.product_name))) | set(name_tokens(row.brand))
     return [
         w
         for w in headline
@@ -235,7 +260,7 @@ def _another_brand(
     """Words before the product words of the headline that name a brand, not this row's:
     nothing but promotion, product-type words, measures and the row's own brand (or its
     initials) may stand there."""
-    name = set(name_tokens(row.product_name))
+    name = _read(frozenset(name_tokens(row.product_name)))
     brand = name_tokens(row.brand)
     initials = "".join(w[0] for w in brand if w)
     lead: list[str] = []

@@ -39,6 +39,7 @@ from rules.text import name_tokens
         ("Korea Krim Malam Collagen", "BPOM NA18301234567", []),
         ("Cantik Alami Krim Malam Collagen", "NA18301234567", []),
         ("Toner Wajah Segar", "NA18301234568", []),  # a toner, nothing else said
+        ("Night Cream Collagen 30gr", "NA18301234567", []),  # its name in English
         ("Krim Malam Retinol", "NA18301234567", ["nie_mismatch"]),  # retinol, not collagen
         ("Serum Glow Ayu Beauty", "NA18301234567", ["nie_mismatch"]),  # the brand's tail only
         ("Collagen Krim Malam Wajah", "NA18301234567", []),  # another order
