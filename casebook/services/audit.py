@@ -202,6 +202,8 @@ def _against_head(session: Session, last: AuditEvent | None, inserted: int) -> l
         return [ChainBreak(last_seq, None, "the chain's head row is missing: tampered with")]
     if last_seq < head.seq:
         return [_missing(last_seq + 1, head.seq, "deleted from the end of the trail")]
+    if last is not None and last_seq - inserted == head.seq + 1 == last_seq:
+        return [_break(last, f"is past the chain's recorded head ({head.seq}): inserted")]
     if last is not None and last_seq - inserted > head.seq:
         reason = f"events {head.seq + 1}-{last_seq} are past the chain's recorded head: inserted"
         return [ChainBreak(head.seq + 1, None, reason)]

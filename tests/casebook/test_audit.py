@@ -22,10 +22,10 @@ def _three_events(sessions):
         audit.record(session, "ani", "letter.issue", "letter:1", None, {"number": "B-1"})
 
 
-def _forged(session, seq: int, prev_hash: str) -> dict:
+def _forged(session, seq: int, prev_hash: str, target: str = "entry:9") -> dict:
     """An event as someone with database access would write it: a correct hash and all."""
     row = {"seq": seq, "at": T0, "actor": "mallory", "action": "register.decide",
-           "target": "entry:9", "before": None, "after": {"d": "dismissed"},
+           "target": target, "before": None, "after": {"d": "dismissed"},
            "prev_hash": prev_hash}  # fmt: skip
     row["hash"] = audit.event_hash(AuditEvent(**row))
     return row
@@ -71,6 +71,11 @@ def _insert_at_end(session):
     _insert(session, _forged(session, 4, _hash_of(session, 3)))
 
 
+def _insert_two_at_end(session):
+    _insert_at_end(session)
+    _insert(session, _forged(session, 5, _hash_of(session, 4), target="entry:10"))
+
+
 def _insert_in_the_middle(session):
     # Make room after event 1 and slip an event in (its prev_hash cannot be event 1's hash:
     # that is taken, and unique, by the event it would push aside).
@@ -92,6 +97,7 @@ def _insert_out_of_sequence(session):
         (_delete_last, [(3, "missing: this event is deleted from the end")]),
         (_delete_last_two, [(2, "missing: events 2-3 are deleted from the end")]),
         (_insert_at_end, [(4, "past the chain's recorded head")]),
+        (_insert_two_at_end, [(4, "events 4-5 are past the chain's recorded head")]),
         (_insert_in_the_middle, [(2, "inserted")]),
         (_insert_out_of_sequence, [(0, "out of sequence")]),
     ],
@@ -205,7 +211,10 @@ def _verify_command(config, *args):
         (None, None),
         (_edit, "audit event 2 (takedown_list.add list:1 by mallory"),
         (_delete_middle, "audit event 2: missing"),
-        (_insert_at_end, "audit event 4: events 4-4 are past"),
+        (
+            _insert_at_end,
+            "audit event 4 (register.decide entry:9 by mallory at 2026-11-30T08:00:00Z): is past",
+        ),
     ],
 )
 def test_the_verify_command_names_each_broken_event(config, sessions, tamper, named):
