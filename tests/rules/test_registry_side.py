@@ -136,6 +136,11 @@ def test_numbers_in_every_writing(verdict, title, description, expected):
         ("Jamu Kumis Kucing kapsul", "isi 30", ["no_nie"]),
         ("Sabun Muka Jeruk Nipis 100 ml", "", ["no_nie"]),
         ("Vitamin C 1000 mg isi 30", "", ["no_nie"]),
+        # slimming teas, fertility honeys and turtle oil need an NIE; a slimming corset none
+        ("Teh Pelangsing Detox", "isi 20 kantong", ["no_nie"]),
+        ("Madu Penyubur Kandungan", "", ["no_nie"]),
+        ("Minyak Bulus Asli 30 ml", "", ["no_nie"]),
+        ("Korset Pelangsing Perut", "bahan lentur", []),
         ("Keripik Singkong Balado homemade", "renyah", []),
         ("Sekar Ayu Beauty Toner Rose", "sudah BPOM ya kak", []),
         ("Bumi Lestari Jamu Sehat Wanita", "BPOM \u2705 halal \u2705", []),
