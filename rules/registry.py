@@ -254,8 +254,12 @@ class RegistryIndex:
                 out.append(Candidate(self.products[coverage.position], coverage, explanation))
                 if len(out) == 8:
                     break
-        # equally good rows (the same product registered twice): a valid one first
-        out.sort(key=lambda c: (-c.score, -c.coverage.matched, c.row.status != "valid"))
+        # the same product registered twice: its valid row first; other rows keep their order
+        first: dict[tuple[str, ...], int] = {}
+        for rank, candidate in enumerate(out):
+            first.setdefault(tuple(candidate.row.product_name.casefold().split()), rank)
+        out.sort(key=lambda c: (first[tuple(c.row.product_name.casefold().split())],
+                                c.row.status != "valid"))  # fmt: skip
         return out
 
     def search(self, query: str, limit: int = 1) -> list[tuple[RegistryProduct, float]]:

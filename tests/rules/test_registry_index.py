@@ -209,3 +209,21 @@ LIP_BALM = "Anggrek Abadi Beauty Lip Balm"
 def test_equal_rows_are_told_apart_by_the_words_written_with_the_name(title, description, expected):
     [best, *_] = variants_registry().identify(ListingWords([title, description]))
     assert best.row.product_name == expected
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        # the same product registered twice: its valid row first
+        ([(KODEIN, "expired"), (KODEIN, "valid")], "valid"),
+        # another product whose licence lapsed is still the one named
+        ([(KODEIN, "valid"), (f"{KODEIN} Plus", "expired")], "expired"),
+    ],
+)
+def test_a_valid_row_goes_first_only_among_rows_of_the_same_product(rows, expected):
+    registry = RegistryIndex.build(
+        RegistryProduct(f"DKL00000000{i}A1", name, "Kodeivit Sari", "obat", status=status)
+        for i, (name, status) in enumerate(rows)
+    )
+    [best, *_] = registry.identify(ListingWords([f"{KODEIN} Plus", "Ready"]))
+    assert best.row.status == expected
