@@ -101,6 +101,8 @@ def plan(plan_id: int, **options) -> None:
         found = session.get(PatrolPlan, plan_id)
         if found is None:
             raise click.ClickException(f"no patrol plan {plan_id}")
+        if found.status == "closed":
+            raise click.ClickException(f"patrol plan {plan_id} ({found.name}) is closed")
         targets = list(found.targets)
     runs = [
         SpiderRun(
