@@ -149,11 +149,15 @@ def main() -> None:
     setup_big, list_id = timed(
         lambda: build_list(sessions, data_dir, args.links, args.captures, "p")
     )
+    busy = os.getloadavg()[0]
     total, [letter] = timed(lambda: make(list_id))
     print(f"setup (not timed): {setup + setup_big:.1f} s; {letter.link_count:,} links -> "
           f"{', '.join(k for k in letter.files if k != 'link_ids')}")  # fmt: skip
     print(f"cold first letter (1 link, LibreOffice profile created): {cold:.2f} s")
-    print(f"make_letters, {letter.link_count:,} links, all files: {total:.2f} s (target <= 10 s)")
+    print(
+        f"make_letters, {letter.link_count:,} links, all files: {total:.2f} s (target <= 10 s;"
+        f" machine load average {busy:.1f} on {os.cpu_count()} cores)"
+    )
 
     work = data_dir / "bench"
     work.mkdir()
@@ -186,7 +190,7 @@ def main() -> None:
 
     t_naive_xlsx, _ = timed(lambda: naive_xlsx(facts.rows, work / "naive.xlsx"))
     print(
-        f"baseline XLSX cell by cell with hyperlinks: {t_naive_xlsx:.2f} s; write-only: "
+        f"baseline XLSX cell by cell with hyperlinks (openpyxl): {t_naive_xlsx:.2f} s; streamed: "
         f"{t_xlsx:.2f} s; ratio {t_naive_xlsx / t_xlsx:.1f}x"
     )
     few = facts.rows[: args.table_rows]
