@@ -154,12 +154,15 @@ def report(since: str | None, until: str | None) -> None:
 
 @monitoring_group.command("repropose")
 @click.option("--actor", default="cli", help=ACTOR_HELP)
-def repropose(actor: str) -> None:
+@click.option("--as-of", "as_of", help="judge deadlines as at this UTC time (YYYY-MM-DDTHH:MM), "
+              "e.g. to catch up after downtime; default now")  # fmt: skip
+def repropose(actor: str, as_of: str | None) -> None:
     """Propose again, in a new list, the links still up after their letter's deadline."""
+    moment = _day(as_of, "--as-of")
 
     def run(session):
         monitoring.refresh_links(session)
-        new_list = monitoring.repropose(session, actor=actor)
+        new_list = monitoring.repropose(session, actor=actor, now=moment)
         return None if new_list is None else new_list.id
 
     list_id = _casework(run)

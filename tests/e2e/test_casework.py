@@ -4,8 +4,11 @@ takedown list -> a listing taken down on the platform -> verify -> monitoring co
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from casebook.models import Hit, Listing
@@ -70,6 +73,30 @@ def test_a_patrol_goes_from_register_to_monitoring(crawled, demo, world):
     assert figures["overall"]["listed"] == 2
     assert figures["overall"]["taken_down"] == 1 and figures["overall"]["still_up"] == 1
     assert figures["by_platform"]["pasarku"]["takedown_rate"] == 0.5
+
+    # Letters (SOP 5-6): the link already down is left out; the attachment lists the other.
+    made = [
+        json.loads(line)
+        for line in patroli.run(
+            "letters", "make", str(list_id), "--kind", "rekomendasi_takedown"
+        ).stdout.splitlines()
+    ]
+    assert [(x["recipient"], x["link_count"]) for x in made] == [("idea", 1)]
+    sheet = load_workbook(patroli.data_dir / made[0]["files"]["xlsx"], read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    still_up = next(link["url"] for link in shown["links"] if link["listing_id"] == second)
+    assert rows[0][:2] == ("No", "Tautan") and [r[1] for r in rows[1:]] == [still_up]
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
+    patroli.run("letters", "sent", str(made[0]["id"]), "--on", today)
+
+    # Monitoring (SOP 8): before the platform's deadline nothing is proposed again; after it,
+    # the link still up goes into a new list as its second proposal.
+    assert "no link is still up" in patroli.run("monitoring", "repropose").stdout
+    later = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    again = patroli.run("monitoring", "repropose", "--as-of", later).stdout
+    relisted = json.loads(again[again.index("{") :])["links"]
+    assert [(link["listing_id"], link["proposal"]) for link in relisted] == [(second, 2)]
+    assert json.loads(patroli.run("monitoring", "report").stdout)["overall"]["reproposed"] == 1
 
 
 def test_sla_due_dates_from_the_command_line(crawled):
