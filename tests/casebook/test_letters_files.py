@@ -233,15 +233,27 @@ def _nothing_left(sessions, config) -> None:
     assert not list((config.data_dir / "letters").glob("2026/*"))
 
 
-def test_a_broken_template_is_one_line_and_leaves_nothing(sessions, config):
+@pytest.mark.parametrize(
+    "first_line, raw, message",
+    [
+        ("{{ kop.agensi }}", None, r"tembusan.docx: .*'agensi'"),  # a misspelt tag
+        ("{% for x in %}", None, r"tembusan.docx: "),  # a broken tag
+        (None, b"not a zip", r"tembusan.docx is not a DOCX file"),
+    ],
+)
+def test_a_broken_template_is_one_line_and_leaves_nothing(sessions, config, first_line, raw,
+                                                          message):  # fmt: skip
     own = config.data_dir / "templates"
     own.mkdir(parents=True)
-    document = template_source.build("tembusan")
-    document.paragraphs[0].text = "{{ kop.agensi }}"
-    document.save(own / "tembusan.docx")
+    if raw is None:
+        document = template_source.build("tembusan")
+        document.paragraphs[0].text = first_line
+        document.save(own / "tembusan.docx")
+    else:
+        (own / "tembusan.docx").write_bytes(raw)
     office = office_module.load(config.data_dir)
     list_id = world.build_list(sessions, config.data_dir, world.MIXED[:1], with_captures=False)
-    with pytest.raises(TemplateProblem, match=r"tembusan.docx: .*'agensi'"):
+    with pytest.raises(TemplateProblem, match=message):
         make(sessions, office, list_id, "tembusan", with_pdf=False)
     _nothing_left(sessions, config)
 
