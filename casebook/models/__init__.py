@@ -2,6 +2,7 @@
 
 from casebook.models.audit import AuditEvent, AuditHead
 from casebook.models.base import Base, utcnow
+from casebook.models.followup import LetterEscalation as LetterEscalation
 from casebook.models.listings import (
     Capture,
     CrawlRun,
