@@ -20,7 +20,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from casebook.letters import content, numbering, render
 from casebook.letters.gather import WIB, gather, local_date
 from casebook.letters.office import Office
-from casebook.models import HolidayOverride, Letter, LetterResponse, TakedownLink, utcnow
+from casebook.models import (
+    HolidayOverride,
+    Letter,
+    LetterResponse,
+    TakedownLink,
+    TakedownList,
+    utcnow,
+)
 from casebook.services import audit, takedown
 from casebook.sla import MUTU_BAKU, Override, WorkingCalendar
 
@@ -61,6 +68,7 @@ def make_letters(
         takedown_list = takedown.get_list(session, list_id)
     except takedown.TakedownError as error:
         raise NoSuchLetter(str(error)) from None
+    _serialise(session, list_id)
     live = [link for link in takedown_list.links if link.link_status != "nonactive"]
     if not live:
         raise LetterConflict(
@@ -205,6 +213,18 @@ def public(letter: Letter) -> dict[str, object]:
         "due_on": letter.due_on.isoformat() if letter.due_on else None,
         "deadline_at": letter.deadline_at.isoformat() if letter.deadline_at else None,
     }
+
+
+def _serialise(session: Session, list_id: int) -> None:
+    """Requests for one list's letters take turns, so that two at once find each other's
+    letters instead of both numbering a new one: a no-op UPDATE of the list row takes its row
+    lock on PostgreSQL and the write lock on SQLite, both held until the caller commits."""
+    session.execute(
+        update(TakedownList)
+        .where(TakedownList.id == list_id)
+        .values(status=TakedownList.status)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _addressed(spec: content.Kind, kind: str, live: list[TakedownLink],

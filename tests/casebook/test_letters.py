@@ -229,6 +229,31 @@ def test_concurrent_letters_of_many_lists_get_distinct_numbers(sessions, office,
     assert seqs == list(range(1, 13))
 
 
+def test_the_same_request_at_once_makes_one_set_of_letters(sessions, office, mixed):
+    """Four officers ask for the same list's recommendations at the same moment."""
+    answers: list[list[tuple]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            answers.append(make(sessions, office, mixed))
+        except BaseException as error:  # surfaced below: a thread's failure must fail the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert all(answer == answers[0] for answer in answers)
+    with sessions() as session:
+        assert session.scalar(select(func.count(Letter.id))) == 2
+        assert session.get(LetterSequence, 2026).last == 2
+
+
 def test_sent_sets_the_due_date_and_the_platform_deadline(sessions, office, mixed):
     [(letter_id, *_), _] = make(sessions, office, mixed)
     with sessions() as session, session.begin():
