@@ -123,7 +123,7 @@ def context(office: Office, facts: Facts) -> dict[str, object]:
         "seller_count": counted(facts.seller_count),
         "platforms": _tally(facts.platforms),
         "violations": _tally(facts.violations),
-        "routed_to": ", ".join(facts.routed_to),
+        "routed_to": _listed(facts.routed_to),
         "platform_hours": counted(office.platform_hours),
         "follow_up_days": counted(office.follow_up_days),
         "signatory": office["signatory"],
@@ -132,6 +132,11 @@ def context(office: Office, facts: Facts) -> dict[str, object]:
         "tembusan": list(office["tembusan"]["list"]),
     }
     return _cleaned(values)
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    """A, B dan C."""
+    return " dan ".join(filter(None, (", ".join(names[:-1]), *names[-1:])))
 
 
 def _tally(values: Iterable[str]) -> list[dict[str, object]]:

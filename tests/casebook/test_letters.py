@@ -21,7 +21,7 @@ from casebook.models import (
     TakedownLink,
     TakedownList,
 )
-from casebook.services import evidence, listings, register, takedown
+from casebook.services import audit, evidence, listings, register, takedown
 from casebook.services import letters as service
 from casebook.services.listings import ListingRecord, SellerRecord
 from crawler.evidence import EvidenceStore, Exchange
@@ -334,6 +334,7 @@ def test_everything_is_audited(sessions, office, mixed):
         actions = session.scalars(select(AuditEvent.action).where(
             AuditEvent.target == f"letter:{letter_id}").order_by(AuditEvent.id)).all()  # fmt: skip
         assert actions == ["letter.create", "letter.sent", "letter.response"]
+        assert audit.verify(session) == []  # the chain holds with the letters' events in it
 
 
 @pytest.mark.parametrize(
@@ -346,6 +347,15 @@ def test_everything_is_audited(sessions, office, mixed):
 def test_counts_are_spelled_as_letters_spell_them(n, words):
     assert content.terbilang(n) == words
     assert content.counted(n).endswith(f" ({words})")
+
+
+@pytest.mark.parametrize(
+    "names, text",
+    [((), ""), (("IdEA",),  "IdEA"), (("IdEA", "Komdigi"), "IdEA dan Komdigi"),
+     (("IdEA", "Komdigi", "Dit. Was"), "IdEA, Komdigi dan Dit. Was")],
+)  # fmt: skip
+def test_agencies_are_listed_as_a_sentence(names, text):
+    assert content._listed(names) == text
 
 
 def test_dates_are_written_in_indonesian():
