@@ -5,7 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("benchmarks.rules_bench", "benchmarks.import_bench", "benchmarks.crawl_bench")
+BENCHMARKS = (
+    "benchmarks.quality",
+    "benchmarks.rules_bench",
+    "benchmarks.import_bench",
+    "benchmarks.crawl_bench",
+    "benchmarks.letters_bench",
+    "benchmarks.casebook_bench",
+)
 
 for module in BENCHMARKS:
     print(f"== {module}", flush=True)
