@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +37,22 @@ class SellerRecord:
         return self.url or f"name:{self.name.casefold().strip()}"
 
 
+def storable(text: str) -> str:
+    """Crawled text as every database stores it: no NUL (PostgreSQL refuses it) and no lone
+    surrogate (not encodable as UTF-8) — a hostile page must not stop a batch."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 @dataclass(frozen=True)
 class ListingRecord:
     """A listing as a crawler saw it, in plain values."""
@@ -53,16 +69,19 @@ class ListingRecord:
     read_by: str | None = None  # how the page was read: json-ld, microdata, opengraph, generic...
 
     def clipped(self) -> ListingRecord:
+        seller = self.seller
+        if seller is not None:
+            seller = replace(seller, name=storable(seller.name), location=storable(seller.location))
         return ListingRecord(
             url=self.url,
             platform=self.platform,
-            title=self.title[:MAX_TITLE],
-            description=self.description[:MAX_DESCRIPTION],
+            title=storable(self.title)[:MAX_TITLE],
+            description=storable(self.description)[:MAX_DESCRIPTION],
             price=self.price,
             currency=self.currency,
             external_id=self.external_id,
             images=tuple(self.images[:MAX_IMAGES]),
-            seller=self.seller,
+            seller=seller,
             read_by=self.read_by[:MAX_READ_BY] if self.read_by else None,
         )
 

@@ -161,3 +161,17 @@ def test_rematch_follows_a_registry_change(sessions):
         assert rematch(session, Matcher.from_session(session), today=date(2026, 1, 1)) == 1
     with sessions() as session:
         assert session.scalars(select(Hit.code)).all() == ["expired_nie"]
+
+
+def test_hostile_text_with_nul_and_lone_surrogates_is_stored(sessions):
+    # PostgreSQL refuses NUL in text; a lone surrogate cannot be encoded as UTF-8.
+    url = "http://pasar.example/p/hostile"
+    seller = SellerRecord("pasarku", "Toko\ud83d")
+    hostile = ListingRecord(url=url, platform="pasarku", title="Krim\x00 Pemutih \ud800",
+                            description="a\x00b", seller=seller)  # fmt: skip
+    with sessions() as session, session.begin():
+        listings.record_listings(session, [(hostile, verdict(url))], now=T0)
+    with sessions() as session:
+        row = session.scalars(select(Listing).where(Listing.url == url)).one()
+        assert (row.title, row.description) == ("Krim Pemutih ?", "ab")
+        assert row.seller.name == "Toko?"
