@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import rules.index_store
 import rules.model
+import rules.name_tables
 import rules.names
 import rules.nie
 import rules.registry
@@ -172,8 +173,8 @@ def code_version() -> str:
     makes every stored index stale without anyone remembering to bump a number.
     """
     digest = hashlib.sha256(f"format {rules.index_store.FORMAT}, numpy {np.__version__}".encode())
-    for module in (rules.names, rules.text, rules.registry, rules.index_store, rules.model,
-                   rules.nie):  # fmt: skip
+    for module in (rules.names, rules.name_tables, rules.text, rules.registry,
+                   rules.index_store, rules.model, rules.nie):  # fmt: skip
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()
 
