@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from dataclasses import asdict
+from datetime import UTC, date, datetime
 
 import click
 
-from casebook.services import monitoring, register, takedown
+from casebook.letters import docx, office, pdf
+from casebook.services import escalation, monitoring, register, reports, takedown
 from patroli.commands.crawl import _run
 from patroli.crawling import SpiderRun
 from patroli.platforms import kind_of
@@ -171,6 +173,77 @@ def repropose(actor: str, as_of: str | None) -> None:
     else:
         click.echo(f"takedown list {list_id} (re-proposal)")
         _show(list_id)
+
+
+@monitoring_group.command("monev")
+@click.option("--since", required=True, help="first day of the period (YYYY-MM-DD)")
+@click.option("--until", required=True, help="last day of the period, included (YYYY-MM-DD)")
+@click.option("--classification", default="biasa", help="biasa, terbatas, rahasia (office.toml)")
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="the DOCX and XLSX only")
+def monev(since: str, until: str, classification: str, no_pdf: bool) -> None:
+    """Hasil Monitoring dan Evaluasi of a period (a quarter for IdEA's monev): DOCX, PDF, XLSX."""
+    start, end = _date(since, "--since"), _date(until, "--until")
+    made = _reporting(lambda session, data_dir: reports.monev(
+        session, office.load(data_dir), since=start, until=end,
+        classification=classification, with_pdf=not no_pdf))  # fmt: skip
+    click.echo(json.dumps(asdict(made), ensure_ascii=False, indent=1))
+
+
+@monitoring_group.command("upt-report")
+@click.option("--month", required=True, help="the month reported (YYYY-MM)")
+@click.option("--unit", help="the UPT (or Dit. Siber) whose officers decided the entries; "
+              "default every unit")  # fmt: skip
+@click.option("--classification", default="biasa", help="biasa, terbatas, rahasia (office.toml)")
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="the DOCX and XLSX only")
+def upt_report(month: str, unit: str | None, classification: str, no_pdf: bool) -> None:
+    """The monthly report to Dit. Was Deputi II on advertising of registered traditional
+    medicine and supplements (only forbidden claims): DOCX, PDF, XLSX."""
+    first = _date(f"{month}-01", "--month", "YYYY-MM")
+    made = _reporting(lambda session, data_dir: reports.upt_advertising(
+        session, office.load(data_dir), month=first, unit=unit,
+        classification=classification, with_pdf=not no_pdf))  # fmt: skip
+    click.echo(json.dumps(asdict(made), ensure_ascii=False, indent=1))
+
+
+@monitoring_group.command("escalate")
+@click.argument("letter_id", type=int)
+@click.option("--stage", required=True, type=click.Choice(["st1", "st2", "blocking"]),
+              help="Komdigi's stage: warning letter ST1, ST2, or blocking")  # fmt: skip
+@click.option("--on", "on", required=True, help="the day Komdigi reached it (YYYY-MM-DD)")
+@click.option("--note", default="", help="e.g. the number of Komdigi's warning letter")
+@click.option("--actor", default="cli", help=ACTOR_HELP)
+def escalate(letter_id: int, stage: str, on: str, note: str, actor: str) -> None:
+    """Record the stage Komdigi reached on a sent letter's order (stages only move forward)."""
+    day = _date(on, "--on")
+
+    def run(session, _):
+        escalation.escalate(session, letter_id, stage, day, actor=actor, note=note)
+        return [{"stage": row.stage, "reached_on": row.reached_on.isoformat(), "note": row.note}
+                for row in escalation.stages(session, letter_id)]  # fmt: skip
+
+    click.echo(json.dumps({"letter_id": letter_id, "stages": _reporting(run)}, indent=1))
+
+
+REPORT_ERRORS = (reports.ReportError, escalation.EscalationError, office.OfficeError,
+                 docx.TemplateProblem, pdf.PdfError)  # fmt: skip
+
+
+def _reporting(action):
+    """Run a report or follow-up in one transaction; a domain error is one line and exit 1."""
+    casebook = open_casebook()
+    try:
+        with casebook.sessions() as session, session.begin():
+            return action(session, casebook.config.data_dir)
+    except REPORT_ERRORS as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _date(value: str, option: str, shape: str = "YYYY-MM-DD") -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        shown = value[:-3] if shape == "YYYY-MM" else value
+        raise click.BadParameter(f"not a date ({shape}): {shown!r}", param_hint=option) from None
 
 
 def _day(value: str | None, option: str) -> datetime | None:

@@ -70,15 +70,19 @@ def office(config):
 
 @pytest.fixture
 def patrol(sessions, config, office):
+    return build_patrol(sessions, config.data_dir, office)
+
+
+def build_patrol(sessions, data_dir, office):
     """The patrol above, sent on 3 November, re-checked a day later; {key: listing id}."""
-    store = EvidenceStore(config.data_dir)
+    store = EvidenceStore(data_dir)
     with sessions() as session, session.begin():
         registry.import_registry(session, REGISTRY, now=T0)
         users.create_user(session, "ana", "pw-ana-123456", "analyst", actor="t", now=T0)
         users.create_user(session, "budi", "pw-budi-123456", "upt_officer", actor="t",
                           unit=BANDUNG, now=T0)  # fmt: skip
     with sessions() as session, session.begin():
-        matcher = Matcher.from_session(session, index_dir=config.data_dir / "index")
+        matcher = Matcher.from_session(session, index_dir=data_dir / "index")
         batch, captures = [], []
         for key, platform, title, description, *_ in PATROL:
             url = f"http://{platform}.example/p/{key}"
