@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import click
 
 from patroli.commands import COMMANDS
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Patroli(click.Group):
+    """Finds a sub-command's module only when that command runs (or help lists it)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name]
+        return getattr(import_module(module), attribute)
+
+
+@click.group(cls=Patroli, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Patroli: cyber patrol of drug and food listings (BPOM SOP)."""
-
-
-for command in COMMANDS:
-    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -1,25 +1,27 @@
-"""Sub-commands of `patroli`, one module per area; each exposes a click command or group."""
+"""Sub-commands of `patroli`, one module per area; each exposes a click command or group.
+
+They are imported when used: `patroli rules check` need not load Scrapy, Chromium's driver or
+the letters' PDF signing, so a warm start with a 500,000-row registry stays in seconds."""
 
 from __future__ import annotations
 
-import click
-
-from patroli.commands.audit import audit_group
-from patroli.commands.casework import monitoring_group, register_group, takedown_group
-from patroli.commands.crawl import crawl
-from patroli.commands.db import db, users_group
-from patroli.commands.demo import demo
-from patroli.commands.evidence import evidence_group
-from patroli.commands.letters import letters_group
-from patroli.commands.listings import listings
-from patroli.commands.plans import plans_group
-from patroli.commands.registry import registry, warnings
-from patroli.commands.rules import rules
-from patroli.commands.serve import serve
-from patroli.commands.sla import sla
-
-COMMANDS: list[click.Command] = [
-    crawl, db, demo, evidence_group, listings, users_group, registry, warnings, rules, serve, sla,
-    register_group, takedown_group, monitoring_group, letters_group,
-    audit_group, plans_group,
-]  # fmt: skip
+# command name -> (module, attribute)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "audit": ("patroli.commands.audit", "audit_group"),
+    "crawl": ("patroli.commands.crawl", "crawl"),
+    "db": ("patroli.commands.db", "db"),
+    "demo": ("patroli.commands.demo", "demo"),
+    "evidence": ("patroli.commands.evidence", "evidence_group"),
+    "letters": ("patroli.commands.letters", "letters_group"),
+    "listings": ("patroli.commands.listings", "listings"),
+    "monitoring": ("patroli.commands.casework", "monitoring_group"),
+    "plans": ("patroli.commands.plans", "plans_group"),
+    "register": ("patroli.commands.casework", "register_group"),
+    "registry": ("patroli.commands.registry", "registry"),
+    "rules": ("patroli.commands.rules", "rules"),
+    "serve": ("patroli.commands.serve", "serve"),
+    "sla": ("patroli.commands.sla", "sla"),
+    "takedown": ("patroli.commands.casework", "takedown_group"),
+    "users": ("patroli.commands.db", "users_group"),
+    "warnings": ("patroli.commands.registry", "warnings"),
+}
