@@ -33,6 +33,7 @@ FIGURE_COLUMNS = (
     ("Median jam", "median"),
     ("Lewat batas waktu", "overdue"),
 )
+FIGURE_WIDTHS = (3.2, 1.3, 1.3, 1.4, 1.8, 1.9, 1.9, 1.5, 1.7)  # cm, 16 in all
 GROUPS = (
     ("Platform", "by_platform"),
     ("Penerima", "by_recipient"),
@@ -98,6 +99,7 @@ def monev() -> Document:
         ("Nomor surat", "Dikirim", "Tautan", "Masih aktif", "Tahap", "Tanggal"),
         "escalations",
         ("number", "sent_on", "links", "still_up", "stage", "reached_on"),
+        (5.0, 2.7, 1.5, 1.7, 2.6, 2.5),
     )
     _line(document)
     _line(document, "{%p endif %}")
@@ -113,12 +115,13 @@ def upt_iklan() -> Document:
     _paragraph(document, UPT_OPENING)
     _paragraph(document, UPT_SUMMARY, after=2)
     _table(document, ("Platform", "Obat Tradisional", "Suplemen Kesehatan", "Jumlah"),
-           "by_platform", ("name", "obat_tradisional", "suplemen_kesehatan", "total"))  # fmt: skip
+           "by_platform", ("name", "obat_tradisional", "suplemen_kesehatan", "total"),
+           (5.5, 4.0, 4.0, 2.5))  # fmt: skip
     _line(document)
     _line(document, "{%p if rows %}")
     _paragraph(document, "Daftar tautan:", after=2, indent=False)
     _table(document, ("No", "Produk", "NIE", "Klaim", "Platform"), "rows",
-           ("no", "product", "nie", "claim", "platform"))  # fmt: skip
+           ("no", "product", "nie", "claim", "platform"), (1.0, 5.2, 2.8, 4.8, 2.2))  # fmt: skip
     _line(document)
     _line(document, "{%p endif %}")
     _paragraph(document, UPT_ATTACHED)
@@ -201,20 +204,22 @@ def _closing(document: Document) -> None:
 def _figures_table(document: Document, title: str, key: str) -> None:
     headers = (title, *(label for label, _ in FIGURE_COLUMNS))
     fields = ("name", *(field for _, field in FIGURE_COLUMNS))
-    table = _table(document, headers, key, fields)
+    table = _table(document, headers, key, fields, FIGURE_WIDTHS)
     total = table.add_row().cells
     total[0].text = "Jumlah"
     for cell, field in zip(total[1:], fields[1:], strict=True):
         cell.text = f"{{{{ total.{field} }}}}"
     for cell in total:
-        run = cell.paragraphs[0].runs[0]
-        run.bold, run.font.size = True, Pt(9)
+        cell.paragraphs[0].runs[0].bold = True
+    _fit(table, FIGURE_WIDTHS)
 
 
-def _table(document: Document, headers, rows: str, fields):
-    """A grid table: a bold header row, then one row per item of `rows` (docxtpl `{%tr %}`)."""
+def _table(document: Document, headers, rows: str, fields, widths):
+    """A grid table: a bold header row, then one row per item of `rows` (docxtpl `{%tr %}`).
+    Widths are set on every cell: LibreOffice reads them there, not from the grid alone."""
     table = document.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
+    table.autofit = False
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.text = header
         cell.paragraphs[0].runs[0].bold = True
@@ -222,12 +227,19 @@ def _table(document: Document, headers, rows: str, fields):
     for cell, field in zip(table.rows[2].cells, fields, strict=True):
         cell.text = f"{{{{ row.{field} }}}}"
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    _fit(table, widths)
+    return table
+
+
+def _fit(table, widths) -> None:
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
     for row in table.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
-                    run.font.size = Pt(9)
-    return table
+                    run.font.size = Pt(8)
 
 
 def _line(document: Document, text: str = "", *, bold=False, center=False, indent=None):
