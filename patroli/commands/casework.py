@@ -196,8 +196,8 @@ def monev(since: str, until: str, classification: str, no_pdf: bool) -> None:
 @click.option("--classification", default="biasa", help="biasa, terbatas, rahasia (office.toml)")
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="the DOCX and XLSX only")
 def upt_report(month: str, unit: str | None, classification: str, no_pdf: bool) -> None:
-    """The monthly report to Dit. Was Deputi II on advertising of registered traditional
-    medicine and supplements (only forbidden claims): DOCX, PDF, XLSX."""
+    """Monthly report on advertising of registered traditional medicine and supplements (only
+    forbidden claims), to Deputi II's directorate (Dit Was): DOCX, PDF, XLSX."""
     first = _date(f"{month}-01", "--month", "YYYY-MM")
     made = _reporting(lambda session, data_dir: reports.upt_advertising(
         session, office.load(data_dir), month=first, unit=unit,
