@@ -21,6 +21,9 @@ from casebook.services import audit
 
 KindOf = Callable[[str, str], str]  # (platform, url) -> marketplace | social | website
 ADVERTISING_ONLY = frozenset({"misleading_claim"})
+# Categories the rules report `no_nie` for: a listing of these without that code was
+# recognised as a registered product by brand and name, even with no number shown.
+NEEDS_NIE = frozenset({"obat", "obat_tradisional", "suplemen_kesehatan", "kosmetik", "obat_kuasi"})
 OPEN = ("draft", "verified")
 
 
@@ -134,10 +137,15 @@ def _link(session: Session, takedown_list: TakedownList, entry: RegisterEntry,
         platform=listing.platform,
         platform_kind=kind,
         commodity=listing.category or "lainnya",
-        recipient=route(kind, codes, bool(listing.nies)),
+        recipient=route(kind, codes, _registered(listing, codes)),
         link_status=listing.status if listing.status_checked_at else "unknown",
         checked_at=listing.status_checked_at,
     )
+
+
+def _registered(listing: Listing, codes: set[str]) -> bool:
+    """A registered product: it shows an NIE, or the rules recognised it in the registry."""
+    return bool(listing.nies) or (listing.category in NEEDS_NIE and "no_nie" not in codes)
 
 
 def _statuses(session: Session, ids: list[int]) -> dict[int, tuple[str, datetime | None]]:

@@ -168,13 +168,13 @@ def test_monev_report_tables_hold_the_monitoring_figures(sessions, office, confi
               "Tingkat takedown", "Median jam", "Lewat batas waktu"]  # fmt: skip
     # six links listed: a, c went down 30 h after the list was made; b, d, f are still up
     # after the deadline and were proposed again (three more links); e is unknown (a bot
-    # block never counts as down). f names a registered product without showing its NIE:
-    # the takedown routing sends only a shown NIE's product to Dit. Was, so f went to Komdigi.
+    # block never counts as down). f names a registered product without showing its NIE and
+    # breaks only advertising rules: the takedown routing sends it to Dit. Was.
     assert recipient == [
         ["Penerima", *header],
         ["IdEA", "3", "1", "2", "0", "1", "33,3%", "30,0", "1"],
-        ["Komdigi", "5", "1", "4", "0", "2", "20,0%", "30,0", "2"],
-        ["Dit. Was", "1", "0", "0", "1", "0", "0,0%", "–", "1"],
+        ["Komdigi", "3", "1", "2", "0", "1", "33,3%", "30,0", "1"],
+        ["Dit. Was", "3", "0", "2", "1", "1", "0,0%", "–", "2"],
         ["Jumlah", "9", "2", "6", "1", "3", "22,2%", "30,0", "4"],
     ]
     assert platform[0][0] == "Platform" and platform[-1] == recipient[-1]
@@ -188,7 +188,7 @@ def test_monev_report_tables_hold_the_monitoring_figures(sessions, office, confi
     ]  # fmt: skip
     assert stages == [
         ["Nomor surat", "Dikirim", "Tautan", "Masih aktif", "Tahap", "Tanggal"],
-        [komdigi_number, "3 November 2026", "3", "2", "Surat Teguran 1", "6 November 2026"],
+        [komdigi_number, "3 November 2026", "2", "1", "Surat Teguran 1", "6 November 2026"],
     ]
     text = _text(config.data_dir / made.files["docx"]["path"])
     assert "Deputi Bidang Penindakan" in text and "B-.../SM.01/PW.02.03/11/2026" in text
@@ -207,10 +207,10 @@ def test_monev_attachment_lists_the_links_still_up(sessions, office, config, pat
     assert got == [
         ("b", "IdEA", 1, f"diusulkan kembali (daftar takedown {new_list})"),
         ("d", "Komdigi", 1, f"diusulkan kembali (daftar takedown {new_list})"),
-        ("f", "Komdigi", 1, f"diusulkan kembali (daftar takedown {new_list})"),
+        ("f", "Dit. Was", 1, f"diusulkan kembali (daftar takedown {new_list})"),
         ("b", "IdEA", 2, "surat rekomendasi belum dikirim"),
         ("d", "Komdigi", 2, "surat rekomendasi belum dikirim"),
-        ("f", "Komdigi", 2, "surat rekomendasi belum dikirim"),
+        ("f", "Dit. Was", 2, "surat rekomendasi belum dikirim"),
     ]
     assert all(len(r[9]) == 64 for r in rows)  # the capture's manifest hash
     assert rows[0][7] and rows[0][8]  # violations and their legal basis

@@ -47,7 +47,9 @@ def _entries(sessions, ids, decision="takedown"):
         ("tokobebas", [], ["prescription_drug"], "komdigi"),  # no profile: a website
         ("pasarku", ["NA18191234567"], ["misleading_claim"], "dit_was"),  # registered, ad only
         ("pasarku", ["NA18191234567"], ["misleading_claim", "nie_mismatch"], "idea"),
-        ("ceritaku", [], ["misleading_claim"], "komdigi"),  # not registered: not Dit. Was
+        # a cosmetic named by brand and name (no number shown, no no_nie): registered
+        ("ceritaku", [], ["misleading_claim"], "dit_was"),
+        ("ceritaku", [], ["misleading_claim", "no_nie"], "komdigi"),  # not registered
     ],
 )
 def test_links_are_routed_as_the_sop_says(sessions, platform, nies, codes, recipient):

@@ -63,7 +63,7 @@ def test_escalate_monev_and_upt_report_from_the_command_line(patroli):
     docx = patroli.data_dir / made["files"]["docx"]["path"]
     recipient = [[c.text for c in row.cells] for row in Document(str(docx)).tables[1].rows]
     assert [row[:4] for row in recipient[1:]] == [
-        ["IdEA", "2", "1", "1"], ["Komdigi", "3", "1", "2"], ["Dit. Was", "1", "0", "0"],
+        ["IdEA", "2", "1", "1"], ["Komdigi", "2", "1", "1"], ["Dit. Was", "2", "0", "1"],
         ["Jumlah", "6", "2", "3"],
     ]  # fmt: skip
     stages = [[c.text for c in row.cells] for row in Document(str(docx)).tables[3].rows]
