@@ -21,15 +21,14 @@ from casebook.letters import content, numbering, render
 from casebook.letters.gather import WIB, gather, local_date
 from casebook.letters.office import Office
 from casebook.models import (
-    HolidayOverride,
     Letter,
     LetterResponse,
     TakedownLink,
     TakedownList,
     utcnow,
 )
-from casebook.services import audit, takedown
-from casebook.sla import MUTU_BAKU, Override, WorkingCalendar
+from casebook.services import audit, calendar, takedown
+from casebook.sla import MUTU_BAKU
 
 OUTCOMES = ("done", "refused", "more_info", "partial")
 
@@ -115,7 +114,7 @@ def mark_sent(
                           f"before it was made ({local_date(letter.created_at)})")  # fmt: skip
     before = public(letter)
     letter.status, letter.sent_on = "sent", sent_on
-    letter.due_on = working_calendar(session).add(sent_on, follow_up_days)
+    letter.due_on = calendar.working_calendar(session).add(sent_on, follow_up_days)
     day_end = datetime.combine(sent_on + timedelta(days=1), time(), tzinfo=WIB)
     letter.deadline_at = (day_end + timedelta(hours=platform_hours)).astimezone(UTC)
     audit.record(session, actor, "letter.sent", f"letter:{letter.id}", before, public(letter),
@@ -193,12 +192,6 @@ def letter_link_ids(letter: Letter) -> list[int]:
     """The links a letter covers (kept with its files: a link carries one letter_id only, that
     of its takedown recommendation)."""
     return [int(i) for i in (letter.files or {}).get("link_ids", ())]
-
-
-def working_calendar(session: Session) -> WorkingCalendar:
-    """The Indonesian calendar with the office's holiday overrides."""
-    rows = session.scalars(select(HolidayOverride))
-    return WorkingCalendar([Override(row.day, row.off, row.name) for row in rows])
 
 
 def public(letter: Letter) -> dict[str, object]:
