@@ -9,6 +9,7 @@ from casebook.config import Config, session_secret
 from casebook.db import make_engine, make_session_factory
 from web import auth, evidence, findings, i18n
 from web.api import bp as api_bp
+from web.api_v1 import bp as api_v1_bp
 
 csrf = CSRFProtect()
 
@@ -32,6 +33,8 @@ def create_app(config: Config, *, testing: bool = False) -> Flask:
     app.register_blueprint(findings.bp)
     app.register_blueprint(evidence.bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_v1_bp)
+    csrf.exempt(api_v1_bp)  # bearer tokens only, never the session cookie
     app.after_request(_security_headers)
     return app
 

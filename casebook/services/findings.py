@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from casebook.models import Hit, Listing, ListingChange, Seller
+from casebook.models import Capture, Hit, Listing, ListingChange, Seller
 
 
 @dataclass(frozen=True)
@@ -173,3 +173,24 @@ def listing_history(session: Session, listing_id: int) -> list[ListingChange]:
             .order_by(ListingChange.seen_at.desc(), ListingChange.id.desc())
         )
     )
+
+
+def listings_after(
+    session: Session, wanted: ListingFilter, *, after_id: int = 0, limit: int = 50
+) -> list[Listing]:
+    """Matching listings in id order after a cursor (keyset pagination: a page deep in the
+    results costs what the first one does), with their current hits and seller."""
+    query = _filtered(select(Listing), wanted).where(Listing.id > after_id)
+    query = query.options(selectinload(Listing.hits), selectinload(Listing.seller))
+    return list(session.scalars(query.order_by(Listing.id).limit(limit)))
+
+
+def captures_of(session: Session, listing_ids: Sequence[int]) -> dict[int, list[Capture]]:
+    """Each listing's captures (evidence of its fetches), oldest first."""
+    out: dict[int, list[Capture]] = {i: [] for i in listing_ids}
+    ids = list(out)
+    for start in range(0, len(ids), 900):  # SQLite caps bound parameters per statement
+        query = select(Capture).where(Capture.listing_id.in_(ids[start : start + 900]))
+        for capture in session.scalars(query.order_by(Capture.id)):
+            out[capture.listing_id].append(capture)  # type: ignore[index]
+    return out
