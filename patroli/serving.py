@@ -16,6 +16,7 @@ def make_web_server(config: Config, host: str, port: int) -> BaseWSGIServer:
         app = create_app(config)
     except SecretKeyError as error:
         raise click.ClickException(str(error)) from None
+    app.config["PATROLI_PLATFORM_KINDS"] = platform_kinds()
     # Bind the socket ourselves: Werkzeug prints and exits on a port in use.
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
@@ -30,6 +31,15 @@ def make_web_server(config: Config, host: str, port: int) -> BaseWSGIServer:
         ) from None
     finally:
         listener.close()  # the server holds its own duplicate
+
+
+def platform_kinds() -> dict[str, str]:
+    """Platform -> marketplace | social | website, for routing takedown links in the API: the
+    web app may not import the crawler's site profiles, so the composition root hands it this."""
+    from crawler.profiles import all_profiles  # here, not at the top: other commands skip it
+    from patroli.platforms import kind_of
+
+    return {profile.name: kind_of(profile.name, "") for profile in all_profiles()}
 
 
 def serve_until_stopped(server: BaseWSGIServer) -> None:

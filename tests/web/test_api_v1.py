@@ -323,3 +323,15 @@ def test_viewer_cannot_build_a_list(api):
     entry_ids = _decided(api, "takedown", "Tramadol 50 mg tanpa resep")
     response = api("POST", "/takedown-lists", who="tamu", json={"entry_ids": entry_ids})
     assert _error(response, 403) == "forbidden"
+
+
+def test_patroli_serve_hands_the_app_the_platform_kinds(config, engine):
+    from patroli.serving import make_web_server
+
+    server = make_web_server(config, "127.0.0.1", 0)
+    try:
+        kinds = server.app.config["PATROLI_PLATFORM_KINDS"]
+    finally:
+        server.server_close()
+    assert kinds["pasarku"] == "marketplace" and kinds["ceritaku"] == "social"
+    assert kinds["tokosehat"] == "website"
