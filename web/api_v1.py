@@ -9,14 +9,17 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import wraps
+from pathlib import Path
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, current_app, g, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 
-from casebook.models import ROLES, Capture, Listing, RegisterEntry, TakedownList
+from casebook.letters import office as letter_office
+from casebook.models import ROLES, Capture, Letter, Listing, RegisterEntry, TakedownList
 from casebook.services import findings, register, takedown, users
+from casebook.services import letters as letter_service
 from web.db import db_session
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -60,6 +63,15 @@ def _takedown_error(error: takedown.TakedownError):
     if "not decided takedown" in message or "already on an open" in message:
         return _api_error(ApiError(409, "conflict", message))
     return _api_error(ApiError(422, "invalid", message))
+
+
+@bp.errorhandler(letter_service.LetterError)
+def _letter_error(error: letter_service.LetterError):
+    if isinstance(error, letter_service.NoSuchLetter):
+        return _api_error(ApiError(404, "not_found", str(error)))
+    if isinstance(error, letter_service.LetterConflict):
+        return _api_error(ApiError(409, "conflict", str(error)))
+    return _api_error(ApiError(422, "invalid", str(error)))
 
 
 @dataclass(frozen=True)
@@ -320,3 +332,99 @@ def build_list():
 def show_list(list_id: int):
     with db_session() as session:
         return list_json(takedown.get_list(session, list_id))
+
+
+# -- letters ----------------------------------------------------------------------------------
+
+FILE_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def letter_json(letter: Letter) -> dict:
+    made = letter.files or {}
+    return {
+        "id": letter.id,
+        "kind": letter.kind,
+        "number": letter.number,
+        "recipient": letter.recipient,
+        "status": letter.status,
+        "link_count": letter.link_count,
+        "files": {
+            kind: url_for(".letter_file", letter_id=letter.id, kind=kind, _external=True)
+            for kind in FILE_TYPES
+            if kind in made
+        },
+    }
+
+
+def letter_detail(session, letter: Letter) -> dict:
+    """The letter with when it went out, when its answer is due, and the answers so far."""
+    return letter_json(letter) | {
+        "sent_on": letter.sent_on.isoformat() if letter.sent_on else None,
+        "due": letter.due_on.isoformat() if letter.due_on else None,
+        "responses": [
+            {
+                "id": r.id,
+                "link_id": r.link_id,
+                "outcome": r.outcome,
+                "note": r.note,
+                "received_on": r.received_on.isoformat(),
+            }
+            for r in letter_service.responses(session, letter.id)
+        ],
+    }
+
+
+@bp.post("/takedown-lists/<int:list_id>/letters")
+@require_token("analyst")
+def make_letters(list_id: int):
+    body = json_body()
+    kind = body.get("kind", "rekomendasi_takedown")
+    if not isinstance(kind, str):
+        raise ApiError(422, "invalid", "kind: a string")
+    config = current_app.config["PATROLI"]
+    # PDF needs LibreOffice; a deployment without it may switch PDFs off (DOCX stays).
+    with_pdf = current_app.config.get("PATROLI_LETTER_PDF", True)
+    with db_session() as session, session.begin():
+        made = letter_service.make_letters(session, list_id, kind, actor=g.caller.name,
+                                           office=letter_office.load(config.data_dir),
+                                           with_pdf=with_pdf)  # fmt: skip
+        return {"items": [letter_json(letter) for letter in made]}, 201
+
+
+@bp.get("/letters/<int:letter_id>")
+@require_token("viewer")
+def show_letter(letter_id: int):
+    with db_session() as session:
+        return letter_detail(session, letter_service.get_letter(session, letter_id))
+
+
+@bp.post("/letters/<int:letter_id>/sent")
+@require_token("analyst")
+def letter_sent(letter_id: int):
+    raw = json_body().get("sent_on")
+    try:
+        sent_on = date.fromisoformat(raw) if isinstance(raw, str) and len(raw) == 10 else None
+    except ValueError:
+        sent_on = None
+    if sent_on is None:
+        raise ApiError(422, "invalid", "sent_on: a date YYYY-MM-DD")
+    with db_session() as session, session.begin():
+        letter = letter_service.mark_sent(session, letter_id, sent_on, actor=g.caller.name)
+        return letter_detail(session, letter)
+
+
+@bp.get("/letters/<int:letter_id>/<any(docx, pdf, xlsx):kind>")
+@require_token("viewer")
+def letter_file(letter_id: int, kind: str):
+    with db_session() as session:
+        letter = letter_service.get_letter(session, letter_id)
+        made = (letter.files or {}).get(kind)
+        if not made:
+            raise ApiError(404, "not_found", f"letter {letter_id} has no {kind} file")
+    path = Path(current_app.config["PATROLI"].data_dir) / made["path"]
+    return send_file(path, mimetype=FILE_TYPES[kind], as_attachment=True,
+                     download_name=f"surat-{letter_id}.{kind}")  # fmt: skip

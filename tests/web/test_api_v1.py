@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import zipfile
 from datetime import datetime, timedelta, timezone
+from io import BytesIO
 
 import pytest
 from sqlalchemy import select
@@ -60,6 +63,7 @@ def app(config, sessions):
         evidence.record_captures(session, [(capture, first.id)])
     app = create_app(config, testing=True)
     app.config["PATROLI_PLATFORM_KINDS"] = {"pasarku": "marketplace", "sosmed": "social"}
+    app.config["PATROLI_LETTER_PDF"] = False  # LibreOffice takes seconds; one test turns it on
     return app
 
 
@@ -76,7 +80,10 @@ def api(app, tokens):
 
     def call(method, path, who="analis", **kwargs):
         headers = {"Authorization": f"Bearer {tokens[who]}"} if who else {}
-        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+        response = client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+        response.get_data()  # buffered, so that a file's handle can be closed here
+        response.close()
+        return response
 
     return call
 
@@ -335,3 +342,86 @@ def test_patroli_serve_hands_the_app_the_platform_kinds(config, engine):
         server.server_close()
     assert kinds["pasarku"] == "marketplace" and kinds["ceritaku"] == "social"
     assert kinds["tokosehat"] == "website"
+
+
+LETTER_KEYS = {"id", "kind", "number", "recipient", "status", "link_count", "files"}
+DETAIL_KEYS = LETTER_KEYS | {"sent_on", "due", "responses"}
+
+
+def _list_of(api, *titles: str) -> int:
+    entry_ids = _decided(api, "takedown", *titles)
+    return api("POST", "/takedown-lists", json={"entry_ids": entry_ids}).json["id"]
+
+
+def test_letters_made_one_per_recipient_and_fetched(api):
+    list_id = _list_of(api, "Tramadol 50 mg tanpa resep", "Pil Pelangsing")
+    response = api(
+        "POST", f"/takedown-lists/{list_id}/letters", json={"kind": "rekomendasi_takedown"}
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    made = response.json["items"]
+    assert sorted(x["recipient"] for x in made) == ["idea", "komdigi"]
+    for letter in made:
+        assert set(letter) == LETTER_KEYS
+        assert letter["kind"] == "rekomendasi_takedown" and letter["status"] == "draft"
+        assert letter["link_count"] == 1 and letter["number"]
+        assert set(letter["files"]) == {"docx", "xlsx"}  # PDF switched off in these tests
+        assert letter["files"]["docx"].endswith(f"/api/v1/letters/{letter['id']}/docx")
+    again = api("POST", f"/takedown-lists/{list_id}/letters", json={"kind": "rekomendasi_takedown"})
+    assert [x["number"] for x in again.json["items"]] == [
+        x["number"] for x in made
+    ]  # not renumbered
+    one = api("GET", f"/letters/{made[0]['id']}", who="tamu").json
+    assert set(one) == DETAIL_KEYS and one["sent_on"] is None and one["responses"] == []
+    docx = api("GET", f"/letters/{made[0]['id']}/docx", who="tamu")
+    assert docx.status_code == 200 and zipfile.is_zipfile(BytesIO(docx.data))
+    xlsx = api("GET", f"/letters/{made[0]['id']}/xlsx")
+    assert xlsx.status_code == 200 and zipfile.is_zipfile(BytesIO(xlsx.data))
+    assert _error(api("GET", f"/letters/{made[0]['id']}/pdf"), 404) == "not_found"
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) not installed")
+def test_letter_pdf_is_served(app, api):
+    app.config["PATROLI_LETTER_PDF"] = True
+    list_id = _list_of(api, "Tramadol 50 mg tanpa resep")
+    [letter] = api("POST", f"/takedown-lists/{list_id}/letters", json={}).json["items"]
+    assert set(letter["files"]) == {"docx", "pdf", "xlsx"}
+    pdf = api("GET", f"/letters/{letter['id']}/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.mimetype == "application/pdf"
+
+
+def test_letter_sent(api):
+    list_id = _list_of(api, "Tramadol 50 mg tanpa resep")
+    [letter] = api("POST", f"/takedown-lists/{list_id}/letters", json={}).json["items"]
+    path = f"/letters/{letter['id']}/sent"
+    assert _error(api("POST", path, who="tamu", json={"sent_on": "2030-01-07"}), 403) == "forbidden"
+    sent = api("POST", path, json={"sent_on": "2030-01-07"})
+    assert sent.status_code == 200
+    assert set(sent.json) == DETAIL_KEYS
+    assert sent.json["status"] == "sent" and sent.json["sent_on"] == "2030-01-07"
+    assert re.match(r"^\d{4}-\d\d-\d\d$", sent.json["due"]) and sent.json["due"] > "2030-01-07"
+    assert api("POST", path, json={"sent_on": "2030-01-07"}).status_code == 200  # the same again
+    assert _error(api("POST", path, json={"sent_on": "2030-01-08"}), 409) == "conflict"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("GET", "/letters/999999", None, 404),
+        ("GET", "/letters/999999/docx", None, 404),
+        ("POST", "/letters/999999/sent", {"sent_on": "2030-01-07"}, 404),
+        ("POST", "/takedown-lists/999999/letters", {"kind": "rekomendasi_takedown"}, 404),
+        ("POST", "/takedown-lists/LIST/letters", {"kind": "surat_cinta"}, 422),
+        ("POST", "/takedown-lists/LIST/letters", {"kind": 7}, 422),
+        ("POST", "/letters/LETTER/sent", {"sent_on": "07-01-2030"}, 422),
+        ("POST", "/letters/LETTER/sent", {"sent_on": "2030-02-30"}, 422),
+        ("POST", "/letters/LETTER/sent", {"sent_on": "2000-01-03"}, 422),  # before it was made
+        ("POST", "/letters/LETTER/sent", {}, 422),
+    ],
+)
+def test_letter_errors(api, method, path, body, status):
+    list_id = _list_of(api, "Tramadol 50 mg tanpa resep")
+    [letter] = api("POST", f"/takedown-lists/{list_id}/letters", json={}).json["items"]
+    path = path.replace("LIST", str(list_id)).replace("LETTER", str(letter["id"]))
+    _error(api(method, path, json=body) if body is not None else api(method, path), status)
