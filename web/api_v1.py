@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from casebook.letters import office as letter_office
 from casebook.models import ROLES, Capture, Letter, Listing, RegisterEntry, TakedownList
-from casebook.services import findings, register, takedown, users
+from casebook.services import findings, monitoring, register, takedown, users
 from casebook.services import letters as letter_service
 from web.db import db_session
 
@@ -428,3 +428,43 @@ def letter_file(letter_id: int, kind: str):
     path = Path(current_app.config["PATROLI"].data_dir) / made["path"]
     return send_file(path, mimetype=FILE_TYPES[kind], as_attachment=True,
                      download_name=f"surat-{letter_id}.{kind}")  # fmt: skip
+
+
+# -- monitoring -------------------------------------------------------------------------------
+
+FIGURES = ("listed", "taken_down", "still_up", "unknown", "reproposed")
+
+
+def day_arg(name: str) -> datetime | None:
+    """A `YYYY-MM-DD` query value as the start of that day in UTC (as `patroli monitoring`)."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ApiError(400, "bad_request", f"{name}: a date YYYY-MM-DD")
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+@bp.get("/monitoring")
+@require_token("viewer")
+def monitoring_report():
+    """Links listed from `since` (inclusive) to `until` (exclusive): what went down, what is up."""
+    since, until = day_arg("since"), day_arg("until")
+    with db_session() as session, session.begin():
+        monitoring.refresh_links(session)  # the latest re-checks first, as the CLI report does
+        report = monitoring.report(session, since=since, until=until)
+        return {
+            "by_platform": [
+                {"platform": name} | {key: getattr(f, key) for key in FIGURES}
+                for name, f in sorted(report.by_platform.items())
+            ],
+            "by_recipient": [
+                {"recipient": name} | {key: getattr(f, key) for key in FIGURES}
+                for name, f in sorted(report.by_recipient.items())
+            ],
+            "overdue": report.overall.overdue,
+        }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from io import BytesIO
 
 import pytest
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from casebook.models import Listing
 from casebook.services import evidence, listings, users
 from casebook.services.evidence import CaptureRecord
-from casebook.services.listings import ListingRecord, SellerRecord
+from casebook.services.listings import ListingRecord, SellerRecord, StatusCheck
 from rules.model import Evidence, Hit, Verdict
 from web import create_app
 
@@ -425,3 +425,60 @@ def test_letter_errors(api, method, path, body, status):
     [letter] = api("POST", f"/takedown-lists/{list_id}/letters", json={}).json["items"]
     path = path.replace("LIST", str(list_id)).replace("LETTER", str(letter["id"]))
     _error(api(method, path, json=body) if body is not None else api(method, path), status)
+
+
+def _recheck(sessions, api, **statuses: str) -> None:
+    """Re-check results as the crawler stores them: title -> active | nonactive."""
+    ids = _ids(api)
+    with sessions() as session, session.begin():
+        listings.record_statuses(
+            session, [StatusCheck(ids[t], s, "uji") for t, s in statuses.items()]
+        )
+
+
+def test_a_list_whose_links_are_all_down_gets_no_letter(api, sessions):
+    _recheck(sessions, api, **{"Pil Pelangsing": "nonactive"})
+    list_id = _list_of(api, "Pil Pelangsing")
+    assert api("GET", f"/takedown-lists/{list_id}").json["links"][0]["link_status"] == "nonactive"
+    response = api("POST", f"/takedown-lists/{list_id}/letters", json={})
+    assert _error(response, 409) == "conflict"
+
+
+def test_monitoring_counts_per_platform_and_recipient(api, sessions):
+    _list_of(api, "Tramadol 50 mg tanpa resep", "Pil Pelangsing")
+    _recheck(
+        sessions, api, **{"Tramadol 50 mg tanpa resep": "active", "Pil Pelangsing": "nonactive"}
+    )
+    report = api("GET", "/monitoring", who="tamu").json
+    assert set(report) == {"by_platform", "by_recipient", "overdue"}
+    zero = {"listed": 0, "taken_down": 0, "still_up": 0, "unknown": 0, "reproposed": 0}
+    assert report["by_platform"] == [
+        {"platform": "pasarku"} | zero | {"listed": 1, "still_up": 1},
+        {"platform": "sosmed"} | zero | {"listed": 1, "taken_down": 1},
+    ]
+    assert report["by_recipient"] == [
+        {"recipient": "idea"} | zero | {"listed": 1, "still_up": 1},
+        {"recipient": "komdigi"} | zero | {"listed": 1, "taken_down": 1},
+    ]
+    assert report["overdue"] == 0
+
+
+@pytest.mark.parametrize(
+    ("days_since", "days_until", "listed"),
+    [(None, None, 1), (0, 1, 1), (-1, None, 1), (1, None, 0), (None, 0, 0), (-5, -1, 0)],
+)
+def test_monitoring_period(api, days_since, days_until, listed):
+    _list_of(api, "Tramadol 50 mg tanpa resep")
+    today = datetime.now(UTC).date()
+    query = {name: (today + timedelta(days=days)).isoformat()
+             for name, days in (("since", days_since), ("until", days_until))
+             if days is not None}  # fmt: skip
+    report = api("GET", "/monitoring", query_string=query).json
+    assert sum(row["listed"] for row in report["by_platform"]) == listed
+
+
+@pytest.mark.parametrize(
+    "query", [{"since": "kemarin"}, {"until": "2026-13-01"}, {"since": "2026-3-1"}]
+)
+def test_monitoring_bad_dates_are_400(api, query):
+    assert _error(api("GET", "/monitoring", query_string=query), 400) == "bad_request"
