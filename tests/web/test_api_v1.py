@@ -482,3 +482,30 @@ def test_monitoring_period(api, days_since, days_until, listed):
 )
 def test_monitoring_bad_dates_are_400(api, query):
     assert _error(api("GET", "/monitoring", query_string=query), 400) == "bad_request"
+
+
+@pytest.mark.parametrize(
+    ("role", "may_decide"),
+    [
+        ("viewer", False),
+        ("reviewer", False),
+        ("upt_officer", False),
+        ("analyst", True),
+        ("admin", True),
+    ],
+)
+def test_every_role_reads_and_only_analysts_up_decide(app, sessions, role, may_decide):
+    with sessions() as session, session.begin():
+        users.create_user(session, f"u-{role}", "rahasia-9", role, actor="test")
+        _, token = users.create_token(session, f"u-{role}", actor="test")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    page = client.get("/api/v1/listings", headers=headers)
+    assert page.status_code == 200
+    for path in ("/register", "/monitoring"):
+        assert client.get(f"/api/v1{path}", headers=headers).status_code == 200
+    body = {"listing_ids": [page.json["items"][0]["id"]], "decision": "takedown"}
+    response = client.post("/api/v1/register", headers=headers, json=body)
+    assert response.status_code == (201 if may_decide else 403)
+    response = client.post("/api/v1/takedown-lists", headers=headers, json={"entry_ids": [1]})
+    assert response.status_code == (201 if may_decide else 403)
