@@ -322,5 +322,11 @@ def show_list(list_id: int):
         return list_json(takedown.get_list(session, list_id))
 
 
+@bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def no_such_endpoint(unknown: str):
+    """Integrators get the JSON error shape for a path or method this API does not have, too."""
+    raise ApiError(404, "not_found", f"no endpoint {request.method} /api/v1/{unknown}")
+
+
 # The SOP's later steps live in their own module; importing it adds its routes to `bp`.
 from web import api_v1_letters  # noqa: E402, F401

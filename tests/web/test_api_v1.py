@@ -509,3 +509,17 @@ def test_every_role_reads_and_only_analysts_up_decide(app, sessions, role, may_d
     assert response.status_code == (201 if may_decide else 403)
     response = client.post("/api/v1/takedown-lists", headers=headers, json={"entry_ids": [1]})
     assert response.status_code == (201 if may_decide else 403)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/nothing-here"),
+        ("GET", "/listings/abc"),
+        ("DELETE", "/listings/1"),
+        ("POST", "/listings"),
+        ("GET", "/takedown-lists/1/letters/x"),
+    ],
+)
+def test_unknown_endpoints_answer_the_json_error(api, method, path):
+    assert _error(api(method, path), 404) == "not_found"
