@@ -33,7 +33,9 @@ class ApiError(Exception):
 
 @bp.errorhandler(ApiError)
 def error_answer(error: ApiError):
-    return {"error": {"code": error.code, "message": error.message}}, error.status
+    body = {"error": {"code": error.code, "message": error.message}}
+    challenge = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
+    return body, error.status, challenge
 
 
 @bp.errorhandler(HTTPException)
@@ -112,7 +114,7 @@ def _not_cached(response):  # answers carry case data
 def page_args() -> tuple[int, int]:
     """(after_id, limit) from `?cursor=` and `?limit=`; 400 naming the bad one."""
     raw_limit = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+    if not _whole_number(raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
         raise ApiError(400, "bad_request", f"limit: a whole number from 1 to {MAX_LIMIT}")
     return decode_cursor(request.args.get("cursor")), int(raw_limit)
 
@@ -128,9 +130,14 @@ def decode_cursor(cursor: str | None) -> int:
         value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         value = ""
-    if not value.isdigit():
+    if not _whole_number(value):
         raise ApiError(400, "bad_request", "cursor: not one this API gave out")
     return int(value)
+
+
+def _whole_number(text: str) -> bool:
+    """ASCII digits that fit a 64-bit id (str.isdigit alone also takes "²" and "٣")."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def collection(items: list, ids: list[int], limit: int, shape) -> dict:

@@ -104,7 +104,9 @@ def _error(response, status: int) -> str:
 @pytest.mark.parametrize("path", ["/listings", "/listings/1", "/register", "/takedown-lists/1"])
 def test_no_live_token_is_401(app, header, path):
     headers = {"Authorization": header} if header else {}
-    assert _error(app.test_client().get(f"/api/v1{path}", headers=headers), 401) == "unauthorized"
+    response = app.test_client().get(f"/api/v1{path}", headers=headers)
+    assert _error(response, 401) == "unauthorized"
+    assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
 def test_a_session_cookie_is_not_a_token(app, api):
@@ -210,6 +212,10 @@ def test_cursor_pages_through_every_listing_once(api, limit):
         {"cursor": "!!!"},
         {"cursor": "bm90LWFuLWlk"},
         {"has_violations": "ya"},
+        {"limit": "²"},
+        {"limit": "-1"},
+        {"cursor": "wrI"},  # "²"
+        {"cursor": "OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5"},  # past any 64-bit id
     ],
 )
 def test_bad_query_is_400(api, query):
