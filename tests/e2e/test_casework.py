@@ -82,8 +82,9 @@ def test_a_patrol_goes_from_register_to_monitoring(crawled, demo, world):
         ).stdout.splitlines()
     ]
     assert [(x["recipient"], x["link_count"]) for x in made] == [("idea", 1)]
-    sheet = load_workbook(patroli.data_dir / made[0]["files"]["xlsx"], read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(patroli.data_dir / made[0]["files"]["xlsx"], read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    book.close()  # read-only workbooks keep the file open until closed
     still_up = next(link["url"] for link in shown["links"] if link["listing_id"] == second)
     assert rows[0][:2] == ("No", "Tautan") and [r[1] for r in rows[1:]] == [still_up]
     today = datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
