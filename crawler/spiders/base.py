@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING
 
 import scrapy
 from scrapy import signals
@@ -16,9 +15,6 @@ from casebook.services import plans
 from crawler.login import login_state_path
 from crawler.middlewares.failures import failure_reason, report_failure
 from crawler.profiles import Profile, load_profile
-
-if TYPE_CHECKING:
-    from casebook.models import PatrolPlan
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +98,7 @@ class PatroliSpider(scrapy.Spider):
         """A session on the crawl's one engine; spiders read the casebook through services."""
         return self.casebook.session(self.database_url or self.settings["PATROLI_DATABASE_URL"])
 
-    def plan(self) -> PatrolPlan | None:
+    def plan(self):  # the plan as casebook.services.plans returns it, or None
         if self.plan_id is None:
             return None
         with self.casebook_session() as session:
