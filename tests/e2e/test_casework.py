@@ -27,8 +27,12 @@ def crawled(tmp_path_factory, demo, new_casebook):
 
 
 def _with_hits(patroli) -> list[int]:
+    """Listings whose current findings go to IdEA: not only a misleading claim, which on a
+    registered product is routed to Dit. Was (crawl order varies, so choose by findings)."""
     with patroli.sessions()() as session:
-        current = select(Hit.listing_id).where(Hit.superseded_at.is_(None))
+        current = select(Hit.listing_id).where(
+            Hit.superseded_at.is_(None), Hit.code != "misleading_claim"
+        )
         return list(session.scalars(select(Listing.id).where(Listing.id.in_(current))
                                     .order_by(Listing.id)))  # fmt: skip
 
