@@ -64,6 +64,29 @@ EN = {
 }
 
 
+def add_words(words: dict[str, str]) -> None:
+    """Each area's module adds the English of its own Indonesian words at import."""
+    for indonesian, english in words.items():
+        if EN.setdefault(indonesian, english) != english:
+            raise ValueError(
+                f"two English words for {indonesian!r}: {EN[indonesian]!r}, {english!r}"
+            )
+
+
+add_words(
+    {
+        "Dasbor": "Dashboard",
+        "Rencana patroli": "Patrol plans",
+        "List takedown": "Takedown lists",
+        "Surat": "Letters",
+        "Monitoring": "Monitoring",
+        "Impor": "Imports",
+        "Jejak audit": "Audit log",
+        "Pengaturan": "Settings",
+    }
+)
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
