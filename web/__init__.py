@@ -13,6 +13,7 @@ from web import (
     dashboard,
     evidence,
     findings,
+    health,
     i18n,
     imports,
     jobs,
@@ -46,7 +47,7 @@ def create_app(config: Config, *, testing: bool = False) -> Flask:
     app.register_blueprint(auth.bp)
     for area in (findings, evidence, dashboard, plans, register, takedown, letters, monitoring):
         app.register_blueprint(area.bp)
-    for area in (admin, imports, jobs):
+    for area in (admin, imports, jobs, health):
         app.register_blueprint(area.bp)
     app.jinja_env.globals["nav_items"] = nav_items
     app.register_blueprint(api_bp)

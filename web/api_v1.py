@@ -335,5 +335,5 @@ def no_such_endpoint(unknown: str):
     raise ApiError(404, "not_found", f"no endpoint {request.method} /api/v1/{unknown}")
 
 
-# The SOP's later steps live in their own module; importing it adds its routes to `bp`.
-from web import api_v1_letters  # noqa: E402, F401
+# The SOP's later steps live in their own modules; importing them adds their routes to `bp`.
+from web import api_v1_jobs, api_v1_letters, api_v1_sop  # noqa: E402, F401
