@@ -3,6 +3,7 @@
 from casebook.models.audit import AuditEvent, AuditHead
 from casebook.models.base import Base, utcnow
 from casebook.models.followup import LetterEscalation as LetterEscalation
+from casebook.models.jobs import JOB_KINDS, JOB_STATUSES, Job
 from casebook.models.listings import (
     Capture,
     CrawlRun,
@@ -31,6 +32,8 @@ from casebook.models.sop import (
 __all__ = [
     "CLASSIFICATIONS",
     "DECISIONS",
+    "JOB_KINDS",
+    "JOB_STATUSES",
     "LINK_STATUSES",
     "PLAN_STATUSES",
     "RECIPIENTS",
@@ -43,6 +46,7 @@ __all__ = [
     "CrawlRun",
     "Hit",
     "HolidayOverride",
+    "Job",
     "Letter",
     "LetterResponse",
     "LetterSequence",
