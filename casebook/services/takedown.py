@@ -31,6 +31,22 @@ class TakedownError(ValueError):
     """A list that cannot be built or changed; the message names the entry or list."""
 
 
+class ListNotFound(TakedownError):
+    """No takedown list has this id (the API's 404)."""
+
+
+class EntryNotFound(TakedownError):
+    """A register entry asked for does not exist (the API's 404)."""
+
+
+class NotDecidedTakedown(TakedownError):
+    """An entry was decided intelligence or dismissed: it cannot be listed (the API's 409)."""
+
+
+class AlreadyListed(TakedownError):
+    """An entry is on an open (draft or verified) list already (the API's 409)."""
+
+
 def route(platform_kind: str, codes: set[str], registered: bool) -> str:
     """The recipient of one link."""
     if registered and codes and codes <= ADVERTISING_ONLY:
@@ -70,7 +86,7 @@ def get_list(session: Session, list_id: int) -> TakedownList:
     )
     found = session.scalar(query)
     if found is None:
-        raise TakedownError(f"no takedown list {list_id}")
+        raise ListNotFound(f"no takedown list {list_id}")
     return found
 
 
@@ -108,10 +124,10 @@ def _takedown_entries(session: Session, entry_ids: Sequence[int]) -> list[Regist
     }
     missing = [i for i in ids if i not in found]
     if missing:
-        raise TakedownError(f"no register entry {', '.join(map(str, missing))}")
+        raise EntryNotFound(f"no register entry {', '.join(map(str, missing))}")
     wrong = [f"{i} ({found[i].decision})" for i in ids if found[i].decision != "takedown"]
     if wrong:
-        raise TakedownError(f"register entries not decided takedown: {', '.join(wrong)}")
+        raise NotDecidedTakedown(f"register entries not decided takedown: {', '.join(wrong)}")
     listed = session.execute(
         select(TakedownLink.entry_id, TakedownList.id, TakedownList.status)
         .join(TakedownList)
@@ -119,7 +135,7 @@ def _takedown_entries(session: Session, entry_ids: Sequence[int]) -> list[Regist
     ).all()
     if listed:
         shown = ", ".join(f"{e} (list {lst}, {st})" for e, lst, st in listed)
-        raise TakedownError(f"register entries already on an open takedown list: {shown}")
+        raise AlreadyListed(f"register entries already on an open takedown list: {shown}")
     return [found[i] for i in ids]
 
 
