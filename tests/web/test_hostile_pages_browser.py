@@ -9,13 +9,10 @@ parser as markup, so the CSP, the second wall, has nothing to block)."""
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from werkzeug.serving import make_server
 
 from casebook.letters import office as letter_office
 from casebook.services import letters, listings, plans, register, takedown, users
@@ -23,11 +20,7 @@ from casebook.services.listings import ListingRecord, SellerRecord
 from rules.model import Evidence, Hit, Verdict
 from web import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs the system Chromium"),
-]
+pytestmark = [pytest.mark.browser]
 
 RUN = "window.__pwned=1"
 PAYLOADS = (
@@ -110,50 +103,32 @@ def _verdict(url: str, codes: list[str]) -> Verdict:
 
 
 @pytest.fixture(scope="module")
-def served(casebook) -> Iterator[tuple[str, object, dict[str, int]]]:
+def served(casebook, serve_app) -> tuple[str, object, dict[str, int]]:
     config, ids = casebook
     app = create_app(config)
     app.config["PATROLI_PLATFORM_KINDS"] = {"pasarku": "marketplace"}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", app, ids
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve_app(app), app, ids
 
 
 @pytest.fixture(scope="module")
-def browser_page(served) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
+def browser_page(served, chromium) -> Iterator:
     base, _, _ = served
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        try:
-            context = browser.new_context(viewport={"width": 1200, "height": 900})
-            # Counted before any page script: a violation means markup reached the parser.
-            context.add_init_script(
-                "window.__violations = [];"
-                "document.addEventListener('securitypolicyviolation',"
-                " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
-            )
-            page = context.new_page()
-            page.on("dialog", lambda dialog: (_DIALOGS.append(dialog.message), dialog.dismiss()))
-            page.goto(base + "/login")
-            page.fill("input[name=username]", "admin")
-            page.fill("input[name=password]", "rahasia-9")
-            with page.expect_navigation():
-                page.press("input[name=password]", "Enter")
-            yield page
-            context.close()
-        finally:
-            browser.close()
+    context = chromium.new_context(viewport={"width": 1200, "height": 900})
+    # Counted before any page script: a violation means markup reached the parser.
+    context.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (_DIALOGS.append(dialog.message), dialog.dismiss()))
+    page.goto(base + "/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", "rahasia-9")
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    yield page
+    context.close()
 
 
 _DIALOGS: list[str] = []
