@@ -8,6 +8,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
+# Full-text search lives in objects SQLAlchemy cannot declare (migration 0009): FTS5 tables and
+# their shadow tables on SQLite, GIN expression indexes on PostgreSQL. Comparing the models with
+# the database leaves them out.
+SEARCH_OBJECTS = ("listing_search", "seller_search", "ix_listings_search", "ix_sellers_search")
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's name filter: everything but the full-text search objects."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
 
 class SchemaMismatch(RuntimeError):
     """The database was made by another version of Patroli; the message says what to do."""

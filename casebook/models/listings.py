@@ -15,7 +15,10 @@ class Seller(Base):
     """A shop or account on one platform; the same actor may run several."""
 
     __tablename__ = "sellers"
-    __table_args__ = (UniqueConstraint("platform", "key"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "key"),
+        Index("ix_sellers_location", "location"),  # the triage queue's seller-city filter
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(64))
@@ -53,7 +56,15 @@ class Listing(Base):
     """One product listing or post, keyed by its canonical URL; re-crawls update it in place."""
 
     __tablename__ = "listings"
-    __table_args__ = (Index("ix_listings_platform_last_seen", "platform", "last_seen"),)
+    __table_args__ = (
+        Index("ix_listings_platform_last_seen", "platform", "last_seen"),
+        # The triage queue walks listings newest first (id order) within each filter; full-text
+        # search lives beside them in migration 0009 (FTS5 tables on SQLite, GIN on PostgreSQL).
+        Index("ix_listings_platform_id", "platform", "id"),
+        Index("ix_listings_status_id", "status", "id"),
+        Index("ix_listings_category_id", "category", "id"),
+        Index("ix_listings_first_seen", "first_seen"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
@@ -106,6 +117,12 @@ class Hit(Base):
         Index(
             "ix_hits_current_code_listing",
             "code",
+            "listing_id",
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+        Index(
+            "ix_hits_current_listing",
             "listing_id",
             sqlite_where=text("superseded_at IS NULL"),
             postgresql_where=text("superseded_at IS NULL"),

@@ -45,5 +45,7 @@ def test_migrations_build_exactly_the_models(engine):
     from casebook.models import Base
 
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": False, "include_name": schema.include_name}
+        )
         assert compare_metadata(context, Base.metadata) == []
