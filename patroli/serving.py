@@ -1,36 +1,109 @@
-"""Serving the casebook web app with Werkzeug's threaded server (one machine, a few officers)."""
+"""Serving the casebook web app with waitress, a production WSGI server (threads, one process).
+
+Why waitress and not a pre-fork server such as gunicorn: the casebook is served on 2-core
+machines beside the crawler; SQLite (WAL) takes one writer at a time, so more processes add
+lock waits, not speed; one process keeps the background-job runner and its waker in the same
+memory as the views; waitress is pure Python and starts inside `patroli demo` next to the
+demo marketplace's threads, where a fork would copy them half-alive."""
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
+import threading
+from collections.abc import Iterator
 
 import click
-from werkzeug.serving import BaseWSGIServer, make_server
+from flask import Flask
+from waitress import wasyncore
+from waitress.server import create_server
 
 from casebook.config import Config, SecretKeyError
 from web import create_app
 
+DEFAULT_THREADS = 8  # requests at once; PostgreSQL and SQLite readers wait on I/O in parallel
+SERVER_NAME = "waitress"
 
-def make_web_server(config: Config, host: str, port: int) -> BaseWSGIServer:
+
+class WebServer:
+    """A listening production server, with the few calls of a `socketserver` server
+    (`serve_forever`, `shutdown`, `server_close`, `server_address`) so tests can serve in a
+    thread as they did with Werkzeug's."""
+
+    def __init__(self, app: Flask, listener: socket.socket, threads: int) -> None:
+        self.app, self.threads = app, threads
+        self.server_address = listener.getsockname()[:2]
+        self._channels: dict = {}  # waitress's socket map: the listener and every connection
+        self._stopping, self._stopped = threading.Event(), threading.Event()
+        self._server = create_server(
+            app,
+            map=self._channels,
+            sockets=[listener],
+            threads=threads,
+            ident=SERVER_NAME,
+            asyncore_use_poll=True,  # select() stops at 1024 descriptors
+            # Officers' browsers keep connections open; past this many, new ones wait in backlog.
+            connection_limit=200,
+            channel_timeout=60,
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+    def serve_forever(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                wasyncore.loop(timeout=1.0, use_poll=True, map=self._channels, count=1)
+        finally:
+            self.server_close()
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        """From another thread: stop serving and wait until serve_forever has returned."""
+        self._stopping.set()
+        self._server.pull_trigger()  # wakes the poll at once
+        self._stopped.wait(timeout=10)
+
+    def server_close(self) -> None:
+        """Let requests under way finish (a few seconds at most), then close every socket."""
+        self._server.task_dispatcher.shutdown(timeout=5)
+        wasyncore.close_all(self._channels)
+
+
+def make_app(config: Config) -> Flask:
     try:
         app = create_app(config)
     except SecretKeyError as error:
         raise click.ClickException(str(error)) from None
     app.config["PATROLI_PLATFORM_KINDS"] = platform_kinds()
-    # Bind the socket ourselves: Werkzeug prints and exits on a port in use.
+    return app
+
+
+def make_web_server(
+    config: Config, host: str, port: int, *, threads: int = DEFAULT_THREADS
+) -> WebServer:
+    app = make_app(config)
+    return WebServer(app, _listen(host, port), threads)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the socket ourselves: a port in use gets one line saying what to do."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listener.bind((host, port))
-        listener.listen(128)
-        return make_server(host, port, app, threaded=True, fd=listener.fileno())
+        listener.listen(1024)
     except OSError as error:
+        listener.close()
         raise click.ClickException(
             f"cannot listen on {host}:{port} ({error.strerror}): stop what uses it or pass --port"
         ) from None
-    finally:
-        listener.close()  # the server holds its own duplicate
+    listener.setblocking(False)
+    return listener
 
 
 def platform_kinds() -> dict[str, str]:
@@ -42,16 +115,31 @@ def platform_kinds() -> dict[str, str]:
     return {profile.name: kind_of(profile.name, "") for profile in all_profiles()}
 
 
-def serve_until_stopped(server: BaseWSGIServer) -> None:
-    """Serve until Ctrl-C (Werkzeug swallows the KeyboardInterrupt and closes the socket)."""
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
+def serve_until_stopped(web: WebServer) -> None:
+    """Serve until Ctrl-C or SIGTERM; requests under way get a few seconds to finish."""
+    with _sigterm_as_interrupt(), contextlib.suppress(KeyboardInterrupt):
+        web.serve_forever()
     click.echo("stopped")
 
 
-def serve_forever(config: Config, host: str, port: int) -> None:
-    server = make_web_server(config, host, port)
-    click.echo(f"casebook UI: http://{host}:{server.server_address[1]}/  (Ctrl-C stops)")
-    serve_until_stopped(server)
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """A supervisor's SIGTERM stops the server as Ctrl-C does (only the main thread may)."""
+
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # a test serving in a thread: it stops the server with shutdown()
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def serve_forever(config: Config, host: str, port: int, *, threads: int = DEFAULT_THREADS) -> None:
+    web = make_web_server(config, host, port, threads=threads)
+    click.echo(f"casebook UI: {web.url}  ({SERVER_NAME}, {web.threads} threads; Ctrl-C stops)")
+    serve_until_stopped(web)

@@ -18,7 +18,7 @@ from casebook.services import registry as registry_service
 from patroli import demo_walk, logins
 from patroli.crawling import SpiderRun, require_chromium, run_spiders
 from patroli.demo import PATROL_ACCOUNT, DemoMarketplace, DemoPortInUse, build_world
-from patroli.serving import make_web_server, serve_until_stopped
+from patroli.serving import SERVER_NAME, make_web_server, serve_until_stopped
 from patroli.wiring import Casebook, open_casebook
 from rules.tables import RowError, read_registry, read_warnings
 
@@ -144,8 +144,8 @@ def _summary(casebook: Casebook) -> None:
 
 
 def _serve(config: Config, host: str, port: int) -> None:
-    server = make_web_server(config, host, port)
-    step(f"casebook UI: http://{host}:{server.server_address[1]}/")
+    web = make_web_server(config, host, port)
+    step(f"casebook UI: {web.url}  ({SERVER_NAME}, {web.threads} threads)")
     click.echo(f"    log in as `analis` (analyst) or `admin`, password `{DEMO_PASSWORD}`")
     click.echo("    Ctrl-C stops everything")
-    serve_until_stopped(server)
+    serve_until_stopped(web)

@@ -1,17 +1,24 @@
-"""`patroli serve`: the casebook UI and API."""
+"""`patroli serve`: the casebook UI and API behind a production WSGI server (waitress)."""
 
 from __future__ import annotations
 
 import click
 
-from patroli.serving import serve_forever
+from patroli.serving import DEFAULT_THREADS, serve_forever
 from patroli.wiring import open_casebook
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8800, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the casebook UI and JSON API."""
+@click.option(
+    "--threads",
+    default=DEFAULT_THREADS,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="requests served at once",
+)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the casebook UI and JSON API (SIGTERM or Ctrl-C stops it)."""
     casebook = open_casebook()
-    serve_forever(casebook.config, host, port)
+    serve_forever(casebook.config, host, port, threads=threads)
