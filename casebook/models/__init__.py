@@ -1,5 +1,6 @@
 """Typed models on one DeclarativeBase; import from here."""
 
+from casebook.models.access import SHARE_KINDS, Share, UnitListing
 from casebook.models.audit import AuditEvent, AuditHead
 from casebook.models.base import Base, utcnow
 from casebook.models.followup import LetterEscalation as LetterEscalation
@@ -38,6 +39,7 @@ __all__ = [
     "PLAN_STATUSES",
     "RECIPIENTS",
     "ROLES",
+    "SHARE_KINDS",
     "ApiToken",
     "AuditEvent",
     "AuditHead",
@@ -58,8 +60,10 @@ __all__ = [
     "RegisteredProduct",
     "Seller",
     "SellerIdentifier",
+    "Share",
     "TakedownLink",
     "TakedownList",
+    "UnitListing",
     "User",
     "utcnow",
 ]

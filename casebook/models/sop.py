@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casebook.models.base import Base
@@ -19,6 +19,8 @@ class RegisterEntry(Base):
     """SOP step 3: one evaluated listing in the Register Informasi; re-deciding updates it."""
 
     __tablename__ = "register_entries"
+    # An UPT's Register Informasi page reads its unit's entries in id order.
+    __table_args__ = (Index("ix_register_entries_unit_id", "unit", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), unique=True)
@@ -30,6 +32,10 @@ class RegisterEntry(Base):
     capture_ids: Mapped[list[Any]] = mapped_column(default=list)
     decided_by: Mapped[str] = mapped_column(String(64))
     decided_at: Mapped[datetime]
+    # Whose work it is (the unit of whoever first decided it; "" is Dit. Siber's) and who may
+    # read it (naskah dinas classification: biasa < terbatas < rahasia); see services.access.
+    unit: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    classification: Mapped[str] = mapped_column(String(16), default="biasa", server_default="biasa")
     # Optimistic versioning: two analysts deciding at once cannot silently overwrite each other.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -44,6 +50,7 @@ class TakedownList(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft|verified|sent
     unit: Mapped[str] = mapped_column(String(200), default="")
+    classification: Mapped[str] = mapped_column(String(16), default="biasa", server_default="biasa")
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
