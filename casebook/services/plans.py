@@ -15,11 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from casebook.models import CLASSIFICATIONS, PLAN_STATUSES, CrawlRun, PatrolPlan, utcnow
 from casebook.services import audit
+from casebook.services.access import AccessError
 from casebook.sla import WorkingCalendar, due
 from rules.model import CATEGORIES
 
@@ -42,6 +43,10 @@ _CONTENT = ("keywords", "targets", "categories", "unit", "schedule", "risk_basis
 
 class PlanError(ValueError):
     """A plan that cannot be saved or moved; the message names the field or the plan."""
+
+
+class PlanNotFound(PlanError):
+    """No patrol plan has this id (the API's 404)."""
 
 
 def save_plan(
@@ -122,8 +127,37 @@ def get_plan(session: Session, plan_id: int) -> PatrolPlan:
     """The plan with this id; a missing one is a plain error naming it."""
     plan = session.get(PatrolPlan, plan_id)
     if plan is None:
-        raise PlanError(f"no patrol plan {plan_id}")
+        raise PlanNotFound(f"no patrol plan {plan_id}")
     return plan
+
+
+def visible_plan(session: Session, plan_id: int, where: ColumnElement[bool]) -> PatrolPlan:
+    """The plan, when `where` (an access condition, services.access.plan_condition) lets the
+    caller see it."""
+    plan = get_plan(session, plan_id)
+    if session.scalar(select(PatrolPlan.id).where(PatrolPlan.id == plan_id, where)) is None:
+        raise AccessError(f"patrol plan {plan_id} belongs to another unit or is classified "
+                         f"above your clearance")  # fmt: skip
+    return plan
+
+
+def plan_named(session: Session, name: str) -> PatrolPlan | None:
+    return session.scalar(select(PatrolPlan).where(PatrolPlan.name == " ".join(name.split())))
+
+
+def plans_after(
+    session: Session,
+    where: ColumnElement[bool],
+    *,
+    status: str | None = None,
+    after_id: int = 0,
+    limit: int = 50,
+) -> list[PatrolPlan]:
+    """Plans the access condition `where` lets through, in id order after a cursor."""
+    query = select(PatrolPlan).where(where, PatrolPlan.id > after_id)
+    if status:
+        query = query.where(PatrolPlan.status == _choice("status", status, PLAN_STATUSES))
+    return list(session.scalars(query.order_by(PatrolPlan.id).limit(limit)))
 
 
 def list_plans(
@@ -163,21 +197,23 @@ def plan_runs(session: Session, plan_id: int) -> list[RunSummary]:
     runs = session.scalars(
         select(CrawlRun).where(CrawlRun.plan_id == plan_id).order_by(CrawlRun.id)
     )
-    return [
-        RunSummary(
-            id=run.id,
-            spider=run.spider,
-            site=str(run.arguments.get("site") or run.arguments.get("url") or ""),
-            status=run.status,
-            started_at=run.started_at,
-            finished_at=run.finished_at,
-            pages=int(run.stats.get("response_received_count", 0)),
-            stored=int(run.stats.get("patroli/stored", 0)),
-            with_violations=int(run.stats.get("patroli/listings_with_hits", 0)),
-            failed=int(run.stats.get("patroli/failed_urls", 0)),
-        )
-        for run in runs
-    ]
+    return [run_summary(run) for run in runs]
+
+
+def run_summary(run: CrawlRun) -> RunSummary:
+    stats = run.stats or {}
+    return RunSummary(
+        id=run.id,
+        spider=run.spider,
+        site=str(run.arguments.get("site") or run.arguments.get("url") or ""),
+        status=run.status,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        pages=int(stats.get("response_received_count", 0)),
+        stored=int(stats.get("patroli/stored", 0)),
+        with_violations=int(stats.get("patroli/listings_with_hits", 0)),
+        failed=int(stats.get("patroli/failed_urls", 0)),
+    )
 
 
 def planning_due(plan: PatrolPlan, calendar: WorkingCalendar | None = None) -> date:
