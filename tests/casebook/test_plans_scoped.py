@@ -63,8 +63,9 @@ def test_plans_and_runs_follow_the_access_condition(sessions, seeded, who, seen)
                     plans.visible_plan(session, plan_id, plan_condition(scope))
 
 
-@pytest.mark.parametrize("after_id, limit, expected", [(0, 2, [1, 2]), (2, 2, [3, 4]),
-                                                       (4, 2, []), (0, 50, [1, 2, 3, 4])])  # fmt: skip
+@pytest.mark.parametrize(
+    "after_id, limit, expected", [(0, 2, [1, 2]), (2, 2, [3, 4]), (4, 2, []), (0, 50, [1, 2, 3, 4])]
+)
 def test_plans_come_a_page_at_a_time(sessions, seeded, after_id, limit, expected):
     with sessions() as session:
         where = plan_condition(SCOPES["analyst"])
