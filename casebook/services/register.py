@@ -13,12 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from casebook.models import DECISIONS, Capture, Hit, Listing, RegisterEntry, utcnow
-from casebook.services import audit
+from casebook.models import CLASSIFICATIONS, DECISIONS, Capture, Hit, Listing, RegisterEntry, utcnow
+from casebook.services import access, audit
 
 MAX_BULK = 10_000
 
@@ -39,16 +39,25 @@ def decide(
     reason: str = "",
     actor: str,
     source: str = "patroli",
+    unit: str = "",
+    classification: str | None = None,
     seen_versions: dict[int, int] | None = None,
     now: datetime | None = None,
 ) -> list[RegisterEntry]:
     """Decide every listing (takedown / intelligence / dismissed); entries in the given order.
 
+    A new entry is the work of the deciding `unit` ("" is Dit. Siber), classified
+    `classification` (biasa unless given); deciding again keeps its unit, and its
+    classification unless one is given.
+
     `seen_versions` maps listing id -> the entry version the analyst saw; an entry that has
     moved on since is refused with StaleDecision, and nothing of the request is written.
     """
     ids = _validated(listing_ids, decision, reason)
-    now = now or utcnow()
+    if classification is not None and classification not in CLASSIFICATIONS:
+        raise RegisterError(f"unknown classification {classification!r}; "
+                            f"one of {', '.join(CLASSIFICATIONS)}")  # fmt: skip
+    unit, now = access.home_unit(unit), now or utcnow()
     existing = _entries_by_listing(session, ids)
     _check_versions(existing, seen_versions or {})
     hits, captures = _current_hits(session, ids), _captures(session, ids)
@@ -56,18 +65,23 @@ def decide(
     changes: list[tuple[RegisterEntry, dict | None]] = []
     for listing_id in ids:
         entry = existing.get(listing_id)
-        if entry is not None and entry.decision == decision and entry.reason == reason.strip():
+        if (entry is not None and entry.decision == decision and entry.reason == reason.strip()
+                and classification in (None, entry.classification)):  # fmt: skip
             out.append(entry)  # repeating a request changes nothing
             continue
         if entry is None:
-            entry = RegisterEntry(listing_id=listing_id, source=source, decided_by=actor)
+            entry = RegisterEntry(listing_id=listing_id, source=source, decided_by=actor,
+                                  unit=unit, classification=classification or "biasa")  # fmt: skip
             session.add(entry)
         changes.append((entry, public(entry) if entry.id else None))
+        entry.classification = classification or entry.classification
         entry.decision, entry.reason = decision, reason.strip()
         entry.hit_ids, entry.capture_ids = hits.get(listing_id, []), captures.get(listing_id, [])
         entry.decided_by, entry.decided_at = actor, now
         out.append(entry)
     flush(session)  # one flush for the whole request: 10,000 entries are one batch
+    access.claim_listings(session, unit, [e.listing_id for e, before in changes if before is None],
+                          "entry")  # fmt: skip
     audit.record_many(session, actor, [
         ("register.decide", f"register:{entry.id}", before, public(entry))
         for entry, before in changes
@@ -93,10 +107,18 @@ def get_entry(session: Session, entry_id: int) -> RegisterEntry:
 
 
 def entries(
-    session: Session, *, decision: str | None = None, after_id: int = 0, limit: int = 50
+    session: Session,
+    *,
+    decision: str | None = None,
+    after_id: int = 0,
+    limit: int = 50,
+    visible: ColumnElement[bool] | None = None,
 ) -> list[RegisterEntry]:
-    """Entries in id order after a cursor (keyset pagination), optionally of one decision."""
+    """Entries in id order after a cursor (keyset pagination), optionally of one decision;
+    `visible` is the caller's access condition (services.access.entry_condition)."""
     query = select(RegisterEntry).where(RegisterEntry.id > after_id)
+    if visible is not None:
+        query = query.where(visible)
     if decision:
         query = query.where(RegisterEntry.decision == decision)
     return list(session.scalars(query.order_by(RegisterEntry.id).limit(limit)))
@@ -108,6 +130,8 @@ def public(entry: RegisterEntry) -> dict[str, object]:
         "decision": entry.decision,
         "reason": entry.reason,
         "source": entry.source,
+        "unit": entry.unit,
+        "classification": entry.classification,
         "hit_ids": list(entry.hit_ids),
         "capture_ids": list(entry.capture_ids),
     }

@@ -16,8 +16,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from casebook.models import Hit, Listing, RegisterEntry, TakedownLink, TakedownList, utcnow
-from casebook.services import audit
+from casebook.models import (
+    CLASSIFICATIONS,
+    Hit,
+    Listing,
+    RegisterEntry,
+    TakedownLink,
+    TakedownList,
+    utcnow,
+)
+from casebook.services import access, audit
 
 KindOf = Callable[[str, str], str]  # (platform, url) -> marketplace | social | website
 ADVERTISING_ONLY = frozenset({"misleading_claim"})
@@ -61,13 +69,19 @@ def build_list(
     actor: str,
     kind_of: KindOf,
     unit: str = "",
+    classification: str = "biasa",
     note: str = "",
     now: datetime | None = None,
 ) -> TakedownList:
-    """A new draft list of these entries, each link routed to its recipient."""
+    """A new draft list of these entries, each link routed to its recipient; the work of the
+    creator's `unit` ("" is Dit. Siber), read by whom `classification` allows."""
+    if classification not in CLASSIFICATIONS:
+        raise TakedownError(f"unknown classification {classification!r}; "
+                            f"one of {', '.join(CLASSIFICATIONS)}")  # fmt: skip
     now = now or utcnow()
     entries = _takedown_entries(session, entry_ids)
-    takedown_list = TakedownList(created_by=actor, created_at=now, unit=unit, note=note)
+    takedown_list = TakedownList(created_by=actor, created_at=now, unit=access.home_unit(unit),
+                                 classification=classification, note=note)  # fmt: skip
     session.add(takedown_list)
     session.flush()
     for entry in entries:
