@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from casebook.models import Capture, Hit, Listing, ListingChange, Seller
@@ -176,11 +176,19 @@ def listing_history(session: Session, listing_id: int) -> list[ListingChange]:
 
 
 def listings_after(
-    session: Session, wanted: ListingFilter, *, after_id: int = 0, limit: int = 50
+    session: Session,
+    wanted: ListingFilter,
+    *,
+    after_id: int = 0,
+    limit: int = 50,
+    visible: ColumnElement[bool] | None = None,
 ) -> list[Listing]:
     """Matching listings in id order after a cursor (keyset pagination: a page deep in the
-    results costs what the first one does), with their current hits and seller."""
+    results costs what the first one does), with their current hits and seller; `visible` is
+    the caller's access condition (services.access.listing_condition)."""
     query = _filtered(select(Listing), wanted).where(Listing.id > after_id)
+    if visible is not None:
+        query = query.where(visible)
     query = query.options(selectinload(Listing.hits), selectinload(Listing.seller))
     return list(session.scalars(query.order_by(Listing.id).limit(limit)))
 
