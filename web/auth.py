@@ -14,7 +14,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from casebook.models import ROLES
-from casebook.services import logins, users
+from casebook.services import access, logins, users
 from web.db import db_session
 from web.i18n import t
 
@@ -28,9 +28,15 @@ class SessionUser(UserMixin):
     def __init__(self, user) -> None:
         self.id, self.username, self.role = user.id, user.username, user.role
         self.full_name = user.full_name or user.username
+        self.unit = access.home_unit(user.unit)
 
     def may(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
+
+    @property
+    def scope(self) -> access.Scope:
+        """What this user may see (services.access): role, unit, clearance."""
+        return access.Scope(self.username, self.role, self.unit)
 
 
 def init_app(app) -> None:
@@ -47,6 +53,11 @@ def load_user(user_id: str) -> SessionUser | None:
 
 
 def require_role(role: str):
+    """Anonymous users go to the login page; a lower role than `role` gets 403. The view keeps
+    its least role as `least_role`, so the access matrix test reads it from the URL map."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -56,9 +67,23 @@ def require_role(role: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.least_role = role  # type: ignore[attr-defined]
         return wrapped
 
     return decorate
+
+
+def current_scope() -> access.Scope:
+    """The logged-in user's scope, for the access conditions of a page's queries."""
+    return current_user.scope
+
+
+def visible_or_404(session, kind: str, object_id: int) -> None:
+    """404 for an object of another unit or above the user's clearance, as for a missing one."""
+    try:
+        access.ensure_visible(session, current_user.scope, kind, object_id)
+    except access.NotVisible:
+        abort(404)
 
 
 class LoginForm(FlaskForm):
