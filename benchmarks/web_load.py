@@ -1,0 +1,327 @@
+"""Load on the casebook web app: 20 clients at once against `patroli serve` (waitress), beside
+the same load on Werkzeug's threaded development server, as the project served before.
+
+    python -m benchmarks.web_load [--listings 50000] [--clients 20] [--duration 60]
+                                  [--threads 8] [--database-url URL] [--servers waitress,werkzeug]
+
+A casebook is seeded (benchmarks.casebook_bench.seed: LISTINGS listings with findings, a tenth
+of them on takedown lists) with an analyst, who logs in once through the login form, and an API
+token. Each server runs as its own subprocess on a loopback port; CLIENTS threads, each with
+its own keep-alive connection, send for DURATION seconds a mix of what analysts and other
+systems ask (MIX: triage list, a filtered triage list, listing detail, /api/v1/listings and one
+listing, dashboard and Register Informasi where those pages exist). Every answer other than 200
+counts as an error. Printed per server: requests, errors, throughput, p50/p95/p99 latency, the
+server's CPU use; then the ratios. The load generator shares the 2 cores with the server, as
+a browser on the same machine would; both servers meet the same handicap.
+`--database-url` points both servers at a database someone else runs (PostgreSQL), seeded
+first; without it, a SQLite file (WAL) in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+from benchmarks.casebook_bench import seed
+from casebook import config as config_module
+from casebook import schema
+from casebook.db import make_engine, make_session_factory
+from casebook.services import users
+
+PASSWORD = "beban-uji-2026"
+UNIT = "Direktorat Siber Obat dan Makanan"
+# (name, weight, endpoint or path, who asks): what a day of triage looks like, roughly.
+MIX = (
+    ("triage", 25, "findings.index", "analyst"),
+    ("triage_filtered", 10, "findings.index?code=no_nie", "analyst"),
+    ("listing_detail", 25, "findings.show", "analyst"),
+    ("api_listings", 15, "/api/v1/listings?limit=50", "token"),
+    ("api_listing", 10, "/api/v1/listings/{id}", "token"),
+    ("dashboard", 5, "dashboard.index", "analyst"),
+    ("register", 10, "register.index", "analyst"),
+)
+SERVERS = ("waitress", "werkzeug")
+# url_for fills listing_id where the endpoint takes one; each request then picks a listing.
+ONE_LISTING = {"listing_id": 987654321}
+
+
+@dataclass
+class Target:
+    name: str
+    weight: int
+    path: str  # may hold {id}: a listing chosen at random
+    auth: str
+
+
+@dataclass
+class Tally:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--listings", type=int, default=50_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per server")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds, not counted")
+    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--database-url", help="a database someone else runs (PostgreSQL)")
+    parser.add_argument("--servers", default=",".join(SERVERS), help="which, in what order")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--werkzeug-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.werkzeug_child:
+        return _serve_with_werkzeug()
+    with tempfile.TemporaryDirectory(prefix="patroli-web-load-") as folder:
+        env = _environment(Path(folder), args.database_url)
+        started = time.perf_counter()
+        token = _seed_casebook(config_module.load(env), args.listings, args.seed)
+        print(f"seeded {args.listings:,} listings in {time.perf_counter() - started:.1f} s "
+              f"({config_module.load(env).database_url.split(':')[0]})", flush=True)  # fmt: skip
+        targets = _targets(config_module.load(env))
+        results = {}
+        for server in args.servers.split(","):
+            results[server] = _measure(server, env, token, targets, args)
+        _report(results, args)
+
+
+def _environment(folder: Path, database_url: str | None) -> dict[str, str]:
+    env = {**os.environ, "PATROLI_DATA_DIR": str(folder), "PATROLI_SECRET_KEY": "web-load"}
+    env.pop("PATROLI_DATABASE_URL", None)
+    if database_url:
+        env["PATROLI_DATABASE_URL"] = database_url
+    return env
+
+
+def _seed_casebook(config, listings: int, seed_value: int) -> str:
+    engine = make_engine(config.database_url)
+    schema.upgrade(engine)
+    seed(engine, listings, max(1, listings // 10), random.Random(seed_value))
+    with make_session_factory(engine)() as session, session.begin():
+        users.create_user(session, "analis", PASSWORD, "analyst", actor="bench", unit=UNIT)
+        _, token = users.create_token(session, "analis", name="web load", actor="bench")
+    engine.dispose()
+    return token
+
+
+def _targets(config) -> list[Target]:
+    """MIX with endpoints turned into paths; a page not built yet is left out, and said so."""
+    from werkzeug.routing import BuildError
+
+    from web import create_app
+
+    app = create_app(config)
+    targets = []
+    with app.test_request_context():
+        for name, weight, where, auth in MIX:
+            endpoint, _, query = where.partition("?")
+            try:
+                path = where if where.startswith("/") else _path_of(endpoint)
+            except BuildError:
+                print(f"  {name}: no {endpoint} in this build, left out of the mix")
+                continue
+            path = path.replace(str(ONE_LISTING["listing_id"]), "{id}")
+            if query and not where.startswith("/"):
+                path += "?" + query
+            targets.append(Target(name, weight, path, auth))
+    app.extensions["patroli.engine"].dispose()
+    return targets
+
+
+def _path_of(endpoint: str) -> str:
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    try:
+        return url_for(endpoint)
+    except BuildError:  # a page of one listing: needs its id
+        return url_for(endpoint, **ONE_LISTING)
+
+
+def _measure(server: str, env: dict[str, str], token: str, targets, args) -> dict:
+    log = Path(env["PATROLI_DATA_DIR"]) / f"{server}.log"
+    process = _start(server, env, args.threads, log)
+    try:
+        port = _port_from_banner(process, log)
+        cookie = _log_in(port)
+        headers = {"analyst": {"Cookie": cookie}, "token": {"Authorization": f"Bearer {token}"}}
+        print(f"{server}: listening on 127.0.0.1:{port}, {args.clients} clients, "
+              f"{args.duration:.0f} s", flush=True)  # fmt: skip
+        _load(port, headers, targets, args, args.warmup, seed_offset=1000)  # warm caches
+        cpu_before = _cpu_seconds(process.pid)
+        tally, wall = _load(port, headers, targets, args, args.duration, seed_offset=0)
+        cpu = _cpu_seconds(process.pid) - cpu_before
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return {"tally": tally, "wall": wall, "cpu": cpu, "log": log}
+
+
+def _start(server: str, env: dict[str, str], threads: int, log: Path) -> subprocess.Popen:
+    if server == "waitress":
+        command = ["-m", "patroli", "serve", "--port", "0", "--threads", str(threads)]
+    elif server == "werkzeug":
+        command = ["-m", "benchmarks.web_load", "--werkzeug-child"]
+    else:
+        raise SystemExit(f"--servers: unknown server {server!r} (known: {', '.join(SERVERS)})")
+    with log.open("w") as out:
+        return subprocess.Popen([sys.executable, *command], env=env, stdout=out,
+                                stderr=subprocess.STDOUT)  # fmt: skip
+
+
+def _serve_with_werkzeug() -> None:
+    """The baseline: the app as `patroli serve` built it, on Werkzeug's threaded server (the way
+    the project served before), request log and all."""
+    from werkzeug.serving import make_server
+
+    from patroli.serving import make_app
+
+    server = make_server("127.0.0.1", 0, make_app(config_module.load()), threaded=True)
+    print(f"casebook UI: http://127.0.0.1:{server.server_address[1]}/", flush=True)
+    server.serve_forever()
+
+
+def _port_from_banner(process: subprocess.Popen, log: Path) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", log.read_text())
+        if found:
+            return int(found.group(1))
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise SystemExit(f"the server did not start:\n{log.read_text()[-3000:]}")
+
+
+def _log_in(port: int) -> str:
+    """The analyst logs in through the form, as a browser does; returns the Cookie header."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/login")
+    page = connection.getresponse()
+    jar = SimpleCookie()
+    for value in page.headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.read().decode())
+    if found is None:
+        raise SystemExit("login page: no csrf_token field")
+    body = urlencode({"username": "analis", "password": PASSWORD, "csrf_token": found.group(1)})
+    cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+    connection.request("POST", "/login", body, {
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})  # fmt: skip
+    answer = connection.getresponse()
+    answer.read()
+    for value in answer.headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    connection.close()
+    if answer.status != 302:
+        raise SystemExit(f"login refused: HTTP {answer.status}")
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+
+
+def _load(port: int, headers, targets, args, seconds: float, seed_offset: int):
+    tally = Tally()
+    stop_at = time.perf_counter() + seconds
+    lock = threading.Lock()
+    start = threading.Barrier(args.clients)
+
+    def client(n: int) -> None:
+        rng = random.Random(args.seed + seed_offset + n)
+        mine = Tally()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        start.wait()
+        while time.perf_counter() < stop_at:
+            target = rng.choices(targets, weights=[t.weight for t in targets])[0]
+            path = target.path.format(id=rng.randint(1, args.listings))
+            began = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers[target.auth])
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as error:
+                mine.errors.append(f"{target.name} {path}: {type(error).__name__} {error}")
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.latencies[target.name].append(time.perf_counter() - began)
+            if status != 200:
+                mine.errors.append(f"{target.name} {path}: HTTP {status}")
+        connection.close()
+        with lock:
+            for name, values in mine.latencies.items():
+                tally.latencies[name].extend(values)
+            tally.errors.extend(mine.errors)
+
+    began = time.perf_counter()
+    workers = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return tally, time.perf_counter() - began
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def _summary(result: dict) -> dict:
+    every = [x for values in result["tally"].latencies.values() for x in values]
+    return {
+        "requests": len(every), "errors": len(result["tally"].errors),
+        "rate": len(every) / result["wall"], "cpu": result["cpu"] / result["wall"],
+        "p50": _percentile(every, 0.50) * 1000, "p95": _percentile(every, 0.95) * 1000,
+        "p99": _percentile(every, 0.99) * 1000,
+    }  # fmt: skip
+
+
+def _report(results: dict, args) -> None:
+    print(f"\n{args.clients} clients, {args.duration:.0f} s each, {args.listings:,} listings, "
+          f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+    print(f"{'server':10} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} "
+          f"{'p95 ms':>8} {'p99 ms':>8} {'server CPU':>11}")  # fmt: skip
+    summaries = {server: _summary(result) for server, result in results.items()}
+    for server, s in summaries.items():
+        print(f"{server:10} {s['requests']:>9,} {s['errors']:>7} {s['rate']:>8.1f} "
+              f"{s['p50']:>8.1f} {s['p95']:>8.1f} {s['p99']:>8.1f} {s['cpu']:>9.2f} c")  # fmt: skip
+    print("\np95 ms per request kind:")
+    for server, result in results.items():
+        kinds = sorted(result["tally"].latencies.items())
+        print(f"  {server:10} " + "  ".join(
+            f"{name} {_percentile(values, 0.95) * 1000:.0f} (n={len(values)})"
+            for name, values in kinds))  # fmt: skip
+    if {"waitress", "werkzeug"} <= summaries.keys():
+        ours, before = summaries["waitress"], summaries["werkzeug"]
+        print(f"\nwaitress / werkzeug: throughput x{ours['rate'] / before['rate']:.2f}, "
+              f"p95 x{ours['p95'] / before['p95']:.2f} (below 1 is faster)")  # fmt: skip
+    for server, result in results.items():
+        for line in result["tally"].errors[:5]:
+            print(f"  {server} error: {line}")
+        if result["tally"].errors:  # the server's own words on the first ones
+            print(f"  {server} log, last lines:\n{result['log'].read_text()[-4000:]}")
+    if any(s["errors"] for s in summaries.values()):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
