@@ -20,6 +20,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from casebook.config import Config, SecretKeyError
+from patroli.jobs import job_waker
 from web import create_app
 
 DEFAULT_THREADS = 8  # requests at once; PostgreSQL and SQLite readers wait on I/O in parallel
@@ -79,6 +80,7 @@ def make_app(config: Config) -> Flask:
     except SecretKeyError as error:
         raise click.ClickException(str(error)) from None
     app.config["PATROLI_PLATFORM_KINDS"] = platform_kinds()
+    app.config["PATROLI_JOB_WAKER"] = job_waker(config)
     return app
 
 

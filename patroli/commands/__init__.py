@@ -12,6 +12,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("patroli.commands.db", "db"),
     "demo": ("patroli.commands.demo", "demo"),
     "evidence": ("patroli.commands.evidence", "evidence_group"),
+    "jobs": ("patroli.commands.jobs", "jobs_group"),
     "letters": ("patroli.commands.letters", "letters_group"),
     "listings": ("patroli.commands.listings", "listings"),
     "monitoring": ("patroli.commands.casework", "monitoring_group"),
