@@ -1,4 +1,359 @@
-"""REST API v1, the rest of the SOP: plans, runs, letters' responses, users, tokens, audit,
-registry and warning imports, on the blueprint of web.api_v1."""
+"""REST API v1, the rest of the SOP: patrol plans and their crawl runs, letters' links, responses
+and escalations, re-proposals, the findings summary and a listing's findings over time, on the
+blueprint of web.api_v1. Users, tokens, audit and imports are in web.api_v1_admin."""
 
 from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import g, request
+from sqlalchemy import select
+
+from casebook.models import (
+    CrawlRun,
+    Hit,
+    Letter,
+    LetterEscalation,
+    LetterResponse,
+    PatrolPlan,
+    TakedownLink,
+    TakedownList,
+)
+from casebook.services import calendar, escalation, findings, monitoring, plans, runs, takedown
+from casebook.services import letters as letter_service
+from casebook.services.access import AccessError, Scope, list_condition, plan_condition
+from web.api_v1 import (
+    ApiError,
+    bp,
+    collection,
+    error_answer,
+    json_body,
+    list_json,
+    page_args,
+    require_token,
+    text_field,
+    utc,
+)
+from web.db import db_session
+
+# -- domain errors by type (Flask picks the handler of the most specific class) ---------------
+
+
+def _answer(status: int, code: str):
+    def handle(error: Exception):
+        return error_answer(ApiError(status, code, str(error)))
+
+    return handle
+
+
+for _error, _status, _code in (
+    (takedown.ListNotFound, 404, "not_found"),
+    (takedown.EntryNotFound, 404, "not_found"),
+    (takedown.NotDecidedTakedown, 409, "conflict"),
+    (takedown.AlreadyListed, 409, "conflict"),
+    (plans.PlanNotFound, 404, "not_found"),
+    (plans.PlanError, 422, "invalid"),
+    (runs.RunNotFound, 404, "not_found"),
+    (escalation.EscalationError, 422, "invalid"),
+    (AccessError, 403, "forbidden"),
+):
+    bp.register_error_handler(_error, _answer(_status, _code))
+
+
+def scope() -> Scope:
+    """The caller's role, unit and clearance, as casebook.services.access reads them."""
+    known = getattr(g.caller, "scope", None)
+    return known or Scope(g.caller.name, g.caller.role, g.caller.unit)
+
+
+def day_field(body: dict, field: str) -> date:
+    raw = body.get(field)
+    try:
+        day = date.fromisoformat(raw) if isinstance(raw, str) and len(raw) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ApiError(422, "invalid", f"{field}: a date YYYY-MM-DD")
+    return day
+
+
+def list_field(body: dict, field: str, *, of=str) -> list:
+    value = body.get(field, [])
+    if not isinstance(value, list) or not all(isinstance(x, of) for x in value):
+        raise ApiError(422, "invalid", f"{field}: a list of {of.__name__}")
+    return value
+
+
+# -- plans (SOP step 1) and their crawl runs (step 2) ----------------------------------------
+
+PLAN_TEXTS = ("unit", "schedule", "risk_basis", "classification")
+
+
+def plan_json(session, plan: PatrolPlan) -> dict:
+    shown = plans.public(plan, calendar.working_calendar(session))
+    upcoming = plans.next_run(plan.schedule, datetime.now(UTC)) if plan.status == "active" else None
+    return shown | {"next_run": utc(upcoming)}
+
+
+def run_json(run: CrawlRun) -> dict:
+    figures = plans.run_summary(run).public()
+    return figures | {"plan_id": run.plan_id, "arguments": run.arguments, "stats": run.stats}
+
+
+@bp.get("/plans")
+@require_token("viewer")
+def plan_list():
+    after_id, limit = page_args()
+    with db_session() as session:
+        status = request.args.get("status") or None
+        found = plans.plans_after(session, plan_condition(scope()), status=status,
+                                  after_id=after_id, limit=limit)  # fmt: skip
+        return collection(found, [p.id for p in found], limit, lambda p: plan_json(session, p))
+
+
+@bp.get("/plans/<int:plan_id>")
+@require_token("viewer")
+def plan_show(plan_id: int):
+    with db_session() as session:
+        return plan_json(session, plans.visible_plan(session, plan_id, plan_condition(scope())))
+
+
+@bp.post("/plans")
+@require_token("upt_officer")
+def plan_create():
+    body, caller = json_body(), scope()
+    name = text_field(body, "name")
+    texts = {field: text_field(body, field, required=False) for field in PLAN_TEXTS}
+    if not caller.national and not texts["unit"]:
+        texts["unit"] = caller.unit  # an UPT plans for itself
+    if not caller.national and plans.responsible_unit(texts["unit"]) != caller.unit:
+        raise ApiError(403, "forbidden", f"unit: an UPT officer plans for {caller.unit!r} only")
+    period = {
+        f: day_field(body, f) if body.get(f) else None for f in ("period_start", "period_end")
+    }
+    with db_session() as session, session.begin():
+        if plans.plan_named(session, name) is not None:
+            raise ApiError(409, "conflict", f"a patrol plan named {name!r} exists")
+        plan = plans.save_plan(session, name, keywords=list_field(body, "keywords"),
+                               targets=list_field(body, "targets", of=dict),
+                               categories=list_field(body, "categories"), **texts, **period,
+                               actor=caller.username)  # fmt: skip
+        return plan_json(session, plan), 201
+
+
+@bp.post("/plans/<int:plan_id>/<any(approve, activate, close):move>")
+@require_token("upt_officer")
+def plan_move(plan_id: int, move: str):
+    """approve needs an analyst (Dit. Siber signs off on the risk basis); activate and close
+    may be done by the plan's own UPT."""
+    if move == "approve" and not scope().may("analyst"):
+        raise ApiError(403, "forbidden", "this needs the role analyst or higher")
+    status = {"approve": "approved", "activate": "active", "close": "closed"}[move]
+    with db_session() as session, session.begin():
+        plans.visible_plan(session, plan_id, plan_condition(scope()))
+        plan = plans.set_status(session, plan_id, status, actor=g.caller.name)
+        return plan_json(session, plan)
+
+
+@bp.get("/plans/<int:plan_id>/runs")
+@require_token("viewer")
+def plan_run_list(plan_id: int):
+    after_id, limit = page_args()
+    caller = scope()
+    with db_session() as session:
+        plans.visible_plan(session, plan_id, plan_condition(caller))
+        found = runs.runs_after(session, plan_condition(caller), national=caller.national,
+                                plan_id=plan_id, after_id=after_id, limit=limit)  # fmt: skip
+        return collection(found, [r.id for r in found], limit, run_json)
+
+
+@bp.get("/runs")
+@require_token("viewer")
+def run_list():
+    after_id, limit = page_args()
+    caller = scope()
+    with db_session() as session:
+        found = runs.runs_after(session, plan_condition(caller), national=caller.national,
+                                after_id=after_id, limit=limit)  # fmt: skip
+        return collection(found, [r.id for r in found], limit, run_json)
+
+
+@bp.get("/runs/<int:run_id>")
+@require_token("viewer")
+def run_show(run_id: int):
+    caller = scope()
+    with db_session() as session:
+        return run_json(runs.visible_run(session, run_id, plan_condition(caller),
+                                         national=caller.national))  # fmt: skip
+
+
+# -- letters: links, responses (SOP step 6), Komdigi's escalation stages ---------------------
+
+
+def visible_letter(session, letter_id: int) -> Letter:
+    """The letter, when its takedown list is one the caller's unit may see."""
+    letter = letter_service.get_letter(session, letter_id)
+    if letter.list_id is not None:
+        seen = select(TakedownList.id).where(TakedownList.id == letter.list_id,
+                                             list_condition(scope()))  # fmt: skip
+        if session.scalar(seen) is None:
+            raise AccessError(f"letter {letter_id} is another unit's")
+    return letter
+
+
+def link_json(link: TakedownLink) -> dict:
+    return {
+        "id": link.id,
+        "entry_id": link.entry_id,
+        "listing_id": link.listing_id,
+        "url": link.url,
+        "platform": link.platform,
+        "recipient": link.recipient,
+        "link_status": link.link_status,
+        "checked_at": utc(link.checked_at),
+        "proposal": link.proposal,
+        "response": link.response,
+        "responded_at": utc(link.responded_at),
+    }
+
+
+def response_json(response: LetterResponse) -> dict:
+    return {
+        "id": response.id,
+        "link_id": response.link_id,
+        "outcome": response.outcome,
+        "note": response.note,
+        "received_on": response.received_on.isoformat(),
+        "recorded_by": response.recorded_by,
+        "recorded_at": utc(response.recorded_at),
+    }
+
+
+def escalation_json(stage: LetterEscalation) -> dict:
+    return {
+        "id": stage.id,
+        "letter_id": stage.letter_id,
+        "stage": stage.stage,
+        "reached_on": stage.reached_on.isoformat(),
+        "note": stage.note,
+        "recorded_by": stage.recorded_by,
+        "recorded_at": utc(stage.recorded_at),
+    }
+
+
+def whole(items: list, shape) -> dict:
+    """A collection small enough to answer whole (one letter's links, responses, stages)."""
+    return {"items": [shape(x) for x in items], "next_cursor": None}
+
+
+@bp.get("/letters/<int:letter_id>/links")
+@require_token("viewer")
+def letter_links(letter_id: int):
+    with db_session() as session:
+        letter = visible_letter(session, letter_id)
+        ids = set(letter_service.letter_link_ids(letter))
+        if letter.list_id is None:
+            return whole([], link_json)
+        links = [x for x in takedown.get_list(session, letter.list_id).links if x.id in ids]
+        return whole(links, link_json)
+
+
+@bp.get("/letters/<int:letter_id>/responses")
+@require_token("viewer")
+def letter_responses(letter_id: int):
+    with db_session() as session:
+        visible_letter(session, letter_id)
+        return whole(letter_service.responses(session, letter_id), response_json)
+
+
+@bp.post("/letters/<int:letter_id>/responses")
+@require_token("upt_officer")
+def letter_respond(letter_id: int):
+    """The recipient's answer about some links of the letter (`link_ids`; all when absent)."""
+    body = json_body()
+    outcome, note = text_field(body, "outcome"), text_field(body, "note", required=False)
+    link_ids = list_field(body, "link_ids", of=int) if "link_ids" in body else None
+    with db_session() as session, session.begin():
+        visible_letter(session, letter_id)
+        made = letter_service.record_response(session, letter_id, outcome, link_ids=link_ids,
+                                              note=note, received_on=day_field(body, "received_on"),
+                                              actor=g.caller.name)  # fmt: skip
+        return {"items": [response_json(r) for r in made], "next_cursor": None}, 201
+
+
+@bp.get("/letters/<int:letter_id>/escalations")
+@require_token("viewer")
+def letter_escalations(letter_id: int):
+    with db_session() as session:
+        visible_letter(session, letter_id)
+        return whole(escalation.stages(session, letter_id), escalation_json)
+
+
+@bp.post("/letters/<int:letter_id>/escalations")
+@require_token("analyst")
+def letter_escalate(letter_id: int):
+    body = json_body()
+    stage, note = text_field(body, "stage"), text_field(body, "note", required=False)
+    with db_session() as session, session.begin():
+        visible_letter(session, letter_id)
+        row = escalation.escalate(session, letter_id, stage, day_field(body, "reached_on"),
+                                  actor=g.caller.name, note=note)  # fmt: skip
+        return escalation_json(row), 201
+
+
+# -- monitoring: links still up after their deadline are proposed again (SOP step 8) ---------
+
+
+@bp.post("/monitoring/reproposals")
+@require_token("analyst")
+def repropose():
+    """201 with the new list, or 200 and no list when no link is due to be proposed again."""
+    with db_session() as session, session.begin():
+        monitoring.refresh_links(session)
+        made = monitoring.repropose(session, actor=g.caller.name, unit=g.caller.unit)
+        if made is None:
+            return {"items": [], "next_cursor": None}
+        return {"items": [list_json(takedown.get_list(session, made.id))], "next_cursor": None}, 201
+
+
+# -- findings: the summary the old /api/summary gave, a listing's findings over time ----------
+
+
+def finding_json(hit: Hit) -> dict:
+    return {
+        "type": hit.code,
+        "rule": hit.rule,
+        "score": hit.score,
+        "evidence": hit.evidence,
+        "catalogue_version": hit.catalogue_version,
+        "found_at": utc(hit.found_at),
+        "superseded_at": utc(hit.superseded_at),
+        "superseded_version": hit.superseded_version,
+    }
+
+
+@bp.get("/summary")
+@require_token("viewer")
+def summary():
+    with db_session() as session:
+        return findings.summary(session).__dict__
+
+
+@bp.get("/listings/<int:listing_id>/findings")
+@require_token("viewer")
+def listing_findings(listing_id: int):
+    """Current findings and the past ones a later verdict superseded (findings are records)."""
+    with db_session() as session:
+        found = findings.get_listing(session, listing_id)
+        if found is None:
+            raise ApiError(404, "not_found", f"no listing {listing_id}")
+        return {
+            "listing_id": listing_id,
+            "read_by": found.read_by,
+            "catalogue_version": found.catalogue_version,
+            "current": [finding_json(h) for h in found.hits],
+            "past": [finding_json(h) for h in found.past_hits],
+        }
+
+
+from web import api_v1_admin  # noqa: E402, F401  (users, tokens, audit, imports)
