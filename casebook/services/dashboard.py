@@ -1,0 +1,414 @@
+"""The operational-center dashboard: counts per SOP stage, platform, commodity, violation and
+seller city; takedown figures; SLA overdue; weekly trends — all from aggregate SQL.
+
+Every figure is a GROUP BY the database answers (a few dozen rows come back, never the
+listings themselves), so the page stays fast at millions of listings. Each stage is counted
+by its own date within the period: listings by when they were first seen, findings by when
+they were found, register entries by when they were decided, links by when their list was
+made (and taken down by when a re-check found them gone), letters by when they were sent.
+Weeks are ISO weeks in Asia/Jakarta time. Plans and takedown work are seen through
+`access` (role, unit, classification); a national role may narrow them to one unit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Date, and_, case, cast, distinct, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import True_
+
+from casebook.models import (
+    Hit,
+    Letter,
+    LetterResponse,
+    Listing,
+    PatrolPlan,
+    RegisterEntry,
+    Seller,
+    TakedownLink,
+    TakedownList,
+    utcnow,
+)
+from casebook.services import access
+from casebook.services.calendar import working_calendar
+from casebook.services.plans import planning_due
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+STAGES = ("plans", "found", "with_findings", "registered", "listed", "letters_sent", "taken_down")
+TOP = 10  # cities and platforms beyond the top ten are summed as "lainnya"
+DEFAULT_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The period [since, until) and, for national roles, one unit ("" = every unit)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    unit: str = ""
+
+
+@dataclass
+class PlatformFigures:
+    found: int = 0
+    with_findings: int = 0
+    listed: int = 0
+    taken_down: int = 0
+
+
+@dataclass
+class Overdue:
+    """Work past its due time: links still up after the platform's deadline (1×24 h), sent
+    letters with no answer after their mutu baku, draft plans past their 5 HK."""
+
+    links: int = 0
+    letters: int = 0
+    plans: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.links + self.letters + self.plans
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    stages: dict[str, int] = field(default_factory=dict)
+    decisions: dict[str, int] = field(default_factory=dict)
+    link_statuses: dict[str, int] = field(default_factory=dict)
+    by_platform: dict[str, PlatformFigures] = field(default_factory=dict)
+    by_commodity: dict[str, int] = field(default_factory=dict)
+    by_violation: dict[str, int] = field(default_factory=dict)
+    by_city: list[tuple[str, int]] = field(default_factory=list)
+    median_hours_to_takedown: float | None = None
+    overdue: Overdue = field(default_factory=Overdue)
+    weeks: list[str] = field(default_factory=list)
+    trend: dict[str, list[int]] = field(default_factory=dict)  # found / listed / taken_down
+
+    @property
+    def takedown_rate(self) -> float | None:
+        listed = self.stages.get("listed", 0)
+        return round(self.stages.get("taken_down", 0) / listed, 4) if listed else None
+
+
+def _where(scope: access.Scope, filters: Filters, kind: str) -> ColumnElement[bool]:
+    """What `scope` may see of `kind` (services.access), narrowed to one unit on request of a
+    national role; any other role sees its own unit and what was shared with it."""
+    where = access.condition(scope, kind)
+    if not (scope.national and filters.unit):
+        return where
+    unit = access.home_unit(filters.unit)
+    narrowed = {
+        "plan": lambda: _unit_is(PatrolPlan.unit, unit),
+        "entry": lambda: _unit_is(RegisterEntry.unit, unit),
+        "list": lambda: _unit_is(TakedownList.unit, unit),
+        "letter": lambda: Letter.list_id.in_(
+            select(TakedownList.id).where(_unit_is(TakedownList.unit, unit))
+        ),
+        # The listings that unit reads: its plans' finds, its entries', those shared with it.
+        "listing": lambda: access.listing_condition(access.Scope("", "upt_officer", unit)),
+    }[kind]()
+    return and_(where, narrowed)
+
+
+def _unit_is(column, unit: str) -> ColumnElement[bool]:
+    # Work nobody assigned to a unit is Dit. Siber's (as services.access reads it).
+    return column.in_(("", access.DIT_SIBER)) if unit == access.DIT_SIBER else column == unit
+
+
+def _everything(where: ColumnElement[bool]) -> bool:
+    return isinstance(where, True_)
+
+
+def figures(
+    session: Session, scope: access.Scope, filters: Filters, *, now: datetime | None = None
+) -> Dashboard:
+    """Everything the dashboard shows, for what `scope` may see."""
+    now = now or utcnow()
+    out = Dashboard(filters)
+    _plans(session, scope, filters, out, now)
+    _listings(session, scope, filters, out)
+    _findings(session, scope, filters, out)
+    _register(session, scope, filters, out)
+    _links(session, scope, filters, out, now)
+    _letters(session, scope, filters, out, now)
+    _median_hours(session, scope, filters, out)
+    _trend(session, scope, filters, out, now)
+    return out
+
+
+def units(session: Session, scope: access.Scope) -> list[str]:
+    """The units a national role may narrow the dashboard to (those with plans or lists)."""
+    if not scope.national:
+        return []
+    found = set(session.scalars(select(PatrolPlan.unit).distinct()))
+    found |= set(session.scalars(select(TakedownList.unit).distinct()))
+    found |= set(session.scalars(select(RegisterEntry.unit).distinct()))
+    return sorted({access.home_unit(unit) for unit in found})
+
+
+# Plans (SOP step 1)
+
+
+def _plans(session, scope, filters, out: Dashboard, now: datetime) -> None:
+    where = _in_period(_where(scope, filters, "plan"), PatrolPlan.created_at, filters)
+    out.stages["plans"] = session.scalar(select(func.count(PatrolPlan.id)).where(where)) or 0
+    # Drafts are few (a unit plans a handful a month): their due dates are read one by one.
+    drafts = session.scalars(
+        select(PatrolPlan).where(_where(scope, filters, "plan"), PatrolPlan.status == "draft")
+    ).all()
+    if drafts:
+        calendar = working_calendar(session)
+        today = now.astimezone(JAKARTA).date()
+        out.overdue.plans = sum(1 for plan in drafts if planning_due(plan, calendar) < today)
+
+
+# Listings and findings (SOP step 2)
+
+
+def _listings(session, scope, filters: Filters, out: Dashboard) -> None:
+    """Found and with-findings per platform and commodity, in one pass over the listings."""
+    listing_where = _where(scope, filters, "listing")
+    flagged = select(Hit.listing_id).where(Hit.superseded_at.is_(None)).distinct().subquery()
+    query = (
+        select(Listing.platform, Listing.category, func.count(), func.count(flagged.c.listing_id))
+        .outerjoin(flagged, flagged.c.listing_id == Listing.id)
+        .where(_in_period(listing_where, Listing.first_seen, filters))
+        .group_by(Listing.platform, Listing.category)
+    )
+    commodities: Counter[str] = Counter()
+    for platform, category, found, with_findings in session.execute(query):
+        figures = out.by_platform.setdefault(platform, PlatformFigures())
+        figures.found += found
+        figures.with_findings += with_findings
+        if with_findings:
+            commodities[category or "lainnya"] += with_findings
+    out.stages["found"] = sum(f.found for f in out.by_platform.values())
+    out.stages["with_findings"] = sum(f.with_findings for f in out.by_platform.values())
+    out.by_commodity = dict(commodities.most_common())
+    cities = (
+        select(Seller.location, func.count())
+        .select_from(Listing)
+        .join(flagged, flagged.c.listing_id == Listing.id)
+        .join(Seller, Seller.id == Listing.seller_id)
+        .where(_in_period(listing_where, Listing.first_seen, filters))
+        .group_by(Seller.location)
+    )
+    out.by_city = _top(_fold_cities(session.execute(cities)))
+
+
+def _findings(session, scope, filters: Filters, out: Dashboard) -> None:
+    # Current findings only; counted per listing, so a listing with two hits of one code is one.
+    where = _in_period(Hit.superseded_at.is_(None), Hit.found_at, filters)
+    listing_where = _where(scope, filters, "listing")
+    if not _everything(listing_where):  # national roles skip the join: a pure index count
+        where = and_(where, Hit.listing_id.in_(select(Listing.id).where(listing_where)))
+    query = (
+        select(Hit.code, func.count(distinct(Hit.listing_id)))
+        .where(where)
+        .group_by(Hit.code)
+        .order_by(func.count(distinct(Hit.listing_id)).desc(), Hit.code)
+    )
+    out.by_violation = dict(session.execute(query).all())
+
+
+def _fold_cities(rows) -> Counter[str]:
+    """Sellers write their city many ways ("KOTA BANDUNG", "Bandung "): one name per city."""
+    cities: Counter[str] = Counter()
+    for location, n in rows:
+        name = " ".join((location or "").split()).title()
+        for prefix in ("Kota ", "Kabupaten ", "Kab. ", "Kab "):
+            name = name.removeprefix(prefix)
+        cities[name or "(tidak diketahui)"] += n
+    return cities
+
+
+def _top(counts: Counter[str]) -> list[tuple[str, int]]:
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    head, rest = ranked[:TOP], ranked[TOP:]
+    return head + ([("lainnya", sum(n for _, n in rest))] if rest else [])
+
+
+# Register Informasi (SOP step 3)
+
+
+def _register(session, scope, filters: Filters, out: Dashboard) -> None:
+    where = _in_period(_where(scope, filters, "entry"), RegisterEntry.decided_at, filters)
+    query = (
+        select(RegisterEntry.decision, func.count()).where(where).group_by(RegisterEntry.decision)
+    )
+    out.decisions = dict(session.execute(query).all())
+    out.stages["registered"] = sum(out.decisions.values())
+
+
+# Takedown lists, letters, monitoring (SOP steps 4-8)
+
+
+def _links(session, scope, filters: Filters, out: Dashboard, now: datetime) -> None:
+    late = and_(
+        Letter.deadline_at.is_not(None),
+        Letter.deadline_at < now,
+        TakedownLink.link_status != "nonactive",
+    )
+    query = (
+        select(
+            TakedownLink.platform,
+            TakedownLink.link_status,
+            func.count(),
+            func.sum(case((late, 1), else_=0)),
+        )
+        .join(TakedownList, TakedownList.id == TakedownLink.list_id)
+        .outerjoin(Letter, Letter.id == TakedownLink.letter_id)
+        .where(_in_period(_where(scope, filters, "list"), TakedownList.created_at, filters))
+        .group_by(TakedownLink.platform, TakedownLink.link_status)
+    )
+    statuses: Counter[str] = Counter()
+    for platform, status, n, overdue in session.execute(query):
+        figures = out.by_platform.setdefault(platform, PlatformFigures())
+        figures.listed += n
+        figures.taken_down += n if status == "nonactive" else 0
+        statuses[status] += n
+        out.overdue.links += overdue or 0
+    out.link_statuses = dict(statuses)
+    out.stages["listed"] = sum(statuses.values())
+    out.stages["taken_down"] = statuses.get("nonactive", 0)
+
+
+def _letters(session, scope, filters: Filters, out: Dashboard, now: datetime) -> None:
+    where = and_(_where(scope, filters, "letter"), Letter.status == "sent")
+    since, until = _days(filters)
+    if since is not None:
+        where = and_(where, Letter.sent_on >= since)
+    if until is not None:
+        where = and_(where, Letter.sent_on < until)
+    sent = select(func.count(Letter.id))
+    out.stages["letters_sent"] = session.scalar(sent.where(where)) or 0
+    answered = select(LetterResponse.id).where(LetterResponse.letter_id == Letter.id).exists()
+    today = now.astimezone(JAKARTA).date()
+    late = where & Letter.due_on.is_not(None) & (Letter.due_on < today) & ~answered
+    out.overdue.letters = session.scalar(sent.where(late)) or 0
+
+
+def _median_hours(session, scope, filters: Filters, out: Dashboard) -> None:
+    """Median hours from the list to the re-check that found the link gone, by ORDER BY and
+    OFFSET in the database: only the one or two middle values come back."""
+    hours = _hours(session, TakedownList.created_at, TakedownLink.taken_down_at).label("hours")
+    where = _in_period(_where(scope, filters, "list"), TakedownList.created_at, filters)
+    where = and_(
+        where, TakedownLink.taken_down_at.is_not(None), TakedownLink.link_status == "nonactive"
+    )
+    base = select(hours).join(TakedownList, TakedownList.id == TakedownLink.list_id).where(where)
+    n = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    if not n:
+        return
+    middle = session.scalars(base.order_by(hours).offset((n - 1) // 2).limit(2 - n % 2)).all()
+    out.median_hours_to_takedown = round(max(0.0, sum(map(float, middle)) / len(middle)), 1)
+
+
+def _hours(session: Session, start, end):
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 24.0
+    return func.extract("epoch", end - start) / 3600.0
+
+
+# Weekly trends
+
+
+def _trend(session, scope, filters: Filters, out: Dashboard, now: datetime) -> None:
+    first, last = _week_span(filters, now)
+    span = Filters(
+        datetime.combine(first, datetime.min.time(), JAKARTA).astimezone(UTC),
+        datetime.combine(last + timedelta(days=7), datetime.min.time(), JAKARTA).astimezone(UTC),
+        filters.unit,
+    )
+    weeks = []
+    day = first
+    while day <= last:
+        weeks.append(_week_of(day))
+        day += timedelta(days=7)
+    out.weeks = weeks
+    found_day = _local_day(session, Listing.first_seen)
+    found_where = _in_period(_where(scope, filters, "listing"), Listing.first_seen, span)
+    found = select(found_day, func.count()).where(found_where)
+    listed_day = _local_day(session, TakedownList.created_at)
+    lists = _in_period(_where(scope, filters, "list"), TakedownList.created_at, span)
+    listed = (
+        select(listed_day, func.count())
+        .select_from(TakedownLink)
+        .join(TakedownList, TakedownList.id == TakedownLink.list_id)
+        .where(lists)
+    )
+    down_day = _local_day(session, TakedownLink.taken_down_at)
+    down_where = _in_period(_where(scope, filters, "list"), TakedownLink.taken_down_at, span)
+    down = (
+        select(down_day, func.count())
+        .select_from(TakedownLink)
+        .join(TakedownList, TakedownList.id == TakedownLink.list_id)
+        .where(down_where, TakedownLink.link_status == "nonactive")
+    )
+    for name, query, day_column in (
+        ("found", found, found_day),
+        ("listed", listed, listed_day),
+        ("taken_down", down, down_day),
+    ):
+        per_week: Counter[str] = Counter()
+        for day_value, n in session.execute(query.group_by(day_column)):
+            per_week[_week_of(_as_date(day_value))] += n
+        out.trend[name] = [per_week.get(week, 0) for week in weeks]
+
+
+def _week_span(filters: Filters, now: datetime) -> tuple[date, date]:
+    """Mondays of the first and last week shown: the period's, else the last twelve weeks."""
+    end = (filters.until - timedelta(microseconds=1)) if filters.until else now
+    last = _monday(end.astimezone(JAKARTA).date())
+    if filters.since:
+        first = _monday(filters.since.astimezone(JAKARTA).date())
+    else:
+        first = last - timedelta(weeks=DEFAULT_WEEKS - 1)
+    if (last - first).days > 7 * 104:  # two years of weeks is as much as a chart can show
+        first = last - timedelta(weeks=103)
+    return min(first, last), last
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _local_day(session: Session, column):
+    """The Jakarta calendar day of a UTC timestamp, computed by the database."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(column, literal("+7 hours"))  # WIB has no daylight saving
+    return cast(func.timezone("Asia/Jakarta", column), Date)
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+# Period helpers
+
+
+def _in_period(where, column, filters: Filters):
+    if filters.since is not None:
+        where = and_(where, column >= filters.since)
+    if filters.until is not None:
+        where = and_(where, column < filters.until)
+    return where
+
+
+def _days(filters: Filters) -> tuple[date | None, date | None]:
+    """The period as Jakarta dates, for date columns (a letter's sent_on)."""
+
+    def day(moment: datetime | None) -> date | None:
+        return moment.astimezone(JAKARTA).date() if moment else None
+
+    return day(filters.since), day(filters.until)
