@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from casebook.models import ROLES, Capture, Listing, RegisterEntry, TakedownList
-from casebook.services import findings, register, takedown, users
+from casebook.services import access, findings, register, takedown, users
 from web.db import db_session
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -42,6 +42,17 @@ def error_answer(error: ApiError):
 def _http_error(error: HTTPException):
     code = (error.name or "error").lower().replace(" ", "_")
     return {"error": {"code": code, "message": error.description or error.name}}, error.code
+
+
+@bp.errorhandler(access.NotVisible)
+def _not_visible(error: access.NotVisible):
+    # Another unit's object, or one above the caller's clearance, answers as a missing one.
+    return error_answer(ApiError(404, "not_found", str(error)))
+
+
+@bp.errorhandler(access.AccessError)
+def _forbidden(error: access.AccessError):
+    return error_answer(ApiError(403, "forbidden", str(error)))
 
 
 @bp.errorhandler(register.StaleDecision)
@@ -72,9 +83,15 @@ class Caller:
     role: str
     unit: str
 
+    @property
+    def scope(self) -> access.Scope:
+        """What the caller may see (services.access): role, unit, clearance."""
+        return access.Scope(self.name, self.role, self.unit)
+
 
 def require_token(role: str):
-    """401 without a live bearer token, 403 when the token's user has too low a role."""
+    """401 without a live bearer token, 403 when the token's user has too low a role. The view
+    keeps its least role as `least_role` (the access matrix test reads it)."""
 
     def decorate(view):
         @wraps(view)
@@ -84,6 +101,7 @@ def require_token(role: str):
                 raise ApiError(403, "forbidden", f"this needs the role {role} or higher")
             return view(*args, **kwargs)
 
+        wrapped.least_role = role  # type: ignore[attr-defined]
         return wrapped
 
     return decorate
@@ -264,7 +282,13 @@ def listings():
         with_hits=boolean_arg("has_violations"),
     )
     with db_session() as session:
-        found = findings.listings_after(session, wanted, after_id=after_id, limit=limit)
+        found = findings.listings_after(
+            session,
+            wanted,
+            after_id=after_id,
+            limit=limit,
+            visible=access.listing_condition(g.caller.scope),
+        )
         captures = findings.captures_of(session, [x.id for x in found])
         return collection(found, [x.id for x in found], limit,
                           lambda x: listing_json(x, captures[x.id]))  # fmt: skip
@@ -274,6 +298,7 @@ def listings():
 @require_token("viewer")
 def listing(listing_id: int):
     with db_session() as session:
+        access.ensure_visible(session, g.caller.scope, "listing", listing_id)
         found = findings.get_listing(session, listing_id)
         if found is None:
             raise ApiError(404, "not_found", f"no listing {listing_id}")
@@ -290,7 +315,10 @@ def decide():
     ids, decision = id_list(body, "listing_ids"), text_field(body, "decision")
     reason = text_field(body, "reason", required=False)
     with db_session() as session, session.begin():
-        entries = register.decide(session, ids, decision, reason=reason, actor=g.caller.name)
+        if not g.caller.scope.national:  # a national caller reads every listing
+            access.require_visible(session, g.caller.scope, "listing", ids)
+        entries = register.decide(session, ids, decision, reason=reason, actor=g.caller.name,
+                                  unit=g.caller.unit)  # fmt: skip
         return {"items": [entry_json(e) for e in entries]}, 201
 
 
@@ -300,7 +328,8 @@ def register_entries():
     after_id, limit = page_args()
     with db_session() as session:
         found = register.entries(session, decision=request.args.get("decision") or None,
-                                 after_id=after_id, limit=limit)  # fmt: skip
+                                 after_id=after_id, limit=limit,
+                                 visible=access.entry_condition(g.caller.scope))  # fmt: skip
         return collection(found, [e.id for e in found], limit, entry_json)
 
 
@@ -317,6 +346,7 @@ def kind_of(platform: str, url: str) -> str:
 def build_list():
     ids = id_list(json_body(), "entry_ids")
     with db_session() as session, session.begin():
+        access.require_visible(session, g.caller.scope, "entry", ids)
         built = takedown.build_list(session, ids, actor=g.caller.name, kind_of=kind_of,
                                     unit=g.caller.unit)  # fmt: skip
         return list_json(takedown.get_list(session, built.id)), 201
@@ -326,6 +356,7 @@ def build_list():
 @require_token("viewer")
 def show_list(list_id: int):
     with db_session() as session:
+        access.ensure_visible(session, g.caller.scope, "list", list_id)
         return list_json(takedown.get_list(session, list_id))
 
 

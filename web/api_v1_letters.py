@@ -10,8 +10,8 @@ from flask import current_app, g, request, send_file, url_for
 
 from casebook.letters import office as letter_office
 from casebook.models import Letter
+from casebook.services import access, monitoring
 from casebook.services import letters as letter_service
-from casebook.services import monitoring
 from web.api_v1 import ApiError, bp, error_answer, json_body, require_token
 from web.db import db_session
 
@@ -80,6 +80,7 @@ def make_letters(list_id: int):
     # PDF needs LibreOffice; a deployment without it may switch PDFs off (DOCX stays).
     with_pdf = current_app.config.get("PATROLI_LETTER_PDF", True)
     with db_session() as session, session.begin():
+        access.ensure_visible(session, g.caller.scope, "list", list_id)
         made = letter_service.make_letters(session, list_id, kind, actor=g.caller.name,
                                            office=letter_office.load(config.data_dir),
                                            with_pdf=with_pdf)  # fmt: skip
@@ -90,6 +91,7 @@ def make_letters(list_id: int):
 @require_token("viewer")
 def show_letter(letter_id: int):
     with db_session() as session:
+        access.ensure_visible(session, g.caller.scope, "letter", letter_id)
         return letter_detail(session, letter_service.get_letter(session, letter_id))
 
 
@@ -104,6 +106,7 @@ def letter_sent(letter_id: int):
     if sent_on is None:
         raise ApiError(422, "invalid", "sent_on: a date YYYY-MM-DD")
     with db_session() as session, session.begin():
+        access.ensure_visible(session, g.caller.scope, "letter", letter_id)
         letter = letter_service.mark_sent(session, letter_id, sent_on, actor=g.caller.name)
         return letter_detail(session, letter)
 
@@ -112,6 +115,7 @@ def letter_sent(letter_id: int):
 @require_token("viewer")
 def letter_file(letter_id: int, kind: str):
     with db_session() as session:
+        access.ensure_visible(session, g.caller.scope, "letter", letter_id)
         letter = letter_service.get_letter(session, letter_id)
         made = (letter.files or {}).get(kind)
         if not made:
