@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from casebook.models import CLASSIFICATIONS, PLAN_STATUSES, CrawlRun, PatrolPlan, utcnow
 from casebook.services import audit
-from casebook.services.access import AccessError
+from casebook.services.access import NotVisible
 from casebook.sla import WorkingCalendar, due
 from rules.model import CATEGORIES
 
@@ -133,11 +133,10 @@ def get_plan(session: Session, plan_id: int) -> PatrolPlan:
 
 def visible_plan(session: Session, plan_id: int, where: ColumnElement[bool]) -> PatrolPlan:
     """The plan, when `where` (an access condition, services.access.plan_condition) lets the
-    caller see it."""
+    caller see it; another unit's plan answers as a missing one (NotVisible)."""
     plan = get_plan(session, plan_id)
     if session.scalar(select(PatrolPlan.id).where(PatrolPlan.id == plan_id, where)) is None:
-        raise AccessError(f"patrol plan {plan_id} belongs to another unit or is classified "
-                         f"above your clearance")  # fmt: skip
+        raise NotVisible(f"no patrol plan {plan_id}")
     return plan
 
 
@@ -362,6 +361,32 @@ def next_run(schedule: str, after: datetime) -> datetime | None:
                         return at
         day += timedelta(days=1)
     return None
+
+
+def next_runs(schedule: str, after: datetime, count: int = 5) -> list[datetime]:
+    """The next `count` times (Asia/Jakarta) the schedule names after `after`."""
+    out: list[datetime] = []
+    at = next_run(schedule, after)
+    while at is not None and len(out) < count:
+        out.append(at)
+        at = next_run(schedule, at)
+    return out
+
+
+def targets_from_text(text: str) -> list[dict[str, Any]]:
+    """Targets as an officer types them, one a line: `SPIDER SITE` (a site profile) or
+    `SPIDER URL`; each bad line is a PlanError naming it."""
+    targets: list[dict[str, Any]] = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        words = line.split()
+        if not words:
+            continue
+        if len(words) != 2:
+            raise PlanError(f"targets[{n}]: {line.strip()!r} is not 'SPIDER SITE' or 'SPIDER URL'")
+        spider, where = words
+        key = "url" if re.match(r"https?://", where, re.IGNORECASE) else "site"
+        targets.append(_target(n, {"spider": spider, key: where}))
+    return targets
 
 
 def _iso(value: datetime | None) -> str | None:

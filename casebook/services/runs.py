@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from casebook.models import CrawlRun, PatrolPlan, utcnow
-from casebook.services.access import AccessError
+from casebook.services.access import NotVisible
 
 
 class RunNotFound(LookupError):
@@ -69,8 +69,7 @@ def visible_run(
         raise RunNotFound(f"no crawl run {run_id}")
     seen = _visible(select(CrawlRun.id), plan_where, national).where(CrawlRun.id == run_id)
     if session.scalar(seen) is None:
-        raise AccessError(f"crawl run {run_id} is another unit's or classified above your "
-                          "clearance")  # fmt: skip
+        raise NotVisible(f"no crawl run {run_id}")  # another unit's answers as a missing one
     return run
 
 

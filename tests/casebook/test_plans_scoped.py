@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from casebook.services import plans, runs
-from casebook.services.access import AccessError, Scope, plan_condition
+from casebook.services.access import NotVisible, Scope, plan_condition
 
 T0 = datetime(2027, 3, 4, 3, 0, tzinfo=UTC)
 SURABAYA = "Balai Besar POM di Surabaya"
@@ -59,7 +59,7 @@ def test_plans_and_runs_follow_the_access_condition(sessions, seeded, who, seen)
             if name in seen:
                 assert plans.visible_plan(session, plan_id, plan_condition(scope)).name == name
             else:
-                with pytest.raises(AccessError, match=f"patrol plan {plan_id} belongs"):
+                with pytest.raises(NotVisible, match=f"no patrol plan {plan_id}"):
                     plans.visible_plan(session, plan_id, plan_condition(scope))
 
 
@@ -83,7 +83,7 @@ def test_missing_plans_and_runs_are_their_own_errors(sessions, seeded):
         adhoc = runs.runs_after(session, where, national=True)[-1]
         assert adhoc.plan_id is None and runs.visible_run(session, adhoc.id, where, national=True)
         upt = SCOPES["upt"]
-        with pytest.raises(AccessError, match=f"crawl run {adhoc.id} is another unit's"):
+        with pytest.raises(NotVisible, match=f"no crawl run {adhoc.id}"):
             runs.visible_run(session, adhoc.id, plan_condition(upt), national=False)
         assert plans.plan_named(session, "  Siber   biasa ").id == seeded["Siber biasa"]
         assert plans.plan_named(session, "Siber") is None
