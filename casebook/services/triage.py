@@ -1,0 +1,383 @@
+"""The triage queue (SOP step 3): listings with findings, filtered, searched, newest first.
+
+Pages are keyset pages over the listing id (newest first): a cursor is the id a page ended
+(or began) at, so a page deep in the results costs what the first does, and listings stored
+meanwhile never shift the pages an analyst is reading. Full-text search reads the FTS5 tables
+on SQLite and GIN indexes over to_tsvector('simple', ...) on PostgreSQL (migration 0009); a
+search matches a listing when all its words are in the title and description, or all are in
+the seller's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Integer, Select, exists, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from casebook.models import Capture, Hit, Listing, RegisteredProduct, RegisterEntry, Seller
+from casebook.services import access
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+MAX_WORDS = 8
+# "belum" = not yet in the Register Informasi, "sudah" = decided whatever the decision.
+DECIDED_CHOICES = ("belum", "sudah", "takedown", "intelligence", "dismissed")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    code: str | None = None
+    platform: str | None = None
+    status: str | None = None
+    category: str | None = None
+    city: str | None = None
+    decided: str | None = None  # one of DECIDED_CHOICES
+    since: date | None = None  # first seen on or after
+    until: date | None = None  # first seen on or before
+    text: str | None = None
+    with_hits: bool | None = True  # the queue is listings with current findings
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    listing: Listing
+    entry: RegisterEntry | None
+
+    @property
+    def codes(self) -> list[str]:
+        return list(dict.fromkeys(hit.code for hit in self.listing.hits))
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: Sequence[QueueRow]
+    next_cursor: int | None = None  # pass as `after` for the next (older) page
+    prev_cursor: int | None = None  # pass as `before` for the previous (newer) page
+    ids: list[int] = field(default_factory=list)
+
+
+def search_words(phrase: str | None) -> list[str]:
+    """The words of a search, lower case, letters and digits only (no query syntax passes)."""
+    return re.findall(r"\w+", (phrase or "").casefold())[:MAX_WORDS]
+
+
+def page(
+    session: Session,
+    wanted: QueueFilter,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+    scope: access.Scope | None = None,
+) -> QueuePage:
+    """One page of the queue: older than `after`, or newer than `before`, or the newest."""
+    limit = min(max(1, limit), MAX_PAGE_SIZE)
+    query = matching_ids(session, wanted, scope)
+    if before is not None:
+        ids = list(
+            session.scalars(query.where(Listing.id > before).order_by(Listing.id).limit(limit + 1))
+        )
+        if len(ids) <= limit:  # reached the newest: show the first page as it is now
+            return page(session, wanted, limit=limit, scope=scope)
+        ids = ids[:limit][::-1]
+        return _page(session, ids, next_cursor=ids[-1], prev_cursor=ids[0])
+    if after is not None:
+        query = query.where(Listing.id < after)
+    ids = list(session.scalars(query.order_by(Listing.id.desc()).limit(limit + 1)))
+    more = len(ids) > limit
+    ids = ids[:limit]
+    return _page(
+        session,
+        ids,
+        next_cursor=ids[-1] if more else None,
+        prev_cursor=ids[0] if after is not None and ids else None,
+    )
+
+
+def matching_ids(
+    session: Session, wanted: QueueFilter, scope: access.Scope | None = None
+) -> Select:
+    """The ids of the listings `wanted` names (unordered), as far as `scope` may see."""
+    query = select(Listing.id).where(*conditions(session, wanted))
+    if scope is not None and hasattr(access, "listing_condition"):
+        query = query.where(access.listing_condition(scope))
+    return query
+
+
+def conditions(session: Session, wanted: QueueFilter) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    current = Hit.superseded_at.is_(None)
+    if wanted.code:
+        out.append(exists().where(Hit.listing_id == Listing.id, current, Hit.code == wanted.code))
+    elif wanted.with_hits is not None:
+        has = exists().where(Hit.listing_id == Listing.id, current)
+        out.append(has if wanted.with_hits else ~has)
+    for column, value in (
+        (Listing.platform, wanted.platform),
+        (Listing.status, wanted.status),
+        (Listing.category, wanted.category),
+    ):
+        if value:
+            out.append(column == value)
+    if wanted.city:
+        out.append(Listing.seller_id.in_(select(Seller.id).where(Seller.location == wanted.city)))
+    if wanted.decided:
+        out.append(_decided(wanted.decided))
+    if wanted.since:
+        out.append(Listing.first_seen >= _midnight(wanted.since))
+    if wanted.until:
+        out.append(Listing.first_seen < _midnight(wanted.until + timedelta(days=1)))
+    words = search_words(wanted.text)
+    if words:
+        out.append(Listing.id.in_(_text_matches(session.get_bind().dialect.name, words)))
+    return out
+
+
+def _decided(choice: str) -> ColumnElement[bool]:
+    entry = exists().where(RegisterEntry.listing_id == Listing.id)
+    if choice == "belum":
+        return ~entry
+    if choice == "sudah":
+        return entry
+    return entry.where(RegisterEntry.decision == choice)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _text_matches(dialect: str, words: list[str]):
+    """Listing ids whose title + description hold every word, or whose seller's name does."""
+    if dialect == "postgresql":
+        terms = " & ".join(words)  # \w+ words only: nothing of tsquery's syntax gets through
+        sql = (
+            "SELECT id FROM listings WHERE to_tsvector('simple', title || ' ' || description) "
+            "@@ to_tsquery('simple', :terms) UNION "
+            "SELECT listings.id FROM listings JOIN sellers ON sellers.id = listings.seller_id "
+            "WHERE to_tsvector('simple', sellers.name) @@ to_tsquery('simple', :terms)"
+        )
+    else:
+        terms = " ".join(f'"{word}"' for word in words)  # quoted: FTS5 operators are words
+        sql = (
+            "SELECT rowid AS id FROM listing_search WHERE listing_search MATCH :terms UNION "
+            "SELECT id FROM listings WHERE seller_id IN "
+            "(SELECT rowid FROM seller_search WHERE seller_search MATCH :terms)"
+        )
+    return text(sql).bindparams(terms=terms).columns(id=Integer)
+
+
+def _page(
+    session: Session, ids: list[int], *, next_cursor: int | None, prev_cursor: int | None
+) -> QueuePage:
+    listings = {
+        listing.id: listing
+        for listing in session.scalars(
+            select(Listing)
+            .where(Listing.id.in_(ids))
+            .options(selectinload(Listing.hits), selectinload(Listing.seller))
+        )
+    }
+    entries = entries_of(session, ids)
+    rows = [QueueRow(listings[i], entries.get(i)) for i in ids if i in listings]
+    return QueuePage(rows, next_cursor, prev_cursor, ids)
+
+
+def entries_of(session: Session, listing_ids: Sequence[int]) -> dict[int, RegisterEntry]:
+    """The Register Informasi entry of each listing that has one."""
+    if not listing_ids:
+        return {}
+    query = select(RegisterEntry).where(RegisterEntry.listing_id.in_(list(listing_ids)))
+    return {entry.listing_id: entry for entry in session.scalars(query)}
+
+
+def choices(session: Session) -> dict[str, list[str]]:
+    """The values the queue's filters offer: platforms, categories, statuses, seller cities.
+
+    Each is read by skipping through an index (one probe per distinct value), not by scanning
+    a million rows for DISTINCT."""
+    return {
+        "platform": _distinct(session, "listings", "platform"),
+        "category": _distinct(session, "listings", "category"),
+        "status": _distinct(session, "listings", "status"),
+        "city": _distinct(session, "sellers", "location", limit=500),
+    }
+
+
+def _distinct(session: Session, table: str, column: str, *, limit: int = 200) -> list[str]:
+    # A loose index scan written as a recursive CTE; table and column names are ours, not input.
+    skip = text(
+        f"WITH RECURSIVE v(x) AS ("
+        f" SELECT (SELECT min({column}) FROM {table} WHERE {column} > '')"
+        f" UNION ALL"
+        f" SELECT (SELECT min({column}) FROM {table} WHERE {column} > v.x) FROM v"
+        f" WHERE v.x IS NOT NULL)"
+        f" SELECT x FROM v WHERE x IS NOT NULL LIMIT :limit"
+    )
+    return list(session.scalars(skip, {"limit": limit}))
+
+
+def registry_rows(session: Session, listing: Listing) -> dict[str, RegisteredProduct]:
+    """The registry rows a listing's findings were compared with, by NIE: the NIEs the listing
+    claims and those its hits name, as the registry holds them now."""
+    nies = {str(nie) for nie in listing.nies or []}
+    for hit in [*listing.hits, *listing.past_hits]:
+        compared = (hit.evidence or {}).get("compared_with") or {}
+        if isinstance(compared, dict) and compared.get("nie"):
+            nies.add(str(compared["nie"]))
+    if not nies:
+        return {}
+    query = select(RegisteredProduct).where(RegisteredProduct.nie.in_(sorted(nies)[:500]))
+    return {row.nie: row for row in session.scalars(query)}
+
+
+# ---- Register Informasi: entries, newest first, keyset pages -------------------------------
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    decision: str | None = None
+    source: str | None = None
+    decided_by: str | None = None
+    since: date | None = None  # decided on or after
+    until: date | None = None  # decided on or before
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    rows: Sequence[tuple[RegisterEntry, Listing]]
+    next_cursor: int | None = None
+    prev_cursor: int | None = None
+
+
+def entry_page(
+    session: Session,
+    wanted: EntryFilter,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+    scope: access.Scope | None = None,
+) -> EntryPage:
+    """One page of Register Informasi entries with their listings, newest decision id first."""
+    limit = min(max(1, limit), MAX_PAGE_SIZE)
+    query = select(RegisterEntry.id).where(*_entry_conditions(wanted))
+    if scope is not None and hasattr(access, "entry_condition"):
+        query = query.where(access.entry_condition(scope))
+    if before is not None:
+        query = query.where(RegisterEntry.id > before).order_by(RegisterEntry.id)
+        ids = list(session.scalars(query.limit(limit + 1)))
+        if len(ids) <= limit:
+            return entry_page(session, wanted, limit=limit, scope=scope)
+        ids = ids[:limit][::-1]
+        return EntryPage(_entries(session, ids), ids[-1], ids[0])
+    if after is not None:
+        query = query.where(RegisterEntry.id < after)
+    ids = list(session.scalars(query.order_by(RegisterEntry.id.desc()).limit(limit + 1)))
+    more, ids = len(ids) > limit, ids[:limit]
+    prev = ids[0] if after is not None and ids else None
+    return EntryPage(_entries(session, ids), ids[-1] if more else None, prev)
+
+
+def _entry_conditions(wanted: EntryFilter) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if wanted.decision:
+        out.append(RegisterEntry.decision == wanted.decision)
+    if wanted.source:
+        out.append(RegisterEntry.source == wanted.source)
+    if wanted.decided_by:
+        out.append(RegisterEntry.decided_by == wanted.decided_by)
+    if wanted.since:
+        out.append(RegisterEntry.decided_at >= _midnight(wanted.since))
+    if wanted.until:
+        out.append(RegisterEntry.decided_at < _midnight(wanted.until + timedelta(days=1)))
+    return out
+
+
+def _entries(session: Session, ids: list[int]) -> list[tuple[RegisterEntry, Listing]]:
+    query = (
+        select(RegisterEntry, Listing)
+        .join(Listing, Listing.id == RegisterEntry.listing_id)
+        .where(RegisterEntry.id.in_(ids))
+        .options(selectinload(Listing.seller))
+    )
+    found = {entry.id: (entry, listing) for entry, listing in session.execute(query)}
+    return [found[i] for i in ids if i in found]
+
+
+def entry_choices(session: Session) -> dict[str, list[str]]:
+    """The sources (patrol, or the unit a tip came from) and deciders the filters offer."""
+    return {
+        "source": _distinct(session, "register_entries", "source"),
+        "decided_by": _distinct(session, "register_entries", "decided_by"),
+    }
+
+
+def decided_on(session: Session, entry: RegisterEntry) -> tuple[list[Hit], list[Capture]]:
+    """The findings and captures an entry was decided on, as recorded at the decision."""
+    hit_ids = [int(i) for i in entry.hit_ids or []]
+    capture_ids = [int(i) for i in entry.capture_ids or []]
+    hits = (
+        list(session.scalars(select(Hit).where(Hit.id.in_(hit_ids)).order_by(Hit.id)))
+        if hit_ids
+        else []
+    )
+    captures = (
+        list(
+            session.scalars(select(Capture).where(Capture.id.in_(capture_ids)).order_by(Capture.id))
+        )
+        if capture_ids
+        else []
+    )
+    return hits, captures
+
+
+# ---- tips from other units: URLs pasted into the register -----------------------------------
+
+
+@dataclass(frozen=True)
+class Tip:
+    known: dict[str, int]  # url -> listing id
+    unknown: list[str]  # well-formed URLs the casebook has not crawled yet
+    errors: list[str]  # one line per bad line, naming it
+
+
+def read_tip(session: Session, pasted: str, *, max_urls: int = 5_000) -> Tip:
+    """Sort pasted lines into URLs the casebook holds, URLs still to crawl, and bad lines."""
+    known: dict[str, int] = {}
+    unknown: list[str] = []
+    errors: list[str] = []
+    urls: list[str] = []
+    for number, line in enumerate(pasted.splitlines(), 1):
+        url = line.strip()
+        if not url or url.startswith("#"):
+            continue
+        if not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE) or any(c.isspace() for c in url):
+            errors.append(f"baris {number}: bukan URL http(s): {url[:200]}")
+        elif len(urls) >= max_urls:
+            errors.append(
+                f"baris {number}: lebih dari {max_urls} URL sekaligus; sisanya tidak dibaca"
+            )
+            break
+        elif url not in urls:
+            urls.append(url)
+    for start in range(0, len(urls), 900):
+        chunk = urls[start : start + 900]
+        query = select(Listing.url, Listing.id).where(Listing.url.in_(chunk))
+        known.update({url: listing_id for url, listing_id in session.execute(query)})
+    unknown = [url for url in urls if url not in known]
+    return Tip(known, unknown, errors)
+
+
+def visible_entry(
+    session: Session, entry_id: int, scope: access.Scope | None = None
+) -> tuple[RegisterEntry, Listing] | None:
+    """One entry with its listing, or None when there is none `scope` may see."""
+    query = select(RegisterEntry.id).where(RegisterEntry.id == entry_id)
+    if scope is not None and hasattr(access, "entry_condition"):
+        query = query.where(access.entry_condition(scope))
+    found = _entries(session, list(session.scalars(query)))
+    return found[0] if found else None
