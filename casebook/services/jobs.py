@@ -138,6 +138,12 @@ def _runnable_plan(session: Session, plan_id: int, scope: Scope | None) -> int:
     return plan_id
 
 
+def listing_statuses(session: Session, ids: list[int]) -> dict[int, str]:
+    """Listing id -> its status now (what a re-check job starts from)."""
+    rows = session.execute(select(Listing.id, Listing.status).where(Listing.id.in_(ids)))
+    return {listing_id: status for listing_id, status in rows}
+
+
 # -- running ---------------------------------------------------------------------------------
 
 
