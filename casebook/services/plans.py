@@ -384,7 +384,7 @@ def targets_from_text(text: str) -> list[dict[str, Any]]:
         if len(words) != 2:
             raise PlanError(f"targets[{n}]: {line.strip()!r} is not 'SPIDER SITE' or 'SPIDER URL'")
         spider, where = words
-        key = "url" if re.match(r"https?://", where, re.IGNORECASE) else "site"
+        key = "url" if "://" in where else "site"  # a URL is checked as one: http(s) only
         targets.append(_target(n, {"spider": spider, key: where}))
     return targets
 

@@ -33,16 +33,30 @@ LISTINGS = [
 def _record(key, platform, category, city, codes):
     url = f"http://{platform}.example/{key}"
     hits = tuple(RulesHit(code, f"R-{code}", 1.0, Evidence(key), "v1") for code in codes)
-    record = ListingRecord(url=url, platform=platform, title=key,
-                           seller=SellerRecord(platform, f"Toko {key}", location=city))  # fmt: skip
+    record = ListingRecord(
+        url=url,
+        platform=platform,
+        title=key,
+        seller=SellerRecord(platform, f"Toko {key}", location=city),
+    )
     return record, Verdict(url, (), category, hits, "v1")
 
 
 def _letter(session, built, recipient: str, sent_on: date, deadline: datetime) -> Letter:
-    letter = Letter(kind="rekomendasi_takedown", list_id=built.id, recipient=recipient,
-                    number=f"B-{built.id}-{recipient}/2026", year=2026, seq=built.id,
-                    status="sent", created_by="a", created_at=T0, sent_on=sent_on,
-                    due_on=sent_on + timedelta(days=3), deadline_at=deadline)  # fmt: skip
+    letter = Letter(
+        kind="rekomendasi_takedown",
+        list_id=built.id,
+        recipient=recipient,
+        number=f"B-{built.id}-{recipient}/2026",
+        year=2026,
+        seq=built.id,
+        status="sent",
+        created_by="a",
+        created_at=T0,
+        sent_on=sent_on,
+        due_on=sent_on + timedelta(days=3),
+        deadline_at=deadline,
+    )
     session.add(letter)
     session.flush()
     for link in built.links:
@@ -59,14 +73,22 @@ def seeded(sessions):
     for key, platform, category, city, codes, day in LISTINGS:
         with sessions() as session, session.begin():
             result = listings.record_listings(
-                session, [_record(key, platform, category, city, codes)],
+                session,
+                [_record(key, platform, category, city, codes)],
                 now=T0 + timedelta(days=day),
-            )  # fmt: skip
+            )
             ids[key] = result.listing_ids[f"http://{platform}.example/{key}"]
     with sessions() as session, session.begin():
-        upt_plan = PatrolPlan(name="Obat keras", status="active", unit=UPT,
-                              classification="terbatas", created_by="a", created_at=T0,
-                              keywords=["tramadol"], targets=[])  # fmt: skip
+        upt_plan = PatrolPlan(
+            name="Obat keras",
+            status="active",
+            unit=UPT,
+            classification="terbatas",
+            created_by="a",
+            created_at=T0,
+            keywords=["tramadol"],
+            targets=[],
+        )
         session.add_all(
             [
                 upt_plan,
@@ -83,23 +105,45 @@ def seeded(sessions):
         session.flush()
         access.claim_plan_listings(session, upt_plan.id, [ids["e"], ids["f"]])  # its crawl
         kind = lambda platform, url: KINDS.get(platform, "website")  # noqa: E731
-        entries = register.decide(session, [ids["a"], ids["b"]], "takedown", actor="a",
-                                  now=T0 + timedelta(days=1))  # fmt: skip
-        entries += register.decide(session, [ids["e"]], "takedown", actor="u", unit=UPT,
-                                   now=T0 + timedelta(days=8))  # fmt: skip
+        entries = register.decide(
+            session, [ids["a"], ids["b"]], "takedown", actor="a", now=T0 + timedelta(days=1)
+        )
+        entries += register.decide(
+            session, [ids["e"]], "takedown", actor="u", unit=UPT, now=T0 + timedelta(days=8)
+        )
         register.decide(session, [ids["c"]], "intelligence", actor="a", now=T0)
         by_listing = {e.listing_id: e.id for e in entries}
-        siber = takedown.build_list(session, [by_listing[ids[k]] for k in "ab"], actor="a",
-                                    kind_of=kind, now=T0 + timedelta(days=1))  # fmt: skip
-        upt = takedown.build_list(session, [by_listing[ids["e"]]], actor="a", kind_of=kind,
-                                  unit=UPT, now=T0 + timedelta(days=8))  # fmt: skip
+        siber = takedown.build_list(
+            session,
+            [by_listing[ids[k]] for k in "ab"],
+            actor="a",
+            kind_of=kind,
+            now=T0 + timedelta(days=1),
+        )
+        upt = takedown.build_list(
+            session,
+            [by_listing[ids["e"]]],
+            actor="a",
+            kind_of=kind,
+            unit=UPT,
+            now=T0 + timedelta(days=8),
+        )
         late = _letter(session, siber, "idea", date(2026, 11, 3), T0 + timedelta(days=2))
         _letter(session, upt, "komdigi", date(2026, 11, 10), NOW + timedelta(days=1))
-        session.add(LetterResponse(letter_id=late.id, outcome="partial", received_on=date(2026,
-                    11, 4), recorded_by="a", recorded_at=T0))  # fmt: skip
-    checks = {"a": ("nonactive", T0 + timedelta(days=1, hours=30)),
-              "b": ("active", T0 + timedelta(days=4)),
-              "e": ("nonactive", T0 + timedelta(days=8, hours=50))}  # fmt: skip
+        session.add(
+            LetterResponse(
+                letter_id=late.id,
+                outcome="partial",
+                received_on=date(2026, 11, 4),
+                recorded_by="a",
+                recorded_at=T0,
+            )
+        )
+    checks = {
+        "a": ("nonactive", T0 + timedelta(days=1, hours=30)),
+        "b": ("active", T0 + timedelta(days=4)),
+        "e": ("nonactive", T0 + timedelta(days=8, hours=50)),
+    }
     with sessions() as session, session.begin():
         for key, (status, at) in checks.items():
             listing = session.get(Listing, ids[key])
@@ -116,26 +160,91 @@ VIEWER = Scope("tamu", "viewer")
 @pytest.mark.parametrize(
     "scope, filters, expected",
     [
-        (ANALYST, dashboard.Filters(), {"plans": 2, "found": 6, "with_findings": 4,
-         "registered": 4, "listed": 3, "letters_sent": 2, "taken_down": 2}),
+        (
+            ANALYST,
+            dashboard.Filters(),
+            {
+                "plans": 2,
+                "found": 6,
+                "with_findings": 4,
+                "registered": 4,
+                "listed": 3,
+                "letters_sent": 2,
+                "taken_down": 2,
+            },
+        ),
         # The UPT officer: its plan, the listings its plan found, its entry, list and letter.
-        (UPT_OFFICER, dashboard.Filters(), {"plans": 1, "found": 2, "with_findings": 1,
-         "registered": 1, "listed": 1, "letters_sent": 1, "taken_down": 1}),
+        (
+            UPT_OFFICER,
+            dashboard.Filters(),
+            {
+                "plans": 1,
+                "found": 2,
+                "with_findings": 1,
+                "registered": 1,
+                "listed": 1,
+                "letters_sent": 1,
+                "taken_down": 1,
+            },
+        ),
         # A viewer of no unit is Dit. Siber's: every listing, Dit. Siber's biasa work only.
-        (VIEWER, dashboard.Filters(), {"plans": 1, "found": 6, "with_findings": 4,
-         "registered": 3, "listed": 2, "letters_sent": 1, "taken_down": 1}),
+        (
+            VIEWER,
+            dashboard.Filters(),
+            {
+                "plans": 1,
+                "found": 6,
+                "with_findings": 4,
+                "registered": 3,
+                "listed": 2,
+                "letters_sent": 1,
+                "taken_down": 1,
+            },
+        ),
         # A national role narrowed to one unit sees what that unit sees.
-        (ANALYST, dashboard.Filters(unit=UPT), {"plans": 1, "found": 2, "with_findings": 1,
-         "registered": 1, "listed": 1, "letters_sent": 1, "taken_down": 1}),
+        (
+            ANALYST,
+            dashboard.Filters(unit=UPT),
+            {
+                "plans": 1,
+                "found": 2,
+                "with_findings": 1,
+                "registered": 1,
+                "listed": 1,
+                "letters_sent": 1,
+                "taken_down": 1,
+            },
+        ),
         # A non-national role cannot widen or move itself by asking for another unit.
-        (UPT_OFFICER, dashboard.Filters(unit="Balai POM di Lain"), {"plans": 1, "found": 2,
-         "with_findings": 1, "registered": 1, "listed": 1, "letters_sent": 1, "taken_down": 1}),
+        (
+            UPT_OFFICER,
+            dashboard.Filters(unit="Balai POM di Lain"),
+            {
+                "plans": 1,
+                "found": 2,
+                "with_findings": 1,
+                "registered": 1,
+                "listed": 1,
+                "letters_sent": 1,
+                "taken_down": 1,
+            },
+        ),
         # The second week only: listings e and f, the UPT's entry, list and letter.
-        (ANALYST, dashboard.Filters(since=T0 + timedelta(days=7), until=NOW),
-         {"plans": 0, "found": 2, "with_findings": 1, "registered": 1, "listed": 1,
-          "letters_sent": 1, "taken_down": 1}),
+        (
+            ANALYST,
+            dashboard.Filters(since=T0 + timedelta(days=7), until=NOW),
+            {
+                "plans": 0,
+                "found": 2,
+                "with_findings": 1,
+                "registered": 1,
+                "listed": 1,
+                "letters_sent": 1,
+                "taken_down": 1,
+            },
+        ),
     ],
-)  # fmt: skip
+)
 def test_stage_counts_follow_scope_unit_and_period(sessions, seeded, scope, filters, expected):
     with sessions() as session:
         board = dashboard.figures(session, scope, filters, now=NOW)
@@ -145,12 +254,16 @@ def test_stage_counts_follow_scope_unit_and_period(sessions, seeded, scope, filt
 def test_breakdowns_rates_and_overdue(sessions, seeded):
     with sessions() as session:
         board = dashboard.figures(session, ANALYST, dashboard.Filters(), now=NOW)
-    assert {p: (f.found, f.with_findings, f.listed, f.taken_down)
-            for p, f in board.by_platform.items()} == {
-        "pasarku": (4, 3, 2, 1), "ceritaku": (2, 1, 1, 1)}  # fmt: skip
+    assert {
+        p: (f.found, f.with_findings, f.listed, f.taken_down) for p, f in board.by_platform.items()
+    } == {"pasarku": (4, 3, 2, 1), "ceritaku": (2, 1, 1, 1)}
     assert board.by_commodity == {"kosmetik": 2, "obat": 1, "obat_tradisional": 1}
-    assert board.by_violation == {"no_nie": 2, "hazardous_ingredient": 1,
-                                  "misleading_claim": 1, "prescription_drug": 1}  # fmt: skip
+    assert board.by_violation == {
+        "no_nie": 2,
+        "hazardous_ingredient": 1,
+        "misleading_claim": 1,
+        "prescription_drug": 1,
+    }
     # "Kota Bandung" and "BANDUNG " are one city; listings without findings are not counted.
     assert board.by_city == [("Bandung", 2), ("Bogor", 1), ("Jakarta Barat", 1)]
     assert board.decisions == {"takedown": 3, "intelligence": 1}
@@ -176,7 +289,10 @@ def test_weekly_trend_counts_each_stage_in_its_iso_week(sessions, seeded):
     assert len(board.weeks) == dashboard.DEFAULT_WEEKS
     assert board.weeks[-2:] == ["2026-W45", "2026-W46"]
     assert {name: values[-2:] for name, values in board.trend.items()} == {
-        "found": [4, 2], "listed": [2, 1], "taken_down": [1, 1]}  # fmt: skip
+        "found": [4, 2],
+        "listed": [2, 1],
+        "taken_down": [1, 1],
+    }
     assert sum(sum(values[:-2]) for values in board.trend.values()) == 0
 
 

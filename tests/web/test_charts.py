@@ -17,8 +17,11 @@ def _parse(markup) -> ET.Element:
 
 
 def _texts(root: ET.Element) -> list[str]:
-    return ["".join(element.itertext()) for element in root.iter()
-            if element.tag in (f"{SVG}text", f"{SVG}title", f"{SVG}desc")]  # fmt: skip
+    return [
+        "".join(element.itertext())
+        for element in root.iter()
+        if element.tag in (f"{SVG}text", f"{SVG}title", f"{SVG}desc")
+    ]
 
 
 CHARTS = [
