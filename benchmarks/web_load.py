@@ -1,25 +1,30 @@
 """Load on the casebook web app: 20 clients at once against `patroli serve` (waitress), beside
 the same load on Werkzeug's threaded development server, as the project served before.
 
-    python -m benchmarks.web_load [--listings 50000] [--clients 20] [--duration 60]
+    python -m benchmarks.web_load [--listings 50000] [--clients 20] [--duration 60] [--rounds 3]
                                   [--threads 8] [--database-url URL] [--servers waitress,werkzeug]
 
 A casebook is seeded (benchmarks.casebook_bench.seed: LISTINGS listings with findings, a tenth
 of them on takedown lists) with an analyst, who logs in once through the login form, and an API
 token. Each server runs as its own subprocess on a loopback port; CLIENTS threads, each with
-its own keep-alive connection, send for DURATION seconds a mix of what analysts and other
-systems ask (MIX: triage list, a filtered triage list, listing detail, /api/v1/listings and one
-listing, dashboard and Register Informasi where those pages exist). Every answer other than 200
+its own keep-alive connection, send for DURATION seconds per server a mix of what analysts
+and other systems ask (MIX: triage list, a filtered triage list, listing detail,
+/api/v1/listings and one listing, dashboard and Register Informasi where those pages exist).
+The servers take turns in ROUNDS, so the other jobs of a shared machine weigh on each
+alike. Every answer other than 200
 counts as an error. Printed per server: requests, errors, throughput, p50/p95/p99 latency, the
 server's CPU use; then the ratios. The load generator shares the 2 cores with the server, as
 a browser on the same machine would; both servers meet the same handicap.
-`--database-url` points both servers at a database someone else runs (PostgreSQL), seeded
+`--servers waitress,werkzeug,gunicorn` adds gunicorn (pre-fork, one gthread worker per core;
+`pip install gunicorn` first: it is no dependency of Patroli), the road not taken.
+`--database-url` points the servers at a database someone else runs (PostgreSQL), seeded
 first; without it, a SQLite file (WAL) in a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import random
@@ -53,7 +58,7 @@ MIX = (
     ("dashboard", 5, "dashboard.index", "analyst"),
     ("register", 10, "register.index", "analyst"),
 )
-SERVERS = ("waitress", "werkzeug")
+SERVERS = ("waitress", "werkzeug")  # and "gunicorn", when it is installed by hand
 # url_for fills listing_id where the endpoint takes one; each request then picks a listing.
 ONE_LISTING = {"listing_id": 987654321}
 
@@ -81,6 +86,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
     parser.add_argument("--database-url", help="a database someone else runs (PostgreSQL)")
     parser.add_argument("--servers", default=",".join(SERVERS), help="which, in what order")
+    parser.add_argument("--rounds", type=int, default=3, help="servers take turns, DURATION split")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--werkzeug-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -93,10 +99,19 @@ def main() -> None:
         print(f"seeded {args.listings:,} listings in {time.perf_counter() - started:.1f} s "
               f"({config_module.load(env).database_url.split(':')[0]})", flush=True)  # fmt: skip
         targets = _targets(config_module.load(env))
-        results = {}
-        for server in args.servers.split(","):
-            results[server] = _measure(server, env, token, targets, args)
-        _report(results, args)
+        servers = [Server.start(name, env, args.threads) for name in args.servers.split(",")]
+        try:
+            for server in servers:
+                server.ready(token, targets, args)
+            # Rounds in turn, not one server after the other: on a shared machine the load of
+            # other jobs drifts, and each server should meet the same share of it.
+            for _ in range(args.rounds):
+                for server in servers:
+                    server.measure(targets, args, args.duration / args.rounds)
+        finally:
+            for server in servers:
+                server.stop()
+        _report({server.name: server for server in servers}, args)
 
 
 def _environment(folder: Path, database_url: str | None) -> dict[str, str]:
@@ -152,23 +167,53 @@ def _path_of(endpoint: str) -> str:
         return url_for(endpoint, **ONE_LISTING)
 
 
-def _measure(server: str, env: dict[str, str], token: str, targets, args) -> dict:
-    log = Path(env["PATROLI_DATA_DIR"]) / f"{server}.log"
-    process = _start(server, env, args.threads, log)
-    try:
-        port = _port_from_banner(process, log)
-        cookie = _log_in(port)
-        headers = {"analyst": {"Cookie": cookie}, "token": {"Authorization": f"Bearer {token}"}}
-        print(f"{server}: listening on 127.0.0.1:{port}, {args.clients} clients, "
-              f"{args.duration:.0f} s", flush=True)  # fmt: skip
-        _load(port, headers, targets, args, args.warmup, seed_offset=1000)  # warm caches
-        cpu_before = _cpu_seconds(process.pid)
-        tally, wall = _load(port, headers, targets, args, args.duration, seed_offset=0)
-        cpu = _cpu_seconds(process.pid) - cpu_before
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-    return {"tally": tally, "wall": wall, "cpu": cpu, "log": log}
+@dataclass
+class Server:
+    """One server under load, as a subprocess, and what its rounds measured."""
+
+    name: str
+    process: subprocess.Popen
+    log: Path
+    port: int = 0
+    headers: dict = field(default_factory=dict)
+    tally: Tally = field(default_factory=Tally)
+    wall: float = 0.0
+    cpu: float = 0.0
+    rates: list[float] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, name: str, env: dict[str, str], threads: int) -> Server:
+        log = Path(env["PATROLI_DATA_DIR"]) / f"{name}.log"
+        return cls(name, _start(name, env, threads, log), log)
+
+    def ready(self, token: str, targets, args) -> None:
+        self.port = _port_from_banner(self.process, self.log)
+        self.headers = {"analyst": {"Cookie": _log_in(self.port)},
+                        "token": {"Authorization": f"Bearer {token}"}}  # fmt: skip
+        print(f"{self.name}: listening on 127.0.0.1:{self.port}", flush=True)
+        _load(self.port, self.headers, targets, args, args.warmup, seed_offset=1000)  # warm up
+
+    def measure(self, targets, args, seconds: float) -> None:
+        cpu_before = _cpu_seconds(self.process.pid)
+        tally, wall = _load(self.port, self.headers, targets, args, seconds,
+                            seed_offset=len(self.rates) * args.clients)  # fmt: skip
+        self.cpu += _cpu_seconds(self.process.pid) - cpu_before
+        self.wall += wall
+        count = sum(len(values) for values in tally.latencies.values())
+        self.rates.append(count / wall)
+        for name, values in tally.latencies.items():
+            self.tally.latencies[name].extend(values)
+        self.tally.errors.extend(tally.errors)
+        print(
+            f"  {self.name}: {count / wall:.1f} req/s over {wall:.0f} s, "
+            f"{len(tally.errors)} errors, load average {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
 
 
 def _start(server: str, env: dict[str, str], threads: int, log: Path) -> subprocess.Popen:
@@ -176,8 +221,15 @@ def _start(server: str, env: dict[str, str], threads: int, log: Path) -> subproc
         command = ["-m", "patroli", "serve", "--port", "0", "--threads", str(threads)]
     elif server == "werkzeug":
         command = ["-m", "benchmarks.web_load", "--werkzeug-child"]
+    elif server == "gunicorn":  # the pre-fork road not taken; only if installed by hand
+        command = ["-m", "gunicorn", "--bind", "127.0.0.1:0", "--no-control-socket",
+                   "--workers", str(os.cpu_count()),
+                   "--worker-class", "gthread", "--threads", str(max(1, threads // 2)),
+                   "benchmarks.web_load:gunicorn_app()"]  # fmt: skip
     else:
-        raise SystemExit(f"--servers: unknown server {server!r} (known: {', '.join(SERVERS)})")
+        raise SystemExit(
+            f"--servers: unknown server {server!r} (known: waitress, werkzeug, gunicorn)"
+        )
     with log.open("w") as out:
         return subprocess.Popen([sys.executable, *command], env=env, stdout=out,
                                 stderr=subprocess.STDOUT)  # fmt: skip
@@ -195,10 +247,17 @@ def _serve_with_werkzeug() -> None:
     server.serve_forever()
 
 
+def gunicorn_app():
+    """For `--servers gunicorn`: the same app, built in each worker after the fork."""
+    from patroli.serving import make_app
+
+    return make_app(config_module.load())
+
+
 def _port_from_banner(process: subprocess.Popen, log: Path) -> int:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/", log.read_text())
+        found = re.search(r"http://127\.0\.0\.1:(\d+)\b", log.read_text())
         if found:
             return int(found.group(1))
         if process.poll() is not None:
@@ -276,8 +335,14 @@ def _load(port: int, headers, targets, args, seconds: float, seed_offset: int):
 
 
 def _cpu_seconds(pid: int) -> float:
+    """CPU time of the server and its worker processes (gunicorn forks them), in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    children = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):  # a thread that ended meanwhile
+            children.update(map(int, (task / "children").read_text().split()))
+    return own + sum(_cpu_seconds(child) for child in children)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -285,28 +350,30 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-def _summary(result: dict) -> dict:
-    every = [x for values in result["tally"].latencies.values() for x in values]
+def _summary(result: Server) -> dict:
+    every = [x for values in result.tally.latencies.values() for x in values]
     return {
-        "requests": len(every), "errors": len(result["tally"].errors),
-        "rate": len(every) / result["wall"], "cpu": result["cpu"] / result["wall"],
+        "requests": len(every), "errors": len(result.tally.errors),
+        "rate": len(every) / result.wall, "cpu": result.cpu / result.wall,
         "p50": _percentile(every, 0.50) * 1000, "p95": _percentile(every, 0.95) * 1000,
         "p99": _percentile(every, 0.99) * 1000,
     }  # fmt: skip
 
 
-def _report(results: dict, args) -> None:
-    print(f"\n{args.clients} clients, {args.duration:.0f} s each, {args.listings:,} listings, "
+def _report(results: dict[str, Server], args) -> None:
+    print(f"\n{args.clients} clients, {args.duration:.0f} s each in {args.rounds} rounds, "
+          f"{args.listings:,} listings, "
           f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
     print(f"{'server':10} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} "
-          f"{'p95 ms':>8} {'p99 ms':>8} {'server CPU':>11}")  # fmt: skip
+          f"{'p95 ms':>8} {'p99 ms':>8} {'server CPU':>11}  req/s per round")  # fmt: skip
     summaries = {server: _summary(result) for server, result in results.items()}
     for server, s in summaries.items():
         print(f"{server:10} {s['requests']:>9,} {s['errors']:>7} {s['rate']:>8.1f} "
-              f"{s['p50']:>8.1f} {s['p95']:>8.1f} {s['p99']:>8.1f} {s['cpu']:>9.2f} c")  # fmt: skip
+              f"{s['p50']:>8.1f} {s['p95']:>8.1f} {s['p99']:>8.1f} {s['cpu']:>9.2f} c  "
+              + " ".join(f"{rate:.0f}" for rate in results[server].rates))  # fmt: skip
     print("\np95 ms per request kind:")
     for server, result in results.items():
-        kinds = sorted(result["tally"].latencies.items())
+        kinds = sorted(result.tally.latencies.items())
         print(f"  {server:10} " + "  ".join(
             f"{name} {_percentile(values, 0.95) * 1000:.0f} (n={len(values)})"
             for name, values in kinds))  # fmt: skip
@@ -315,10 +382,10 @@ def _report(results: dict, args) -> None:
         print(f"\nwaitress / werkzeug: throughput x{ours['rate'] / before['rate']:.2f}, "
               f"p95 x{ours['p95'] / before['p95']:.2f} (below 1 is faster)")  # fmt: skip
     for server, result in results.items():
-        for line in result["tally"].errors[:5]:
+        for line in result.tally.errors[:5]:
             print(f"  {server} error: {line}")
-        if result["tally"].errors:  # the server's own words on the first ones
-            print(f"  {server} log, last lines:\n{result['log'].read_text()[-4000:]}")
+        if result.tally.errors:  # the server's own words on the first ones
+            print(f"  {server} log, last lines:\n{result.log.read_text()[-4000:]}")
     if any(s["errors"] for s in summaries.values()):
         raise SystemExit(1)
 
