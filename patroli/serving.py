@@ -1,10 +1,12 @@
 """Serving the casebook web app with waitress, a production WSGI server (threads, one process).
 
 Why waitress and not a pre-fork server such as gunicorn: the casebook is served on 2-core
-machines beside the crawler; SQLite (WAL) takes one writer at a time, so more processes add
-lock waits, not speed; one process keeps the background-job runner and its waker in the same
-memory as the views; waitress is pure Python and starts inside `patroli demo` next to the
-demo marketplace's threads, where a fork would copy them half-alive."""
+machines that also crawl (Chromium) and run jobs; a second server process finds no idle core
+and SQLite (WAL) takes one writer at a time whatever the server, so workers add memory, not
+speed (benchmarks/web_load.py measures it). Waitress is pure Python and forks nothing, so it
+starts inside `patroli demo` beside the demo marketplace's threads, where a fork would copy
+them half-alive, and runs wherever Python does. Background jobs run in processes of their own
+(patroli.jobs), so a single server process holds nothing back."""
 
 from __future__ import annotations
 
