@@ -76,7 +76,7 @@ def _visible_progress(job_id: int) -> dict:
 
 @bp.get("/jobs/<int:job_id>.json")
 @require_role("viewer")
-def status(job_id: int):
+def status_json(job_id: int):
     return _visible_progress(job_id), 200, {"Cache-Control": "no-store"}
 
 
