@@ -18,6 +18,7 @@ from casebook.services import registry as registry_service
 from patroli import demo_walk, logins
 from patroli.crawling import SpiderRun, require_chromium, run_spiders
 from patroli.demo import PATROL_ACCOUNT, DemoMarketplace, DemoPortInUse, build_world
+from patroli.jobs import job_waker
 from patroli.serving import SERVER_NAME, make_web_server, serve_until_stopped
 from patroli.wiring import Casebook, open_casebook
 from rules.tables import RowError, read_registry, read_warnings
@@ -76,7 +77,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         _summary(casebook)
         demo_walk.walk(casebook, config, market, DEMO_CRAWL_SETTINGS, step)
         if not no_serve:
-            _serve(config, host, port)
+            _serve(config, host, port, market.base_urls)
     finally:
         market.stop()
 
@@ -143,8 +144,11 @@ def _summary(casebook: Casebook) -> None:
         click.echo(f"    {code:22} {count}")
 
 
-def _serve(config: Config, host: str, port: int) -> None:
+def _serve(config: Config, host: str, port: int, bases: dict[str, str]) -> None:
     web = make_web_server(config, host, port)
+    # "Verify now" and re-checks from the UI and the API reach the demo marketplace's ports.
+    overrides = tuple(f"{name}={value}" for name, value in DEMO_CRAWL_SETTINGS.items())
+    web.app.config["PATROLI_JOB_WAKER"] = job_waker(config, bases, overrides)
     step(f"casebook UI: {web.url}  ({SERVER_NAME}, {web.threads} threads)")
     click.echo(f"    log in as `analis` (analyst) or `admin`, password `{DEMO_PASSWORD}`")
     click.echo("    Ctrl-C stops everything")
