@@ -15,10 +15,10 @@ from datetime import date
 import pytest
 
 from casebook.letters import office as letter_office
-from casebook.services import letters, listings, plans, register, takedown, users
+from casebook.services import jobs, letters, listings, plans, register, runs, takedown, users
 from casebook.services.listings import ListingRecord, SellerRecord
 from rules.model import Evidence, Hit, Verdict
-from web import create_app
+from web import NAV, create_app
 
 pytestmark = [pytest.mark.browser]
 
@@ -87,8 +87,13 @@ def _seed(sessions, data_dir) -> dict[str, int]:
             targets=[{"spider": "marketplace", "site": "pasarku"}], risk_basis=HOSTILE,
             actor="analis", period_start=date(2026, 11, 1),
         )  # fmt: skip
+        run = runs.start_run(session, "marketplace", {"keywords": HOSTILE}, plan_id=plan.id)
+        runs.finish_run(session, run.id, "finished", {"errors": [HOSTILE], "pages": 2})
+        job = jobs.enqueue(session, "verify_list", {"list_id": built.id}, "analis")
+        jobs.fail(session, job.id, HOSTILE)
         return {"listing_id": listing_ids[0], "entry_id": entries[0].id, "list_id": built.id,
-                "letter_id": made[0].id, "plan_id": plan.id}  # fmt: skip
+                "letter_id": made[0].id, "plan_id": plan.id, "run_id": run.id,
+                "job_id": job.id}  # fmt: skip
 
 
 def _verdict(url: str, codes: list[str]) -> Verdict:
@@ -168,8 +173,12 @@ def test_every_page_shows_hostile_text_as_text_and_runs_nothing(served, browser_
         assert scripted == 0, f"{path}: a javascript: link"
         checked.append(path)
     assert _DIALOGS == []
-    # The pages named in the issue are among those checked, and show the payload as text.
-    for must in ("/", f"/listings/{ids['listing_id']}"):
-        assert must in checked
-        page.goto(base + must)
-        assert SHOWN in page.inner_text("main"), f"{must}: the hostile title is not shown as text"
+    # Every area of the top bar was opened; the pages the issue names show the payload as text.
+    for endpoint, _, _ in NAV:
+        assert app.url_map.bind("").build(endpoint) in checked, endpoint
+    shown_on = ("/", f"/listings/{ids['listing_id']}", "/register", f"/register/{ids['entry_id']}",
+                f"/takedown/{ids['list_id']}", f"/letters/{ids['letter_id']}")  # fmt: skip
+    for path in shown_on:
+        assert path in checked
+        page.goto(base + path)
+        assert SHOWN in page.inner_text("main"), f"{path}: the hostile text is not shown as text"
