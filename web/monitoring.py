@@ -60,13 +60,19 @@ def index():
             until=until,
             overdue=caseboard.overdue_letters(session, access.letter_condition(scope)),
             may_act=scope.may(DOER),
+            national=scope.national,
             commodities=words.COMMODITIES,
             this_month=local_date(datetime.now(UTC)).strftime("%Y-%m"),
         )
 
 
+# Re-proposal and the monev report cover every unit's links (the services take no unit): they
+# are Dit. Siber's work. An UPT officer reports on its own unit's advertising findings.
+NATIONAL = "analyst"
+
+
 @bp.post("/repropose")
-@require_role(DOER)
+@require_role(NATIONAL)
 def repropose():
     with db_session() as session, session.begin():
         monitoring.refresh_links(session)
@@ -81,7 +87,7 @@ def repropose():
 
 
 @bp.post("/monev")
-@require_role(DOER)
+@require_role(NATIONAL)
 def monev():
     kind = _file_kind()
     return _report(
@@ -102,7 +108,7 @@ def upt_report():
             session,
             office,
             month=_day("month", suffix="-01"),
-            unit=request.form.get("unit", "").strip() or None,
+            unit=_report_unit(session),
             with_pdf=kind == "pdf",
         ),
     )
@@ -129,6 +135,13 @@ def _report(kind: str, make):
         as_attachment=True,
         download_name=f"{made.name}-{path.parent.name}{path.suffix}",
     )
+
+
+def _report_unit(session) -> str | None:
+    """The unit asked for; an UPT officer's own, whatever the form says."""
+    scope = current_scope(session)
+    asked = request.form.get("unit", "").strip() or None
+    return asked if scope.national else scope.unit
 
 
 def _file_kind() -> str:

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm
 
 from casebook.models import Letter
 
 MAX_ROWS = 500  # a page shows the first rows; the XLSX has them all
+BLOCK = Cm(4)  # indented this far, a paragraph is a block of its own (the signature)
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Paragraph:
     bold: bool = False
     italic: bool = False
     centered: bool = False
-    indented: bool = False  # the signature block sits right of the middle
+    indent: str = ""  # "" | "item" (a list item, a city) | "block" (the signature, right half)
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,14 @@ def _paragraph(paragraph) -> Paragraph:
         bold=bool(runs) and all(run.bold for run in runs),
         italic=bool(runs) and all(run.italic for run in runs),
         centered=paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER,
-        # a hanging indent (Hal wrapping under its value) is not a moved block
-        indented=bool(indent and indent > 0 and not (first and first < 0)),
+        indent=_indent(indent, first),
     )
+
+
+def _indent(left, first) -> str:
+    if not left or left <= 0 or (first and first < 0):
+        return ""  # a hanging indent (Hal wrapping under its value) is not a moved block
+    return "block" if left >= BLOCK else "item"
 
 
 def _sheet(path: Path, letter: Letter) -> tuple[tuple[str, ...], tuple, int]:

@@ -350,6 +350,30 @@ def test_monev_report_download(app, sessions, config):
     assert "before it starts" in client.get("/monitoring/").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("who", "status"), [("balai", 403), ("tamu", 403), ("analis", 303)])
+def test_only_dit_siber_proposes_again_every_units_links(app, sessions, config, who, status):
+    _overdue_letter(sessions, config)
+    client = _client(app, who)
+    answer = _post(client, "/monitoring/repropose", page="/monitoring/")
+    assert answer.status_code == status
+    with sessions() as session:
+        assert session.query(TakedownList).count() == (2 if status == 303 else 1)
+
+
+@pytest.mark.parametrize(("who", "asked", "unit"), [
+    ("balai", "", UPT), ("balai", "Balai POM di Jayapura", UPT),  # its own, whatever it asks
+    ("analis", "Balai POM di Jayapura", "Balai POM di Jayapura"), ("analis", "", "semua unit"),
+])  # fmt: skip
+def test_the_upt_report_is_the_officers_own_unit(app, who, asked, unit):
+    client = _client(app, who)
+    data = {"month": _today()[:7], "unit": asked, "format": "docx"}
+    answer = _post(client, "/monitoring/upt-report", data, page="/monitoring/")
+    assert answer.status_code == 200, answer.headers.get("Location")
+    disposition = answer.headers["Content-Disposition"]
+    answer.close()
+    assert re.sub(r"[^a-z0-9]+", "-", unit.lower()) in disposition
+
+
 # -- escaping and roles -----------------------------------------------------------------------
 
 
