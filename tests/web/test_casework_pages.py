@@ -283,6 +283,53 @@ def test_mark_sent_then_record_responses(app, sessions):
     assert "Surat Teguran 1" in client.get(page).get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("sent_days_ago", "answered", "flagged"),
+    [(45, False, True), (45, True, False), (2, False, False)],  # 20 HK is about four weeks
+)
+def test_overdue_by_working_days(app, sessions, config, sent_days_ago, answered, flagged):
+    past = datetime.now(UTC) - timedelta(days=sent_days_ago)
+    with sessions() as session, session.begin():
+        built = takedown.build_list(session, _takedown_ids(sessions), actor="analis",
+                                    kind_of=lambda p, u: "marketplace", now=past)  # fmt: skip
+        made = letters.make_letters(session, built.id, "rekomendasi_takedown", actor="analis",
+                                    office=letter_office.load(config.data_dir), with_pdf=False,
+                                    now=past)  # fmt: skip
+        sent_on = (past + timedelta(hours=7)).date()
+        letters.mark_sent(session, made[0].id, sent_on, actor="analis")
+        if answered:
+            letters.record_response(session, made[0].id, "partial", received_on=sent_on,
+                                    actor="analis")  # fmt: skip
+    page = _client(app, "tamu").get("/letters/").get_data(as_text=True)
+    assert ("overdue-flag" in page) is flagged
+    shown = _client(app, "tamu").get(f"/letters/{made[0].id}").get_data(as_text=True)
+    assert ("hari kerja terlambat" in shown) is (sent_days_ago > 40)
+
+
+def test_letters_refused_for_a_list_whose_links_are_all_down(app, sessions):
+    client = _client(app)
+    list_id = _build(client, sessions)
+    with sessions() as session, session.begin():
+        ids = [link.listing_id for link in session.get(TakedownList, list_id).links]
+        listings.record_statuses(session, [StatusCheck(i, "nonactive", "404") for i in ids])
+        takedown.refresh_statuses(session, list_id, actor="analis")
+    answer = _post(client, f"/takedown/{list_id}/letters", {"kind": "rekomendasi_takedown"})
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert f"takedown list {list_id} has no link left to act on" in page
+    with sessions() as session:
+        assert session.query(Letter).count() == 0
+
+
+def test_a_letter_whose_docx_is_gone_says_so(app, sessions, config):
+    client = _client(app)
+    letter = _letters(client, sessions, _build(client, sessions))[0]
+    (config.data_dir / letter.files["docx"]["path"]).unlink()
+    answer = client.get(f"/letters/{letter.id}")
+    assert answer.status_code == 200  # the rest of the page still works
+    assert f"letter {letter.id} ({letter.number}): surat.docx" in answer.get_data(as_text=True)
+    assert client.get(f"/letters/{letter.id}/docx").status_code == 404
+
+
 def _today() -> str:
     return (datetime.now(UTC) + timedelta(hours=7)).date().isoformat()
 
@@ -448,8 +495,17 @@ def test_a_post_without_the_csrf_token_is_refused(app, sessions):
         assert session.query(TakedownList).count() == 0
 
 
-def test_english_is_switchable(app):
+@pytest.mark.parametrize(
+    ("path", "english", "indonesian"),
+    [
+        ("/takedown/", "Build a takedown list", "Buat list takedown"),
+        ("/letters/", "No letters yet.", "Belum ada surat."),
+        ("/monitoring/", "Propose again the links still up", "Usulkan ulang tautan"),
+    ],
+)
+def test_english_is_switchable(app, path, english, indonesian):
     client = _client(app)
-    client.post("/lang/en", data={"csrf_token": _token(client.get("/takedown/"))})
-    page = client.get("/takedown/").get_data(as_text=True)
-    assert "Build a takedown list" in page and "Buat list takedown" not in page
+    assert indonesian in client.get(path).get_data(as_text=True)  # Indonesian by default
+    client.post("/lang/en", data={"csrf_token": _token(client.get(path))})
+    page = client.get(path).get_data(as_text=True)
+    assert english in page and indonesian not in page
