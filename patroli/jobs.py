@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import click
 
 from casebook.config import Config
+from casebook.db import make_engine, make_session_factory
 from casebook.services import jobs
 from patroli.wiring import Casebook
 
@@ -112,9 +113,10 @@ class JobWaker:
     config: Config
     bases: Mapping[str, str] = field(default_factory=dict)
     settings: tuple[str, ...] = ()
+    runner: tuple[str, ...] = (sys.executable, "-m", "patroli")  # how to start `patroli`
 
     def __call__(self, job_id: int) -> None:
-        command = [sys.executable, "-m", "patroli", "jobs", "run", str(job_id)]
+        command = [*self.runner, "jobs", "run", str(job_id)]
         for site, url in self.bases.items():
             command += ["--base", f"{site}={url}"]
         for setting in self.settings:
@@ -126,8 +128,25 @@ class JobWaker:
                 command, env=runner_environment(self.config), stdin=subprocess.DEVNULL,
                 stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        # Reap the child when it ends, or it lingers as a zombie that looks alive.
-        threading.Thread(target=child.wait, name=f"job-{job_id}", daemon=True).start()
+        watcher = threading.Thread(target=self._watch, args=(child, job_id, log),
+                                   name=f"job-{job_id}", daemon=True)  # fmt: skip
+        watcher.start()
+
+    def _watch(self, child: subprocess.Popen, job_id: int, log) -> None:
+        """Reap the runner when it ends (a zombie would look alive), and fail the job if the
+        runner died before claiming it (a broken install, a bad environment): otherwise it
+        would wait for `patroli jobs work` with nobody knowing why."""
+        if child.wait() == 0:
+            return
+        engine = make_engine(self.config.database_url)
+        try:
+            with make_session_factory(engine)() as session, session.begin():
+                job = jobs.get(session, job_id)
+                if job.status == "queued":
+                    jobs.fail(session, job_id, f"the runner exited with status "
+                              f"{child.returncode} before it started; see {log}")  # fmt: skip
+        finally:
+            engine.dispose()
 
 
 def job_waker(

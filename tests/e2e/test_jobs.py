@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from casebook.models import Hit, Job, Listing, utcnow
 from casebook.services import plans, users
-from patroli.jobs import job_waker, runner_environment
+from patroli.jobs import JobWaker, job_waker, runner_environment
 from web import create_app
 
 pytestmark = [pytest.mark.slow]
@@ -164,6 +164,16 @@ def test_a_plan_run_now_shows_its_crawl_runs(api, crawled, demo):
     [run] = job["progress"]["runs"]
     assert (run["spider"], run["status"]) == ("marketplace", "finished")
     assert run["pages"] > 0 and run["stored"] > 0, ran.stdout + ran.stderr
+
+
+def test_a_runner_that_dies_before_it_starts_fails_its_job(api, crawled):
+    job_id = _queued(crawled, "recheck", {"listing_ids": _pasarku_listings(crawled)[:1]})
+    broken = JobWaker(crawled.config, runner=("/bin/sh", "-c", "exit 3", "patroli"))
+    broken(job_id)
+    job = _ended(api, crawled, job_id)
+    assert job["status"] == "failed" and job["started_at"] is None
+    assert job["error"].startswith("the runner exited with status 3 before it started; see ")
+    assert job["error"].endswith(f"jobs/{job_id}.log")
 
 
 @pytest.mark.parametrize("allow, expected", [(True, "1"), (False, "0")])
