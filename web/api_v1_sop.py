@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import g, request
-from sqlalchemy import select
+from flask import current_app, g, request
 
 from casebook.models import (
     CrawlRun,
@@ -17,11 +16,20 @@ from casebook.models import (
     LetterResponse,
     PatrolPlan,
     TakedownLink,
-    TakedownList,
 )
-from casebook.services import calendar, escalation, findings, monitoring, plans, runs, takedown
+from casebook.services import (
+    access,
+    calendar,
+    escalation,
+    findings,
+    monitoring,
+    plans,
+    runs,
+    takedown,
+)
 from casebook.services import letters as letter_service
-from casebook.services.access import AccessError, Scope, list_condition, plan_condition
+from casebook.services.access import Scope, plan_condition
+from web import openapi
 from web.api_v1 import (
     ApiError,
     bp,
@@ -55,15 +63,13 @@ for _error, _status, _code in (
     (plans.PlanError, 422, "invalid"),
     (runs.RunNotFound, 404, "not_found"),
     (escalation.EscalationError, 422, "invalid"),
-    (AccessError, 403, "forbidden"),
 ):
     bp.register_error_handler(_error, _answer(_status, _code))
 
 
 def scope() -> Scope:
     """The caller's role, unit and clearance, as casebook.services.access reads them."""
-    known = getattr(g.caller, "scope", None)
-    return known or Scope(g.caller.name, g.caller.role, g.caller.unit)
+    return g.caller.scope
 
 
 def day_field(body: dict, field: str) -> date:
@@ -123,11 +129,13 @@ def plan_show(plan_id: int):
 def plan_create():
     body, caller = json_body(), scope()
     name = text_field(body, "name")
-    texts = {field: text_field(body, field, required=False) for field in PLAN_TEXTS}
-    if not caller.national and not texts["unit"]:
-        texts["unit"] = caller.unit  # an UPT plans for itself
-    if not caller.national and plans.responsible_unit(texts["unit"]) != caller.unit:
-        raise ApiError(403, "forbidden", f"unit: an UPT officer plans for {caller.unit!r} only")
+    texts = {f: text_field(body, f, required=False) for f in PLAN_TEXTS if body.get(f) is not None}
+    if not caller.national:  # an UPT plans for itself, at most at its clearance
+        texts.setdefault("unit", caller.unit)
+        if plans.responsible_unit(texts["unit"]) != caller.unit:
+            raise ApiError(403, "forbidden", f"unit: you plan for {caller.unit!r} only")
+    if texts.get("classification", "biasa") not in caller.cleared_for:
+        raise ApiError(403, "forbidden", "classification: above your clearance")
     period = {
         f: day_field(body, f) if body.get(f) else None for f in ("period_start", "period_end")
     }
@@ -191,14 +199,9 @@ def run_show(run_id: int):
 
 
 def visible_letter(session, letter_id: int) -> Letter:
-    """The letter, when its takedown list is one the caller's unit may see."""
-    letter = letter_service.get_letter(session, letter_id)
-    if letter.list_id is not None:
-        seen = select(TakedownList.id).where(TakedownList.id == letter.list_id,
-                                             list_condition(scope()))  # fmt: skip
-        if session.scalar(seen) is None:
-            raise AccessError(f"letter {letter_id} is another unit's")
-    return letter
+    """The letter, when the caller may see it (another unit's answers as a missing one)."""
+    access.ensure_visible(session, scope(), "letter", letter_id)
+    return letter_service.get_letter(session, letter_id)
 
 
 def link_json(link: TakedownLink) -> dict:
@@ -267,9 +270,10 @@ def letter_responses(letter_id: int):
 
 
 @bp.post("/letters/<int:letter_id>/responses")
-@require_token("upt_officer")
+@require_token("reviewer")
 def letter_respond(letter_id: int):
-    """The recipient's answer about some links of the letter (`link_ids`; all when absent)."""
+    """The recipient's answer about some links of the letter (`link_ids`; all when absent). A
+    reviewer answers the referrals addressed to its directorate."""
     body = json_body()
     outcome, note = text_field(body, "outcome"), text_field(body, "note", required=False)
     link_ids = list_field(body, "link_ids", of=int) if "link_ids" in body else None
@@ -278,7 +282,7 @@ def letter_respond(letter_id: int):
         made = letter_service.record_response(session, letter_id, outcome, link_ids=link_ids,
                                               note=note, received_on=day_field(body, "received_on"),
                                               actor=g.caller.name)  # fmt: skip
-        return {"items": [response_json(r) for r in made], "next_cursor": None}, 201
+        return {"items": [response_json(r) for r in made]}, 201
 
 
 @bp.get("/letters/<int:letter_id>/escalations")
@@ -312,8 +316,8 @@ def repropose():
         monitoring.refresh_links(session)
         made = monitoring.repropose(session, actor=g.caller.name, unit=g.caller.unit)
         if made is None:
-            return {"items": [], "next_cursor": None}
-        return {"items": [list_json(takedown.get_list(session, made.id))], "next_cursor": None}, 201
+            return {"items": []}
+        return {"items": [list_json(takedown.get_list(session, made.id))]}, 201
 
 
 # -- findings: the summary the old /api/summary gave, a listing's findings over time ----------
@@ -354,6 +358,12 @@ def listing_findings(listing_id: int):
             "current": [finding_json(h) for h in found.hits],
             "past": [finding_json(h) for h in found.past_hits],
         }
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """Served without a token: integrators read it before they have one."""
+    return openapi.document(current_app)
 
 
 from web import api_v1_admin  # noqa: E402, F401  (users, tokens, audit, imports)
