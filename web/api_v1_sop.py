@@ -348,6 +348,7 @@ def summary():
 def listing_findings(listing_id: int):
     """Current findings and the past ones a later verdict superseded (findings are records)."""
     with db_session() as session:
+        access.ensure_visible(session, scope(), "listing", listing_id)
         found = findings.get_listing(session, listing_id)
         if found is None:
             raise ApiError(404, "not_found", f"no listing {listing_id}")
