@@ -15,8 +15,8 @@ from patroli.wiring import open_casebook
     "--threads",
     default=DEFAULT_THREADS,
     show_default=True,
-    type=click.IntRange(1, 64),
-    help="requests served at once",
+    type=click.IntRange(1, 15),  # past the database pool's 15 connections, threads only wait
+    help="requests served at once (at most 15: the database pool's size)",
 )
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the casebook UI and JSON API (SIGTERM or Ctrl-C stops it)."""

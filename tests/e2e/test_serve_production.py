@@ -122,3 +122,24 @@ def test_a_port_in_use_is_refused_in_one_line(served):
     assert f"cannot listen on 127.0.0.1:{served.port} (Address already in use)" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert served.get("/healthz")[0] == 200  # the first server is untouched
+
+
+@pytest.mark.parametrize("threads", ["0", "16", "many"])
+def test_threads_outside_what_the_database_pool_holds_are_refused(served, threads):
+    refused = _start(served.env, "--port", "0", "--threads", threads)
+    _, err = refused.communicate(timeout=60)
+    assert refused.returncode == 2
+    assert "Invalid value for '--threads'" in err
+
+
+def test_threads_as_asked(served):
+    code, _, _ = _stop(served)
+    assert code == 0
+    asked = _start(served.env, "--port", "0", "--threads", "15")
+    try:
+        banner = asked.stdout.readline()
+    finally:
+        asked.send_signal(signal.SIGTERM)
+        _, err = asked.communicate(timeout=15)
+    assert "(waitress, 15 threads;" in banner, err
+    assert asked.returncode == 0
