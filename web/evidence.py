@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, send_file
 from flask_login import login_required
 
 from casebook.models import Capture
-from web.auth import require_role
+from web.auth import require_role, visible_or_404
 from web.db import db_session
 
 bp = Blueprint("evidence", __name__, url_prefix="/captures")
@@ -25,6 +25,8 @@ MIMETYPES = {
 def file(capture_id: int, role: str):
     if role not in MIMETYPES:
         abort(404)
+    with db_session() as session:  # evidence of a listing the user may not read: as missing
+        visible_or_404(session, "capture", capture_id)
     if role == "screenshot":  # an inert picture: anyone who may read the findings
         return _send(capture_id, role)
     return _page_as_captured(capture_id, role)

@@ -30,6 +30,7 @@ from casebook.models import (
     CLASSIFICATIONS,
     ROLES,
     SHARE_KINDS,
+    Capture,
     Letter,
     Listing,
     PatrolPlan,
@@ -66,6 +67,7 @@ KINDS = {
     "list": TakedownList,
     "letter": Letter,
     "listing": Listing,
+    "capture": Capture,
 }
 
 
@@ -174,12 +176,21 @@ def listing_condition(scope: Scope) -> ColumnElement[bool]:
     return Listing.id.in_(reached)
 
 
+def capture_condition(scope: Scope) -> ColumnElement[bool]:
+    """Captures (evidence files) `scope` may open: those of the listings it may read."""
+    if scope.national or scope.unit == DIT_SIBER:
+        return true()
+    reached = select(UnitListing.listing_id).where(UnitListing.unit == scope.unit)
+    return Capture.listing_id.in_(reached)
+
+
 CONDITIONS = {
     "plan": plan_condition,
     "entry": entry_condition,
     "list": list_condition,
     "letter": letter_condition,
     "listing": listing_condition,
+    "capture": capture_condition,
 }
 
 
@@ -234,7 +245,7 @@ def require_visible(session: Session, scope: Scope, kind: str, ids: Sequence[int
 
 
 _NAMES = {"plan": "patrol plan", "entry": "register entry", "list": "takedown list",
-          "letter": "letter", "listing": "listing"}  # fmt: skip
+          "letter": "letter", "listing": "listing", "capture": "capture"}  # fmt: skip
 
 
 # -- sharing ----------------------------------------------------------------------------------
