@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from casebook.services import evidence, findings
 from casebook.vocabulary import STATUSES, VIOLATION_CODES
+from web.auth import visible_or_404
 from web.db import db_session
 
 bp = Blueprint("findings", __name__)
@@ -46,6 +47,7 @@ def index():
 @login_required
 def show(listing_id: int):
     with db_session() as session:
+        visible_or_404(session, "listing", listing_id)  # another unit's answers as a missing one
         listing = findings.get_listing(session, listing_id)
         if listing is None:
             abort(404)
