@@ -231,6 +231,15 @@ def ensure_visible(session: Session, scope: Scope, kind: str, object_id: int) ->
         raise NotVisible(f"no {_NAMES[kind]} {object_id}")
 
 
+def visible(session: Session, scope: Scope, kind: str, object_id: int) -> bool:
+    """Whether `scope` may see this object (False also when it does not exist)."""
+    try:
+        ensure_visible(session, scope, kind, object_id)
+    except NotVisible:
+        return False
+    return True
+
+
 def require_visible(session: Session, scope: Scope, kind: str, ids: Sequence[int]) -> None:
     """NotVisible naming the first ids of `ids` that `scope` may not see (or that do not exist)."""
     wanted = list(dict.fromkeys(int(i) for i in ids))
