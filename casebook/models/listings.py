@@ -64,6 +64,7 @@ class Listing(Base):
         Index("ix_listings_status_id", "status", "id"),
         Index("ix_listings_category_id", "category", "id"),
         Index("ix_listings_first_seen", "first_seen"),
+        Index("ix_listings_seller_id_id", "seller_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Integer, Select, exists, select, text
+from sqlalchemy import ColumnElement, Integer, Select, exists, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from casebook.models import Capture, Hit, Listing, RegisteredProduct, RegisterEntry, Seller
@@ -24,6 +24,8 @@ from casebook.services import access
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_WORDS = 8
+# A search's first id window; each next one is four times wider (see _walk).
+FIRST_WINDOW = 16_384
 # "belum" = not yet in the Register Informasi, "sudah" = decided whatever the decision.
 DECIDED_CHOICES = ("belum", "sudah", "takedown", "intelligence", "dismissed")
 
@@ -44,12 +46,19 @@ class QueueFilter:
 
 @dataclass(frozen=True)
 class QueueRow:
-    listing: Listing
-    entry: RegisterEntry | None
+    """What the queue shows of a listing: read as plain columns, not as ORM objects, since a
+    page is read at every click (no description, images or evidence JSON are loaded)."""
 
-    @property
-    def codes(self) -> list[str]:
-        return list(dict.fromkeys(hit.code for hit in self.listing.hits))
+    id: int
+    platform: str
+    title: str
+    price: float | None
+    currency: str | None
+    status: str
+    seller_name: str
+    seller_city: str
+    codes: list[str]  # its current findings' violation codes, each once
+    decision: str | None  # its Register Informasi decision, if decided
 
 
 @dataclass(frozen=True)
@@ -76,18 +85,13 @@ def page(
 ) -> QueuePage:
     """One page of the queue: older than `after`, or newer than `before`, or the newest."""
     limit = min(max(1, limit), MAX_PAGE_SIZE)
-    query = matching_ids(session, wanted, scope)
     if before is not None:
-        ids = list(
-            session.scalars(query.where(Listing.id > before).order_by(Listing.id).limit(limit + 1))
-        )
+        ids = _walk(session, wanted, scope, start=before, newer=True, count=limit + 1)
         if len(ids) <= limit:  # reached the newest: show the first page as it is now
             return page(session, wanted, limit=limit, scope=scope)
         ids = ids[:limit][::-1]
         return _page(session, ids, next_cursor=ids[-1], prev_cursor=ids[0])
-    if after is not None:
-        query = query.where(Listing.id < after)
-    ids = list(session.scalars(query.order_by(Listing.id.desc()).limit(limit + 1)))
+    ids = _walk(session, wanted, scope, start=after, newer=False, count=limit + 1)
     more = len(ids) > limit
     ids = ids[:limit]
     return _page(
@@ -98,17 +102,62 @@ def page(
     )
 
 
+def _walk(
+    session: Session,
+    wanted: QueueFilter,
+    scope: access.Scope | None,
+    *,
+    start: int | None,
+    newer: bool,
+    count: int,
+) -> list[int]:
+    """Up to `count` matching ids going away from `start` (exclusive): older ids in descending
+    order, or newer ones ascending.
+
+    A search reads the full-text index window by window (id ranges growing fourfold): a
+    common word fills the page in the first window, a rare one costs a few range reads of its
+    few matches — never fetching and sorting every listing that holds the word."""
+    query = _visible(select(Listing.id).where(*conditions(wanted)), scope)
+    order = Listing.id if newer else Listing.id.desc()
+    words = search_words(wanted.text)
+    if not words:
+        if start is not None:
+            query = query.where(Listing.id > start if newer else Listing.id < start)
+        return list(session.scalars(query.order_by(order).limit(count)))
+    dialect = session.get_bind().dialect.name
+    last = session.scalar(select(func.max(Listing.id))) or 0
+    edge = (0 if newer else last + 1) if start is None else start
+    found: list[int] = []
+    size = FIRST_WINDOW
+    while len(found) < count and (edge < last if newer else edge > 1):
+        low, high = (edge + 1, edge + 1 + size) if newer else (max(edge - size, 1), edge)
+        window = query.where(Listing.id >= low, Listing.id < high)
+        window = window.where(Listing.id.in_(_text_matches(dialect, words, low, high)))
+        found += session.scalars(window.order_by(order).limit(count - len(found)))
+        edge, size = (high - 1 if newer else low), size * 4
+    return found
+
+
 def matching_ids(
     session: Session, wanted: QueueFilter, scope: access.Scope | None = None
 ) -> Select:
     """The ids of the listings `wanted` names (unordered), as far as `scope` may see."""
-    query = select(Listing.id).where(*conditions(session, wanted))
+    query = select(Listing.id).where(*conditions(wanted))
+    words = search_words(wanted.text)
+    if words:
+        dialect = session.get_bind().dialect.name
+        query = query.where(Listing.id.in_(_text_matches(dialect, words, 0, 2**62)))
+    return _visible(query, scope)
+
+
+def _visible(query: Select, scope: access.Scope | None) -> Select:
     if scope is not None and hasattr(access, "listing_condition"):
         query = query.where(access.listing_condition(scope))
     return query
 
 
-def conditions(session: Session, wanted: QueueFilter) -> list[ColumnElement[bool]]:
+def conditions(wanted: QueueFilter) -> list[ColumnElement[bool]]:
+    """Every filter of `wanted` but the full-text search, as conditions on listings."""
     out: list[ColumnElement[bool]] = []
     current = Hit.superseded_at.is_(None)
     if wanted.code:
@@ -131,9 +180,6 @@ def conditions(session: Session, wanted: QueueFilter) -> list[ColumnElement[bool
         out.append(Listing.first_seen >= _midnight(wanted.since))
     if wanted.until:
         out.append(Listing.first_seen < _midnight(wanted.until + timedelta(days=1)))
-    words = search_words(wanted.text)
-    if words:
-        out.append(Listing.id.in_(_text_matches(session.get_bind().dialect.name, words)))
     return out
 
 
@@ -150,40 +196,53 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def _text_matches(dialect: str, words: list[str]):
-    """Listing ids whose title + description hold every word, or whose seller's name does."""
+def _text_matches(dialect: str, words: list[str], low: int, high: int):
+    """Listing ids in [low, high) whose title + description hold every word, or whose
+    seller's name does."""
     if dialect == "postgresql":
         terms = " & ".join(words)  # \w+ words only: nothing of tsquery's syntax gets through
         sql = (
             "SELECT id FROM listings WHERE to_tsvector('simple', title || ' ' || description) "
-            "@@ to_tsquery('simple', :terms) UNION "
-            "SELECT listings.id FROM listings JOIN sellers ON sellers.id = listings.seller_id "
-            "WHERE to_tsvector('simple', sellers.name) @@ to_tsquery('simple', :terms)"
+            "@@ to_tsquery('simple', :terms) AND id >= :low AND id < :high UNION "
+            "SELECT id FROM listings WHERE seller_id IN (SELECT id FROM sellers "
+            "WHERE to_tsvector('simple', name) @@ to_tsquery('simple', :terms)) "
+            "AND id >= :low AND id < :high"
         )
     else:
         terms = " ".join(f'"{word}"' for word in words)  # quoted: FTS5 operators are words
         sql = (
-            "SELECT rowid AS id FROM listing_search WHERE listing_search MATCH :terms UNION "
+            "SELECT rowid AS id FROM listing_search WHERE listing_search MATCH :terms "
+            "AND rowid >= :low AND rowid < :high UNION "
             "SELECT id FROM listings WHERE seller_id IN "
-            "(SELECT rowid FROM seller_search WHERE seller_search MATCH :terms)"
+            "(SELECT rowid FROM seller_search WHERE seller_search MATCH :terms) "
+            "AND id >= :low AND id < :high"
         )
-    return text(sql).bindparams(terms=terms).columns(id=Integer)
+    return text(sql).bindparams(terms=terms, low=low, high=high).columns(id=Integer)
 
 
 def _page(
     session: Session, ids: list[int], *, next_cursor: int | None, prev_cursor: int | None
 ) -> QueuePage:
-    listings = {
-        listing.id: listing
-        for listing in session.scalars(
-            select(Listing)
-            .where(Listing.id.in_(ids))
-            .options(selectinload(Listing.hits), selectinload(Listing.seller))
-        )
+    if not ids:
+        return QueuePage([], next_cursor, prev_cursor, ids)
+    codes: dict[int, list[str]] = {i: [] for i in ids}
+    current = select(Hit.listing_id, Hit.code).where(
+        Hit.listing_id.in_(ids), Hit.superseded_at.is_(None)
+    )
+    for listing_id, code in session.execute(current.order_by(Hit.id)):
+        if code not in codes[listing_id]:
+            codes[listing_id].append(code)
+    decided = select(RegisterEntry.listing_id, RegisterEntry.decision)
+    decisions = dict(session.execute(decided.where(RegisterEntry.listing_id.in_(ids))).all())
+    columns = select(
+        Listing.id, Listing.platform, Listing.title, Listing.price, Listing.currency,
+        Listing.status, Seller.name, Seller.location,
+    ).outerjoin(Seller, Seller.id == Listing.seller_id)  # fmt: skip
+    found = {
+        row[0]: QueueRow(*row[:6], row[6] or "", row[7] or "", codes[row[0]], decisions.get(row[0]))
+        for row in session.execute(columns.where(Listing.id.in_(ids)))
     }
-    entries = entries_of(session, ids)
-    rows = [QueueRow(listings[i], entries.get(i)) for i in ids if i in listings]
-    return QueuePage(rows, next_cursor, prev_cursor, ids)
+    return QueuePage([found[i] for i in ids if i in found], next_cursor, prev_cursor, ids)
 
 
 def entries_of(session: Session, listing_ids: Sequence[int]) -> dict[int, RegisterEntry]:

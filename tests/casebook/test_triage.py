@@ -72,7 +72,7 @@ def _names(sessions, ids, **wanted) -> list[str]:
     by_id = {v: k for k, v in ids.items()}
     with sessions() as session:
         page = triage.page(session, triage.QueueFilter(**wanted))
-        return [by_id[row.listing.id] for row in page.rows]
+        return [by_id[row.id] for row in page.rows]
 
 
 @pytest.mark.parametrize(
@@ -145,9 +145,9 @@ def test_decided_filter_reads_the_register(sessions, ids):
     assert _names(sessions, ids, decided="takedown") == ["krim"]
     assert _names(sessions, ids, decided="intelligence") == []
     with sessions() as session:
-        rows = {r.listing.id: r for r in triage.page(session, triage.QueueFilter()).rows}
-    assert rows[ids["krim"]].entry.decision == "takedown"
-    assert rows[ids["tramadol"]].entry is None
+        rows = {r.id: r for r in triage.page(session, triage.QueueFilter()).rows}
+    assert rows[ids["krim"]].decision == "takedown"
+    assert rows[ids["tramadol"]].decision is None
 
 
 def test_keyset_pages_are_stable_under_inserts(sessions, ids):
@@ -155,7 +155,7 @@ def test_keyset_pages_are_stable_under_inserts(sessions, ids):
     by_id = {v: k for k, v in ids.items()}
     with sessions() as session:
         first = triage.page(session, wanted, limit=2)
-    assert [by_id[r.listing.id] for r in first.rows] == ["pemutihan", "jamu"]
+    assert [by_id[r.id] for r in first.rows] == ["pemutihan", "jamu"]
     assert first.prev_cursor is None and first.next_cursor == ids["jamu"]
     with sessions() as session, session.begin():  # a crawl stores a new listing meanwhile
         new = listings.record_listings(
@@ -165,19 +165,19 @@ def test_keyset_pages_are_stable_under_inserts(sessions, ids):
         ).listing_ids["http://shopee.example/p/baru"]  # fmt: skip
     with sessions() as session:
         second = triage.page(session, wanted, after=first.next_cursor, limit=2)
-        assert [by_id[r.listing.id] for r in second.rows] == ["tramadol", "krim"]
+        assert [by_id[r.id] for r in second.rows] == ["tramadol", "krim"]
         assert second.next_cursor is None and second.prev_cursor == ids["tramadol"]
         back = triage.page(session, wanted, before=second.prev_cursor, limit=2)
-        assert [by_id.get(r.listing.id) for r in back.rows] == ["pemutihan", "jamu"]
+        assert [by_id.get(r.id) for r in back.rows] == ["pemutihan", "jamu"]
         assert back.next_cursor == ids["jamu"]
         top = triage.page(session, wanted, limit=2)
-        assert [r.listing.id for r in top.rows] == [new, ids["pemutihan"]]
+        assert [r.id for r in top.rows] == [new, ids["pemutihan"]]
 
 
 def test_a_cursor_past_the_newest_gives_the_first_page(sessions, ids):
     with sessions() as session:
         page = triage.page(session, triage.QueueFilter(), before=ids["madu"] + 100, limit=2)
-    assert [r.listing.id for r in page.rows] == [ids["pemutihan"], ids["jamu"]]
+    assert [r.id for r in page.rows] == [ids["pemutihan"], ids["jamu"]]
     assert page.prev_cursor is None
 
 

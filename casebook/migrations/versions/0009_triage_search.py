@@ -68,6 +68,8 @@ def upgrade() -> None:
     for column in ("platform", "status", "category"):
         op.create_index(f"ix_listings_{column}_id", "listings", [column, "id"])
     op.create_index("ix_listings_first_seen", "listings", ["first_seen"])
+    # A seller's listings in id order: a search that matches the seller's name, window by window.
+    op.create_index("ix_listings_seller_id_id", "listings", ["seller_id", "id"])
     op.create_index("ix_sellers_location", "sellers", ["location"])
     op.create_index(
         "ix_hits_current_listing", "hits", ["listing_id"],
@@ -82,6 +84,7 @@ def downgrade() -> None:
         op.execute(statement)
     op.drop_index("ix_hits_current_listing", table_name="hits")
     op.drop_index("ix_sellers_location", table_name="sellers")
+    op.drop_index("ix_listings_seller_id_id", table_name="listings")
     op.drop_index("ix_listings_first_seen", table_name="listings")
     for column in ("platform", "status", "category"):
         op.drop_index(f"ix_listings_{column}_id", table_name="listings")
