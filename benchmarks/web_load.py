@@ -17,8 +17,9 @@ server's CPU use; then the ratios. The load generator shares the 2 cores with th
 a browser on the same machine would; both servers meet the same handicap.
 `--servers waitress,werkzeug,gunicorn` adds gunicorn (pre-fork, one gthread worker per core;
 `pip install gunicorn` first: it is no dependency of Patroli), the road not taken.
-`--database-url` points the servers at a database someone else runs (PostgreSQL), seeded
-first; without it, a SQLite file (WAL) in a temporary folder.
+`--postgres` seeds a throwaway PostgreSQL cluster (the one the casebook tests start);
+`--database-url` a database someone else runs; without either, a SQLite file (WAL) in a
+temporary folder.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
+
+from sqlalchemy import text
 
 from benchmarks.casebook_bench import seed
 from casebook import config as config_module
@@ -85,6 +88,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds, not counted")
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
     parser.add_argument("--database-url", help="a database someone else runs (PostgreSQL)")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     parser.add_argument("--servers", default=",".join(SERVERS), help="which, in what order")
     parser.add_argument("--rounds", type=int, default=3, help="servers take turns, DURATION split")
     parser.add_argument("--seed", type=int, default=2026)
@@ -92,6 +96,27 @@ def main() -> None:
     args = parser.parse_args()
     if args.werkzeug_child:
         return _serve_with_werkzeug()
+    postgres = None
+    if args.postgres:
+        args.database_url, postgres = _postgres()
+    try:
+        _run(args)
+    finally:
+        if postgres is not None:
+            postgres.stop()
+
+
+def _postgres():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "casebook"))
+    from conftest import fresh_database, server_url  # the tests' throwaway cluster
+
+    url, server = server_url()
+    if url is None:
+        raise SystemExit("--postgres: no PostgreSQL here (install Debian postgresql)")
+    return fresh_database(url, "web_load"), server
+
+
+def _run(args) -> None:
     with tempfile.TemporaryDirectory(prefix="patroli-web-load-") as folder:
         env = _environment(Path(folder), args.database_url)
         started = time.perf_counter()
@@ -129,6 +154,9 @@ def _seed_casebook(config, listings: int, seed_value: int) -> str:
     with make_session_factory(engine)() as session, session.begin():
         users.create_user(session, "analis", PASSWORD, "analyst", actor="bench", unit=UNIT)
         _, token = users.create_token(session, "analis", name="web load", actor="bench")
+    if engine.dialect.name == "postgresql":  # planner statistics, as autovacuum would gather
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
     engine.dispose()
     return token
 
