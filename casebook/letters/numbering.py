@@ -43,9 +43,11 @@ def next_seq(session: Session, year: int) -> int:
     return int(taken)
 
 
-def format_number(office: Office, classification: str, seq: int, on: date) -> str:
-    """The number as the office's pattern writes it, e.g. B-123/SM.01/PW.02.03/11/2026."""
-    return office["number_pattern"].format(
+def format_number(office: Office, classification: str, seq: int, on: date, kind: str = "") -> str:
+    """The number as the office's pattern writes it, e.g. B-123/SM.01/PW.02.03/11/2026; a kind
+    of letter may have its own pattern ([number_patterns]), numbered from the same sequence."""
+    pattern = (office.settings.get("number_patterns") or {}).get(kind) or office["number_pattern"]
+    return pattern.format(
         classification=office.classification_code(classification),
         seq=seq,
         unit_code=office["unit_code"],

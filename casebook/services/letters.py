@@ -246,8 +246,9 @@ def _make(session: Session, kind: str, recipient: str, links: list[TakedownLink]
     dated = local_date(now)
     code = office.classification_code(classification)  # an unknown one fails before numbering
     seq = numbering.next_seq(session, dated.year)
+    number = numbering.format_number(office, classification, seq, dated, kind)
     letter = Letter(kind=kind, list_id=links[0].list_id, recipient=recipient, year=dated.year,
-                    seq=seq, number=numbering.format_number(office, classification, seq, dated),
+                    seq=seq, number=number,
                     classification=classification, link_count=len(links), files={},
                     created_by=actor, created_at=now)  # fmt: skip
     session.add(letter)
