@@ -13,9 +13,9 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from casebook.db import make_engine, make_session_factory
+from casebook.services import access, rechecks
 from casebook.services import evidence as evidence_service
 from casebook.services import listings as listing_service
-from casebook.services import rechecks
 from casebook.services.listings import ListingRecord, SellerRecord
 from casebook.services.matching import Matcher
 from crawler.items import ListingItem, SellerItem, StatusItem
@@ -211,6 +211,9 @@ class CasebookPipeline:
         stats.inc_value("patroli/listings_added", result.added)
         stats.inc_value("patroli/listings_changed", result.changed)
         stats.inc_value("patroli/listings_with_hits", sum(1 for i in items if i.verdict.hits))
+        plan_id = getattr(self.crawler.spider, "plan_id", None)
+        if plan_id is not None:  # the plan's unit (an UPT) reads what its patrol found
+            access.claim_plan_listings(session, plan_id, result.listing_ids.values())
         return result.listing_ids
 
     @staticmethod

@@ -241,3 +241,29 @@ def test_dit_siber_decisions_write_no_listing_rows(sessions, ids):
             select(UnitListing.unit).where(UnitListing.listing_id == ids["l_free"])
         ).all()
     assert rows == []
+
+
+def test_a_plan_crawl_lets_the_plans_unit_read_what_it_found(config, sessions, ids):
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import ListingItem
+    from crawler.pipelines import CasebookPipeline
+    from rules.model import Verdict
+
+    crawler = get_crawler(Spider, {"PATROLI_DATABASE_URL": config.database_url})
+    crawler._apply_settings()
+    crawler.spider = Spider(name="marketplace")
+    crawler.spider.plan_id = ids["p_sby_terbatas"]  # a Surabaya plan, shared with nobody
+    pipeline = CasebookPipeline.from_crawler(crawler)
+    url = "http://pasar.example/baru-dari-patroli-sby"
+    pipeline.process_item(ListingItem(url=url, platform="pasarku", title="Krim baru",
+                                      verdict=Verdict(url, (), "", (), "v1")))  # fmt: skip
+    pipeline.close_spider()
+    with sessions() as session:
+        found = session.scalar(select(UnitListing.listing_id).where(
+            UnitListing.unit == world.SBY, UnitListing.via == f"plan:{ids['p_sby_terbatas']}"
+        ))  # fmt: skip
+        access.ensure_visible(session, scope_of("petugas_sby"), "listing", found)
+        with pytest.raises(access.NotVisible):
+            access.ensure_visible(session, scope_of("petugas_mdn"), "listing", found)
