@@ -195,7 +195,7 @@ def test_the_ui_shows_the_hits_in_a_real_browser(patrol, web):
         page.fill("input[name=password]", "kata-sandi-uji")
         page.click("form.login button[type=submit]")
         page.wait_for_selector("table.listings")
-        assert int(page.inner_text("#with-hits")) > 50
+        assert page.locator("tr.listing").count() > 0  # the triage queue: with findings
         assert page.locator("tr.listing .badge").count() > 0
         page.select_option("select[name=code]", "prescription_drug")
         page.click(".filters button[type=submit]")
@@ -205,8 +205,8 @@ def test_the_ui_shows_the_hits_in_a_real_browser(patrol, web):
         page.locator("tr.listing td.title a").first.click()
         page.wait_for_selector("li.hit")
         assert "Obat keras" in page.inner_text("ol.hits")
-        page.goto(web + "/?q=" + "%3Cscript%3E")
-        page.locator("tr.listing td.title a").first.click()
+        page.goto(web + "/?hits=semua&q=" + "%3Cscript%3E")  # full-text: the word "script"
+        page.locator("tr.listing td.title a", has_text="<script>").first.click()
         assert "<script>" in page.inner_text("h1.listing-title")
         browser.close()
     assert dialogs == []  # no crawled script ever ran
