@@ -59,6 +59,9 @@ for _error, _status, _code in (
     (takedown.EntryNotFound, 404, "not_found"),
     (takedown.NotDecidedTakedown, 409, "conflict"),
     (takedown.AlreadyListed, 409, "conflict"),
+    # Replaces web.api_v1's handler that read the message: what is left of the base class is
+    # bad input (an empty list of entries).
+    (takedown.TakedownError, 422, "invalid"),
     (plans.PlanNotFound, 404, "not_found"),
     (plans.PlanError, 422, "invalid"),
     (runs.RunNotFound, 404, "not_found"),

@@ -5,6 +5,7 @@ and past its platform deadline with a link still up), patrol plans with a crawl 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,6 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from casebook import config as config_module
+from casebook import schema
+from casebook.db import make_engine, make_session_factory
 from casebook.letters import office as letter_office
 from casebook.models import Listing
 from casebook.services import evidence, letters, listings, plans, register, runs, takedown, users
@@ -48,6 +52,7 @@ PLAN = {
 @dataclass
 class Seeded:
     app: object
+    sessions: object
     tokens: dict[str, str] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
 
@@ -64,6 +69,20 @@ class Seeded:
 @pytest.fixture
 def sop(config, sessions) -> Seeded:
     return seed(config, sessions)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory) -> Iterator[Seeded]:
+    """One seeded casebook for a module's tests that change nothing in it (reads, refusals):
+    seeding takes seconds."""
+    folder = tmp_path_factory.mktemp("sop")
+    config = config_module.load({"PATROLI_DATA_DIR": str(folder / "var"),
+                                 "PATROLI_ALLOW_PRIVATE": "1", "PATROLI_SECRET_KEY": "test-secret",
+                                 "PATH": "/usr/bin:/bin"})  # fmt: skip
+    engine = make_engine(config.database_url)
+    schema.upgrade(engine)
+    yield seed(config, make_session_factory(engine))
+    engine.dispose()
 
 
 def _verdict(url: str, codes: list[str], title: str) -> Verdict:
@@ -131,4 +150,4 @@ def seed(config, sessions) -> Seeded:
     app = create_app(config, testing=True)
     app.config["PATROLI_PLATFORM_KINDS"] = KINDS
     app.config["PATROLI_LETTER_PDF"] = False  # LibreOffice takes seconds
-    return Seeded(app, tokens, ids)
+    return Seeded(app, sessions, tokens, ids)
