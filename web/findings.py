@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from casebook.models import DECISIONS
 from casebook.services import access, evidence, findings, register, triage
 from casebook.vocabulary import STATUSES, VIOLATION_CODES
-from web.auth import require_role, visible_or_404
+from web.auth import current_scope, require_role, visible_or_404
 from web.db import db_session
 from web.i18n import add_words, t
 
@@ -57,7 +57,7 @@ def index():
     with db_session() as session:
         queue = triage.page(
             session, wanted, after=_cursor("after"), before=_cursor("before"),
-            scope=access.Scope.of(current_user),
+            scope=current_scope(),
         )  # fmt: skip
         return render_template(
             "findings/index.html", queue=queue, wanted=wanted, choices=triage.choices(session),
@@ -88,10 +88,11 @@ def _decide(ids: list[int]) -> None:
     decision, reason = request.form.get("decision", ""), request.form.get("reason", "")
     try:
         with db_session() as session, session.begin():
+            access.require_visible(session, current_scope(), "listing", ids)
             entries = register.decide(session, ids, decision, reason=reason,
                                       actor=current_user.username,
                                       unit=current_user.unit)  # fmt: skip
-    except register.RegisterError as error:
+    except (register.RegisterError, access.AccessError) as error:
         flash(t("Keputusan tidak disimpan") + f": {error}", "error")
         return
     label = decision_label(decision)

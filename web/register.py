@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from casebook.models import DECISIONS
 from casebook.services import access, register, triage
-from web.auth import require_role
+from web.auth import current_scope, require_role
 from web.db import db_session
 from web.findings import _cursor, _day, decision_label
 from web.i18n import add_words, t
@@ -38,7 +38,7 @@ def index():
     with db_session() as session:
         entries = triage.entry_page(
             session, wanted, after=_cursor("after"), before=_cursor("before"),
-            scope=access.Scope.of(current_user),
+            scope=current_scope(),
         )  # fmt: skip
         return render_template(
             "register/index.html", entries=entries, wanted=wanted, decisions=DECISIONS,
@@ -51,7 +51,7 @@ def index():
 @login_required
 def show(entry_id: int):
     with db_session() as session:
-        found = triage.visible_entry(session, entry_id, access.Scope.of(current_user))
+        found = triage.visible_entry(session, entry_id, current_scope())
         if found is None:
             abort(404)
         entry, listing = found
@@ -69,6 +69,8 @@ def decide(entry_id: int):
     seen = request.form.get("version", "")
     try:
         with db_session() as session, session.begin():
+            if triage.visible_entry(session, entry_id, current_scope()) is None:
+                abort(404)
             entry = register.get_entry(session, entry_id)
             versions = {entry.listing_id: int(seen)} if seen.isdigit() else None
             register.decide(
@@ -97,9 +99,11 @@ def intake():
         with db_session() as session, session.begin():
             tip = triage.read_tip(session, request.form.get("urls", ""))
             if tip.known:
+                access.require_visible(session, current_scope(), "listing", tip.known.values())
                 register.decide(session, list(tip.known.values()), decision, reason=reason,
-                                actor=current_user.username, source=unit)  # fmt: skip
-    except register.RegisterError as error:
+                                actor=current_user.username, source=unit,
+                                unit=current_user.unit)  # fmt: skip
+    except (register.RegisterError, access.AccessError) as error:
         flash(t("Keputusan tidak disimpan") + f": {error}", "error")
         return redirect(url_for(".index"), 303)
     for line in tip.errors:

@@ -151,7 +151,7 @@ def matching_ids(
 
 
 def _visible(query: Select, scope: access.Scope | None) -> Select:
-    if scope is not None and hasattr(access, "listing_condition"):
+    if scope is not None:
         query = query.where(access.listing_condition(scope))
     return query
 
@@ -324,7 +324,7 @@ def entry_page(
     """One page of Register Informasi entries with their listings, newest decision id first."""
     limit = min(max(1, limit), MAX_PAGE_SIZE)
     query = select(RegisterEntry.id).where(*_entry_conditions(wanted))
-    if scope is not None and hasattr(access, "entry_condition"):
+    if scope is not None:
         query = query.where(access.entry_condition(scope))
     if before is not None:
         query = query.where(RegisterEntry.id > before).order_by(RegisterEntry.id)
@@ -436,7 +436,7 @@ def visible_entry(
 ) -> tuple[RegisterEntry, Listing] | None:
     """One entry with its listing, or None when there is none `scope` may see."""
     query = select(RegisterEntry.id).where(RegisterEntry.id == entry_id)
-    if scope is not None and hasattr(access, "entry_condition"):
+    if scope is not None:
         query = query.where(access.entry_condition(scope))
     found = _entries(session, list(session.scalars(query)))
     return found[0] if found else None

@@ -228,3 +228,27 @@ def test_a_tip_sorts_pasted_lines(sessions, ids):
         "baris 4: bukan URL http(s): bukan url",
         "baris 8: bukan URL http(s): ftp://tua.example/y",
     ]
+
+
+def test_a_unit_sees_only_the_listings_and_entries_it_reached(sessions, ids):
+    from casebook.services import access
+
+    upt = access.Scope("budi", "upt_officer", "UPT Surabaya")
+    national = access.Scope("sari", "analyst", "")
+    with sessions() as session, session.begin():
+        access.claim_listings(session, "UPT Surabaya", [ids["krim"], ids["jamu"]], via="test")
+        register.decide(session, [ids["krim"]], "takedown", actor="budi", unit="UPT Surabaya")
+        register.decide(session, [ids["jamu"]], "takedown", actor="sari")
+    with sessions() as session:
+        seen = [r.id for r in triage.page(session, triage.QueueFilter(), scope=upt).rows]
+        assert seen == [ids["jamu"], ids["krim"]]
+        searched = triage.page(session, triage.QueueFilter(text="sentosa"), scope=upt).rows
+        assert [r.id for r in searched] == [ids["jamu"], ids["krim"]]
+        assert len(triage.page(session, triage.QueueFilter(), scope=national).rows) == 4
+        entries = triage.entry_page(session, triage.EntryFilter(), scope=upt).rows
+        assert [listing.id for _, listing in entries] == [ids["krim"]]
+        entry_id = entries[0][0].id
+        assert triage.visible_entry(session, entry_id, upt) is not None
+        others = triage.entry_page(session, triage.EntryFilter(), scope=national).rows
+        other_id = next(e.id for e, _ in others if e.id != entry_id)
+        assert triage.visible_entry(session, other_id, upt) is None
