@@ -62,7 +62,7 @@ i18n.add_words(
         "Kembali ke templat bawaan": "Back to the shipped template",
         "Templat diterima dan dipakai untuk surat berikutnya.":
             "Template accepted; the next letter uses it.",
-        "Templat ditolak": "Template refused",
+        "Templat ditolak": "Template refused", "pilih berkas DOCX": "choose a DOCX file",
         "Pola nomor": "Number pattern", "Pola bawaan (semua jenis)": "Default pattern (every kind)",
         "kosong: ikut pola bawaan": "empty: follows the default",
         "Nomor berikutnya": "Next number", "Kode unit": "Unit code",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from casebook.models import AuditEvent
 from casebook.services.audit import ChainBreak, verify
 
-MAX_PAGE = 200
+MAX_PAGE = 500  # as the API's collections
 
 
 @dataclass(frozen=True)

@@ -442,6 +442,24 @@ def test_office_details_are_saved_where_every_door_reads_them(app, config):
 
 
 @pytest.mark.parametrize(
+    "name",
+    [
+        'Dr. "Nama" \\ Gelar',
+        "Ir. Nama '''Gelar''' # bukan komentar",
+        "[kop]\nunit = 'x'",
+        "Nama Pejabat, S.Farm., Apt. — é ñ 漢",
+        '="; tte = true',
+    ],
+)
+def test_office_details_with_toml_syntax_in_them_are_kept_as_written(app, config, name):
+    client = _admin(app)
+    _post(client, "/settings/office", {**OFFICE, "signatory.name": name})
+    office = settings.office(config.data_dir)
+    assert office["signatory"]["name"] == " ".join(name.split())
+    assert office.settings.get("tte") is False  # nothing in a value became a key
+
+
+@pytest.mark.parametrize(
     "field, value, error",
     [
         ("signatory.nip", "NIP-ABC", "digits only"),
