@@ -28,6 +28,7 @@ from casebook.models import utcnow
 from casebook.services import audit
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED = 50 * 1024 * 1024  # a letter template is text and a logo, not a zip bomb
 VERSIONS = "versions"
 _VERSION_NAME = re.compile(r"(\d{8}T\d{12}Z)-([0-9a-f]{12})\.docx")
 
@@ -131,6 +132,8 @@ def check(settings: Office, kind: str, data: bytes) -> None:
         with zipfile.ZipFile(source) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateRejected("not a DOCX file: it has no word/document.xml")
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+                raise TemplateRejected(f"the DOCX unpacks to more than {MAX_UNPACKED >> 20} MB")
         try:
             docx.render(source, sample_context(settings, kind), scratch / "sample.docx")
         except docx.TemplateProblem as error:

@@ -210,11 +210,11 @@ def _docx(path: Path, *paragraphs: str) -> bytes:
     return path.read_bytes()
 
 
-def _zip(**files: str) -> bytes:
+def _zip(files: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, body in files.items():
-            archive.writestr(name.replace("__", "/"), body)
+            archive.writestr(name, body)
     return buffer.getvalue()
 
 
@@ -233,7 +233,8 @@ def _upload_template(client, kind: str, body: bytes, name="templat.docx"):
     "make, reason",
     [
         (lambda tmp: b"nie,product_name\nNA1,Krim\n", "not a DOCX"),
-        (lambda tmp: _zip(readme__txt="hello"), "no word/document.xml"),
+        (lambda tmp: _zip({"readme.txt": "hello"}), "no word/document.xml"),
+        (lambda tmp: _zip({"word/document.xml": " " * (51 << 20)}), "unpacks to more than 50 MB"),
         (lambda tmp: _docx(tmp / "a.docx", "Nomor {{ nomor }", "Hal {{ hal }}"), "Templat ditolak"),
         (lambda tmp: _docx(tmp / "b.docx", "{{ tidak_ada_nilai_ini }}"), "tidak_ada_nilai_ini"),
         (lambda tmp: _docx(tmp / "c.docx", "{{ ''.__class__.__mro__ }}"), "Templat ditolak"),
