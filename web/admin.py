@@ -43,7 +43,7 @@ i18n.add_words(
         "Rantai audit utuh: setiap kejadian cocok dengan hash-nya.":
             "The audit chain holds: every event matches its hash.",
         "Rantai audit putus pada kejadian": "The audit chain breaks at event",
-        "Waktu": "Time", "Urutan": "Seq",
+        "Waktu": "Time", "Urutan": "Seq", "masalah lain": "more problems", "kejadian": "events",
         "Hari libur": "Holidays", "Templat surat": "Letter templates",
         "Penomoran surat": "Letter numbering", "Identitas kantor": "Office details",
         "Pengguna": "Users", "Token API": "API tokens",
@@ -113,9 +113,11 @@ def audit():
 @bp.get("/audit/verify")
 @require_role("analyst")
 def verify_audit():
+    engine = current_app.extensions["patroli.engine"]
+    database = engine.url.render_as_string(hide_password=True)
     with db_session() as session:
-        broken = audit_log.first_break(session)
-    return render_template("admin/verify.html", broken=broken)
+        check = audit_log.check_chain(session, _data_dir() / audit_log.WITNESS, database)
+    return render_template("admin/verify.html", check=check, broken=check.first_break)
 
 
 def _event_filter() -> audit_log.EventFilter:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casebook.models import AuditEvent
-from casebook.services.audit import ChainBreak, verify
+from casebook.services import audit
+from casebook.services.audit import ChainBreak, Head
 
+WITNESS = "audit-head"  # in the data dir, shared with `patroli audit verify`
 MAX_PAGE = 500  # as the API's collections
 
 
@@ -76,7 +79,21 @@ def actions(session: Session) -> list[str]:
     return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
-def first_break(session: Session) -> ChainBreak | None:
-    """The first place the chain does not hold, or None when it is whole."""
-    breaks = verify(session)
-    return breaks[0] if breaks else None
+@dataclass(frozen=True)
+class ChainCheck:
+    first_break: ChainBreak | None  # None: the chain holds
+    breaks: int
+    end: Head  # the last event's seq and hash
+
+
+def check_chain(session: Session, witness: Path | None = None, database: str = "") -> ChainCheck:
+    """Walk the chain (as `patroli audit verify`); with the data dir's witness file, also that
+    the head a previous clean check saw is still there. A clean check moves the witness on."""
+    breaks = audit.verify(session)
+    witnessed = audit.read_witness(witness, database) if witness else None
+    if witnessed is not None:
+        breaks += audit.check_witness(session, *witnessed)
+    end = audit.chain_end(session)
+    if witness and not breaks:
+        audit.write_witness(witness, database, end)
+    return ChainCheck(breaks[0] if breaks else None, len(breaks), end)

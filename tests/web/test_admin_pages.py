@@ -692,3 +692,16 @@ def test_english_is_switchable(app):
     _post(client, "/lang/en", {}, page="/settings")
     page = client.get("/settings/holidays").get_data(as_text=True)
     assert "The office&#39;s calendar corrections" in page and "Koreksi kalender" not in page
+
+
+def test_a_trail_cut_back_with_its_head_rewritten_is_caught_by_the_witness(auditor, sessions):
+    assert 'data-ok="1"' in auditor.get("/audit/verify").get_data(as_text=True)  # witness: 6
+    with sessions() as session, session.begin():  # cut back to 4, the head made to agree
+        session.execute(text("DELETE FROM audit_events WHERE seq > 4"))
+        session.execute(
+            text("UPDATE audit_head SET seq = 4, hash = (SELECT hash FROM audit_events "
+                 "WHERE seq = 4)")
+        )  # fmt: skip
+    page = auditor.get("/audit/verify").get_data(as_text=True)
+    assert 'data-ok="0"' in page and "Rantai audit putus pada kejadian 6<" in page
+    assert "cut back or rewritten" in page
