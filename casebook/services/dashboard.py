@@ -3,11 +3,11 @@ seller city; takedown figures; SLA overdue; weekly trends — all from aggregate
 
 Every figure is a GROUP BY the database answers (a few dozen rows come back, never the
 listings themselves), so the page stays fast at millions of listings. Each stage is counted
-by its own date within the period: listings by when they were first seen, findings by when
-they were found, register entries by when they were decided, links by when their list was
-made (and taken down by when a re-check found them gone), letters by when they were sent.
-Weeks are ISO weeks in Asia/Jakarta time. Plans and takedown work are seen through
-`access` (role, unit, classification); a national role may narrow them to one unit.
+by its own date within the period: listings — with their findings, commodities and sellers'
+cities — by when they were first seen, register entries by when they were decided, links by
+when their list was made (and taken down by when a re-check found them gone), letters by
+when they were sent. Weeks are ISO weeks in Asia/Jakarta time. What a user sees comes from
+`services.access` (role, unit, classification); a national role may narrow it to one unit.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, distinct, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, distinct, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import True_
 
@@ -33,7 +33,7 @@ from casebook.models import (
     TakedownList,
     utcnow,
 )
-from casebook.services import access
+from casebook.services import access, dashboard_weeks
 from casebook.services.calendar import working_calendar
 from casebook.services.plans import planning_due
 
@@ -171,41 +171,71 @@ def _plans(session, scope, filters, out: Dashboard, now: datetime) -> None:
 
 
 def _listings(session, scope, filters: Filters, out: Dashboard) -> None:
-    """Found and with-findings per platform and commodity, in one pass over the listings."""
-    listing_where = _where(scope, filters, "listing")
-    flagged = select(Hit.listing_id).where(Hit.superseded_at.is_(None)).distinct().subquery()
+    """Found and with-findings per platform, commodity and seller city.
+
+    Each count is its own GROUP BY over one column, so the database reads an index (platform,
+    id) or (category, id) and probes the partial index of current hits, never the listings'
+    rows: a third of the time of one pass grouping by both columns at 200,000 listings."""
+    where = _in_period(_where(scope, filters, "listing"), Listing.first_seen, filters)
+    flagged = and_(where, _has_current_hit())
+    if filters.since or filters.until:  # the rows are read for their date: one pass for both
+        commodities = _one_pass(session, where, out)
+    else:
+        for platform, n in session.execute(_count_by(Listing.platform, where)):
+            out.by_platform.setdefault(platform, PlatformFigures()).found = n
+        for platform, n in session.execute(_count_by(Listing.platform, flagged)):
+            out.by_platform.setdefault(platform, PlatformFigures()).with_findings = n
+        commodities = Counter(
+            {
+                category or "lainnya": n
+                for category, n in session.execute(_count_by(Listing.category, flagged))
+            }
+        )
+    out.stages["found"] = sum(f.found for f in out.by_platform.values())
+    out.stages["with_findings"] = sum(f.with_findings for f in out.by_platform.values())
+    out.by_commodity = dict(sorted(commodities.items(), key=lambda item: (-item[1], item[0])))
+    # Counted per seller first (one index, in order), then the few thousand sellers' cities.
+    per_seller = _count_by(Listing.seller_id, flagged).subquery()
+    cities = (
+        select(Seller.location, func.sum(per_seller.c.n))
+        .join(per_seller, per_seller.c.seller_id == Seller.id)
+        .group_by(Seller.location)
+    )
+    out.by_city = _top(_fold_cities(session.execute(cities)))
+
+
+def _one_pass(session, where, out: Dashboard) -> Counter[str]:
+    flagged = func.sum(case((_has_current_hit(), 1), else_=0))
     query = (
-        select(Listing.platform, Listing.category, func.count(), func.count(flagged.c.listing_id))
-        .outerjoin(flagged, flagged.c.listing_id == Listing.id)
-        .where(_in_period(listing_where, Listing.first_seen, filters))
+        select(Listing.platform, Listing.category, func.count(), flagged)
+        .where(where)
         .group_by(Listing.platform, Listing.category)
     )
     commodities: Counter[str] = Counter()
     for platform, category, found, with_findings in session.execute(query):
         figures = out.by_platform.setdefault(platform, PlatformFigures())
         figures.found += found
-        figures.with_findings += with_findings
+        figures.with_findings += with_findings or 0
         if with_findings:
             commodities[category or "lainnya"] += with_findings
-    out.stages["found"] = sum(f.found for f in out.by_platform.values())
-    out.stages["with_findings"] = sum(f.with_findings for f in out.by_platform.values())
-    out.by_commodity = dict(commodities.most_common())
-    cities = (
-        select(Seller.location, func.count())
-        .select_from(Listing)
-        .join(flagged, flagged.c.listing_id == Listing.id)
-        .join(Seller, Seller.id == Listing.seller_id)
-        .where(_in_period(listing_where, Listing.first_seen, filters))
-        .group_by(Seller.location)
-    )
-    out.by_city = _top(_fold_cities(session.execute(cities)))
+    return commodities
+
+
+def _count_by(column, where):
+    return select(column, func.count().label("n")).where(where).group_by(column)
+
+
+def _has_current_hit():
+    current = select(Hit.id).where(Hit.listing_id == Listing.id, Hit.superseded_at.is_(None))
+    return current.exists()
 
 
 def _findings(session, scope, filters: Filters, out: Dashboard) -> None:
     # Current findings only; counted per listing, so a listing with two hits of one code is one.
-    where = _in_period(Hit.superseded_at.is_(None), Hit.found_at, filters)
-    listing_where = _where(scope, filters, "listing")
-    if not _everything(listing_where):  # national roles skip the join: a pure index count
+    # The period is the listings' (first seen), read from its index, never from the hits' rows.
+    where = Hit.superseded_at.is_(None)
+    listing_where = _in_period(_where(scope, filters, "listing"), Listing.first_seen, filters)
+    if not _everything(listing_where):  # national roles, all time: a pure index count
         where = and_(where, Hit.listing_id.in_(select(Listing.id).where(listing_where)))
     query = (
         select(Hit.code, func.count(distinct(Hit.listing_id)))
@@ -315,83 +345,22 @@ def _hours(session: Session, start, end):
     return func.extract("epoch", end - start) / 3600.0
 
 
-# Weekly trends
+# Weekly trends (services.dashboard_weeks)
 
 
 def _trend(session, scope, filters: Filters, out: Dashboard, now: datetime) -> None:
-    first, last = _week_span(filters, now)
-    span = Filters(
-        datetime.combine(first, datetime.min.time(), JAKARTA).astimezone(UTC),
-        datetime.combine(last + timedelta(days=7), datetime.min.time(), JAKARTA).astimezone(UTC),
-        filters.unit,
+    first, last = dashboard_weeks.span(filters.since, filters.until, now, DEFAULT_WEEKS)
+    start = datetime.combine(first, datetime.min.time(), JAKARTA)
+    end = datetime.combine(last + timedelta(days=7), datetime.min.time(), JAKARTA)
+    shown = Filters(start.astimezone(UTC), end.astimezone(UTC), filters.unit)
+    out.weeks, out.trend = dashboard_weeks.trend(
+        session,
+        first,
+        last,
+        found=_in_period(_where(scope, filters, "listing"), Listing.first_seen, shown),
+        listed=_in_period(_where(scope, filters, "list"), TakedownList.created_at, shown),
+        taken_down=_in_period(_where(scope, filters, "list"), TakedownLink.taken_down_at, shown),
     )
-    weeks = []
-    day = first
-    while day <= last:
-        weeks.append(_week_of(day))
-        day += timedelta(days=7)
-    out.weeks = weeks
-    found_day = _local_day(session, Listing.first_seen)
-    found_where = _in_period(_where(scope, filters, "listing"), Listing.first_seen, span)
-    found = select(found_day, func.count()).where(found_where)
-    listed_day = _local_day(session, TakedownList.created_at)
-    lists = _in_period(_where(scope, filters, "list"), TakedownList.created_at, span)
-    listed = (
-        select(listed_day, func.count())
-        .select_from(TakedownLink)
-        .join(TakedownList, TakedownList.id == TakedownLink.list_id)
-        .where(lists)
-    )
-    down_day = _local_day(session, TakedownLink.taken_down_at)
-    down_where = _in_period(_where(scope, filters, "list"), TakedownLink.taken_down_at, span)
-    down = (
-        select(down_day, func.count())
-        .select_from(TakedownLink)
-        .join(TakedownList, TakedownList.id == TakedownLink.list_id)
-        .where(down_where, TakedownLink.link_status == "nonactive")
-    )
-    for name, query, day_column in (
-        ("found", found, found_day),
-        ("listed", listed, listed_day),
-        ("taken_down", down, down_day),
-    ):
-        per_week: Counter[str] = Counter()
-        for day_value, n in session.execute(query.group_by(day_column)):
-            per_week[_week_of(_as_date(day_value))] += n
-        out.trend[name] = [per_week.get(week, 0) for week in weeks]
-
-
-def _week_span(filters: Filters, now: datetime) -> tuple[date, date]:
-    """Mondays of the first and last week shown: the period's, else the last twelve weeks."""
-    end = (filters.until - timedelta(microseconds=1)) if filters.until else now
-    last = _monday(end.astimezone(JAKARTA).date())
-    if filters.since:
-        first = _monday(filters.since.astimezone(JAKARTA).date())
-    else:
-        first = last - timedelta(weeks=DEFAULT_WEEKS - 1)
-    if (last - first).days > 7 * 104:  # two years of weeks is as much as a chart can show
-        first = last - timedelta(weeks=103)
-    return min(first, last), last
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _week_of(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def _local_day(session: Session, column):
-    """The Jakarta calendar day of a UTC timestamp, computed by the database."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.date(column, literal("+7 hours"))  # WIB has no daylight saving
-    return cast(func.timezone("Asia/Jakarta", column), Date)
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 # Period helpers
