@@ -22,7 +22,15 @@ from flask_login import current_user, login_required
 
 from casebook.letters.office import OfficeError
 from casebook.models import ROLES
-from casebook.services import accounts, audit_log, calendar, settings, templates, users
+from casebook.services import (
+    accounts,
+    audit_log,
+    calendar,
+    calendar_year,
+    settings,
+    templates,
+    users,
+)
 from web import i18n
 from web.auth import require_role
 from web.db import db_session
@@ -158,26 +166,15 @@ def holidays():
                                       name=request.form.get("name", ""),
                                       actor=current_user.username)  # fmt: skip
         return redirect(url_for(".holidays", year=day.year))
-    year = _int_arg("year") or date.today().year
+    year = min(max(_int_arg("year") or date.today().year, 1990), 2100)
     start, days = _date_arg("start"), _int_arg("days")
     with db_session() as session:
         working = calendar.working_calendar(session)
         overrides = calendar.list_overrides(session)
-    off_days = _days_off(working, year, {o.day for o in overrides})
-    due = working.add(start, days) if start and days is not None and 0 <= days <= 400 else None
+        off_days = calendar_year.days_off(session, year, i18n.current_lang())
+    due = working.add(start, days) if start and days is not None and days <= 400 else None
     return render_template("admin/holidays.html", overrides=overrides, year=year,
                            off_days=off_days, start=start, days=days, due=due)  # fmt: skip
-
-
-def _days_off(working, year: int, overridden: set[date]) -> list[tuple[date, str, bool]]:
-    """(day, why, set by the office) for each weekday of `year` that is not a working day."""
-    day, found = date(year, 1, 1), []
-    while day.year == year:
-        name = working.holiday_name(day) if day.weekday() < 5 else None
-        if name:
-            found.append((day, name, day in overridden))
-        day = date.fromordinal(day.toordinal() + 1)
-    return found
 
 
 @bp.get("/settings/templates")
