@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from casebook.models import Letter, PatrolPlan
-from casebook.services import access, listings, plans, register, takedown, users
+from casebook.services import access, listings, plans, register, runs, takedown, users
 from casebook.services.listings import ListingRecord, SellerRecord
 from rules.model import Evidence, Hit, Verdict
 
@@ -73,6 +73,9 @@ PLANS = {
     "p_mdn": (MDN, "biasa"),
     "p_mdn_to_sby": (MDN, "biasa"),  # shared with Surabaya
 }
+# name -> the plan the crawl run ran (a run is seen with its plan)
+RUNS = {"r_siber_terbatas": "p_siber_terbatas", "r_sby": "p_sby", "r_mdn_to_sby": "p_mdn_to_sby",
+        "r_mdn": "p_mdn"}  # fmt: skip
 # Listings no entry stands on: found by a plan's run, or by nobody's plan.
 PLAN_LISTINGS = {"l_run_sby": "p_sby", "l_run_mdn_to_sby": "p_mdn_to_sby", "l_run_mdn": "p_mdn"}
 FREE_LISTINGS = ("l_free",)
@@ -80,7 +83,7 @@ SHARES = (("entry", "e_siber_to_sby", SBY), ("entry", "e_rahasia_to_sby", SBY),
           ("plan", "p_mdn_to_sby", SBY))  # fmt: skip
 
 ALL_LISTINGS = {f"l_{e}" for e in ENTRIES} | set(PLAN_LISTINGS) | set(FREE_LISTINGS)
-EVERYTHING = ALL_LISTINGS | set(ENTRIES) | set(LISTS) | set(LETTERS) | set(PLANS)
+EVERYTHING = ALL_LISTINGS | set(ENTRIES) | set(LISTS) | set(LETTERS) | set(PLANS) | set(RUNS)
 SBY_SEES = {
     "p_sby", "p_sby_terbatas", "p_mdn_to_sby",
     "e_sby", "e_sby_terbatas", "e_siber_to_sby",
@@ -115,7 +118,12 @@ EXPECTED = {
     "reviu_was": {"s_siber_was"},
     "reviu_intel": {"s_siber_intel"},
 }
-KIND_OF = {"p": "plan", "e": "entry", "t": "list", "s": "letter", "l": "listing"}
+# A crawl run is seen with the plan it ran.
+EXPECTED = {
+    person: seen | {run for run, plan in RUNS.items() if plan in seen}
+    for person, seen in EXPECTED.items()
+}
+KIND_OF = {"p": "plan", "e": "entry", "t": "list", "s": "letter", "l": "listing", "r": "run"}
 
 
 def kind(name: str) -> str:
@@ -171,6 +179,9 @@ def build(session, *, people: bool = False) -> dict[str, int]:
     national = access.Scope("admin", "admin", "")
     for share_kind, name, unit in SHARES:
         access.share(session, national, share_kind, ids[name], unit, now=NOW)
+    for name, plan in RUNS.items():
+        ids[name] = runs.start_run(session, "marketplace", {"site": "pasarku"}, plan_id=ids[plan],
+                                   now=NOW).id  # fmt: skip
     for name, plan in PLAN_LISTINGS.items():  # runs after the share reach the sharer too
         access.claim_plan_listings(session, ids[plan], [ids[name]])
     assert {p.id for p in session.query(PatrolPlan)} >= {ids[p] for p in PLANS}

@@ -31,6 +31,7 @@ from casebook.models import (
     ROLES,
     SHARE_KINDS,
     Capture,
+    CrawlRun,
     Letter,
     Listing,
     PatrolPlan,
@@ -68,6 +69,7 @@ KINDS = {
     "letter": Letter,
     "listing": Listing,
     "capture": Capture,
+    "run": CrawlRun,
 }
 
 
@@ -184,6 +186,13 @@ def capture_condition(scope: Scope) -> ColumnElement[bool]:
     return Capture.listing_id.in_(reached)
 
 
+def run_condition(scope: Scope) -> ColumnElement[bool]:
+    """Crawl runs `scope` may see: those of the plans it may see; a run of no plan (an ad-hoc
+    crawl of tips) only for the national roles."""
+    planned = CrawlRun.plan_id.in_(select(PatrolPlan.id).where(plan_condition(scope)))
+    return or_(CrawlRun.plan_id.is_(None), planned) if scope.national else planned
+
+
 CONDITIONS = {
     "plan": plan_condition,
     "entry": entry_condition,
@@ -191,6 +200,7 @@ CONDITIONS = {
     "letter": letter_condition,
     "listing": listing_condition,
     "capture": capture_condition,
+    "run": run_condition,
 }
 
 
@@ -254,7 +264,8 @@ def require_visible(session: Session, scope: Scope, kind: str, ids: Sequence[int
 
 
 _NAMES = {"plan": "patrol plan", "entry": "register entry", "list": "takedown list",
-          "letter": "letter", "listing": "listing", "capture": "capture"}  # fmt: skip
+          "letter": "letter", "listing": "listing", "capture": "capture",
+          "run": "crawl run"}  # fmt: skip
 
 
 # -- sharing ----------------------------------------------------------------------------------

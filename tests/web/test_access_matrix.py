@@ -73,8 +73,8 @@ API_ROUTES = {
     "api_v1.recheck": Route(body={"listing_ids": [1]}),
     "api_v1.registry_import": Route(),
     "api_v1.warnings_import": Route(),
-    "api_v1.run_list": Route(),
-    "api_v1.run_show": Route(),
+    "api_v1.run_list": Route(collection="run"),
+    "api_v1.run_show": Route("run"),
     "api_v1.summary": Route(),
     "api_v1.job": Route(),
     "api_v1.token_list": Route(),  # one's own tokens
@@ -110,7 +110,7 @@ PAGE_OBJECTS = {
     "plans.edit": "plan",
     "plans.run_now": "plan",
     "plans.change_status": "plan",
-    "plans.run": None,  # a crawl run
+    "plans.run": "run",
     "jobs.show": None,
     "jobs.status_json": None,
     "admin.token_revoke": None,  # one's own token
@@ -125,7 +125,7 @@ WORDS = {"lang": "id", "username": "tamu", "role": "screenshot", "filename": "ba
          "kind": "rekomendasi_takedown"}  # fmt: skip
 # Pages that show one object: a visible one answers 200 (others change it, or serve files).
 SHOW_PAGES = {"findings.show", "evidence.file", "register.show", "takedown.show",
-              "takedown.export", "letters.show", "plans.show"}  # fmt: skip
+              "takedown.export", "letters.show", "plans.show", "plans.run"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
