@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import current_app, g, request
+from flask import current_app, g, request, url_for
 
 from casebook.models import (
     CrawlRun,
@@ -29,7 +29,7 @@ from casebook.services import (
 )
 from casebook.services import letters as letter_service
 from casebook.services.access import Scope, plan_condition
-from web import openapi
+from web import jobs, openapi
 from web.api_v1 import (
     ApiError,
     bp,
@@ -164,6 +164,15 @@ def plan_move(plan_id: int, move: str):
         plans.visible_plan(session, plan_id, plan_condition(scope()))
         plan = plans.set_status(session, plan_id, status, actor=g.caller.name)
         return plan_json(session, plan)
+
+
+@bp.post("/plans/<int:plan_id>/run")
+@require_token("upt_officer")
+def plan_run_now(plan_id: int):
+    """202: the plan's spiders run in the background; GET the job (Location) for progress."""
+    job_id = jobs.start("crawl_plan", {"plan_id": plan_id})
+    url = url_for("api_v1.job", job_id=job_id)
+    return {"job": {"id": job_id, "url": url}}, 202, {"Location": url}
 
 
 @bp.get("/plans/<int:plan_id>/runs")

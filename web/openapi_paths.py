@@ -19,6 +19,7 @@ from web.openapi import (
     BOOLEAN,
     DATE,
     INTEGER,
+    JOB_REF,
     STRING,
     array,
     collection,
@@ -26,6 +27,7 @@ from web.openapi import (
     items,
     ref,
     request,
+    shape,
 )
 
 ERRORS = {
@@ -232,6 +234,12 @@ OPERATIONS: dict[str, Operation] = {
         {200: ref("Plan")},
         errors=(422,),
         description="Approval needs an analyst and a risk basis, keywords and targets.",
+    ),
+    "api_v1.plan_run_now": Operation(
+        "Run the plan's spiders now (a background job)",
+        {202: shape(job=JOB_REF)},
+        errors=(422,),
+        description="A closed plan, or one without targets, cannot run (422).",
     ),
     "api_v1.plan_run_list": Operation("The crawl runs of a plan", {200: of("Run")}, paged=True),
     "api_v1.run_list": Operation("Crawl runs with their figures", {200: of("Run")}, paged=True),

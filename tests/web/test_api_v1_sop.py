@@ -400,3 +400,16 @@ def test_the_old_api_redirects_to_v1(shared, old, new):
     followed = client.get(old, headers=headers, follow_redirects=True)
     assert followed.status_code in (200, 404) and followed.request.path == new.split("?")[0]
     assert client.get("/api/nothing").status_code == 404
+
+
+def test_a_plan_runs_now_as_a_job(sop):
+    plan = f"/plans/{sop.ids['Patroli Lebaran']}"
+    started = sop.call("POST", f"{plan}/run")
+    assert started.status_code == 202 and started.location == started.json["job"]["url"]
+    job = sop.call("GET", f"/jobs/{started.json['job']['id']}").json
+    assert (job["kind"], job["args"], job["status"]) == (
+        "crawl_plan", {"plan_id": sop.ids["Patroli Lebaran"]}, "queued")  # fmt: skip
+    assert _error(sop.call("POST", f"{plan}/run", "upt"), 404) == "not_found"  # Dit. Siber's
+    sop.call("POST", f"{plan}/close")
+    closed = sop.call("POST", f"{plan}/run")
+    assert _error(closed, 422) == "invalid" and "is closed" in closed.json["error"]["message"]

@@ -58,6 +58,7 @@ WALK = [
                                            "classification": "terbatas"}}, 201),
     ("POST", "/plans/{Patroli Lebaran}/approve", "analis", {}, 200),
     ("POST", "/plans/{Patroli Lebaran}/activate", "analis", {}, 200),
+    ("POST", "/plans/{Patroli Lebaran}/run", "analis", {}, 202),
     ("GET", "/plans/{Patroli Lebaran}/runs", "tamu", {}, 200),
     ("GET", "/runs", "analis", {}, 200),
     ("GET", "/runs/{run}", "analis", {}, 200),
@@ -112,6 +113,8 @@ ERRORS = [
     ("GET", "/audit", "tamu", {}, 403),
     ("POST", "/registry/import", "analis", {"json": {"csv": "no"}}, 400),
     ("GET", "/jobs/99999", "tamu", {}, 404),
+    ("POST", "/plans/99999/run", "analis", {}, 404),
+    ("POST", "/plans/{Patroli Surabaya}/run", "tamu", {}, 403),
 ]
 # fmt: on
 
