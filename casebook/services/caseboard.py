@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from casebook.letters.gather import gather, local_date
 from casebook.letters.xlsx import Row
@@ -107,6 +107,22 @@ def lists(
     for list_id, count in session.execute(letters.group_by(Letter.list_id)):
         rows[list_id].letters = count
     return list(rows.values())
+
+
+def lists_after(
+    session: Session,
+    condition: ColumnElement[bool],
+    *,
+    status: str | None = None,
+    after_id: int = 0,
+    limit: int = 50,
+) -> list[TakedownList]:
+    """Takedown lists in id order after a cursor (the API's keyset pages), links loaded."""
+    query = select(TakedownList).where(condition, TakedownList.id > after_id)
+    if status:
+        query = query.where(TakedownList.status == status)
+    query = query.options(selectinload(TakedownList.links)).order_by(TakedownList.id)
+    return list(session.scalars(query.limit(limit)))
 
 
 def visible_list(

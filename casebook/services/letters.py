@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -174,12 +174,23 @@ def get_letter(session: Session, letter_id: int) -> Letter:
 
 
 def letters(
-    session: Session, *, list_id: int | None = None, after_id: int = 0, limit: int = 50
+    session: Session,
+    *,
+    list_id: int | None = None,
+    status: str | None = None,
+    where: ColumnElement[bool] | None = None,
+    after_id: int = 0,
+    limit: int = 50,
 ) -> list[Letter]:
-    """Letters in id order after a cursor (keyset pagination), optionally of one list."""
+    """Letters in id order after a cursor (keyset pagination), optionally of one list, of one
+    status, and only those an access condition (services.access.letter_condition) lets through."""
     query = select(Letter).where(Letter.id > after_id)
     if list_id is not None:
         query = query.where(Letter.list_id == list_id)
+    if status:
+        query = query.where(Letter.status == status)
+    if where is not None:
+        query = query.where(where)
     return list(session.scalars(query.order_by(Letter.id).limit(limit)))
 
 
