@@ -14,7 +14,7 @@ import contextlib
 import signal
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import click
 from flask import Flask
@@ -34,7 +34,9 @@ class WebServer:
     (`serve_forever`, `shutdown`, `server_close`, `server_address`) so tests can serve in a
     thread as they did with Werkzeug's."""
 
-    def __init__(self, app: Flask, listener: socket.socket, threads: int) -> None:
+    def __init__(
+        self, app: Flask, listener: socket.socket, threads: int, trusted_proxy: str | None = None
+    ) -> None:
         self.app, self.threads = app, threads
         self.server_address = listener.getsockname()[:2]
         self._channels: dict = {}  # waitress's socket map: the listener and every connection
@@ -49,6 +51,7 @@ class WebServer:
             # Officers' browsers keep connections open; past this many, new ones wait in backlog.
             connection_limit=200,
             channel_timeout=60,
+            **_proxy_settings(trusted_proxy),
         )
 
     @property
@@ -76,6 +79,18 @@ class WebServer:
         wasyncore.close_all(self._channels)
 
 
+def _proxy_settings(trusted_proxy: str | None) -> dict:
+    """Behind a TLS proxy, the client's address (login throttling counts by it) and the scheme
+    come from its X-Forwarded-* headers; from anyone else those headers are dropped, or a
+    guesser could name a new address with each try."""
+    if not trusted_proxy:
+        return {}
+    return {
+        "trusted_proxy": trusted_proxy,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+    }
+
+
 def make_app(config: Config) -> Flask:
     try:
         app = create_app(config)
@@ -87,10 +102,15 @@ def make_app(config: Config) -> Flask:
 
 
 def make_web_server(
-    config: Config, host: str, port: int, *, threads: int = DEFAULT_THREADS
+    config: Config,
+    host: str,
+    port: int,
+    *,
+    threads: int = DEFAULT_THREADS,
+    trusted_proxy: str | None = None,
 ) -> WebServer:
     app = make_app(config)
-    return WebServer(app, _listen(host, port), threads)
+    return WebServer(app, _listen(host, port), threads, trusted_proxy)
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -119,9 +139,12 @@ def platform_kinds() -> dict[str, str]:
     return {profile.name: kind_of(profile.name, "") for profile in all_profiles()}
 
 
-def serve_until_stopped(web: WebServer) -> None:
-    """Serve until Ctrl-C or SIGTERM; requests under way get a few seconds to finish."""
+def serve_until_stopped(web: WebServer, announce: Callable[[], None] = lambda: None) -> None:
+    """Serve until Ctrl-C or SIGTERM; requests under way get a few seconds to finish.
+    `announce` prints the address once SIGTERM is handled: a supervisor that reads it and
+    stops the server at once still gets a clean stop."""
     with _sigterm_as_interrupt(), contextlib.suppress(KeyboardInterrupt):
+        announce()
         web.serve_forever()
     click.echo("stopped")
 
@@ -143,7 +166,14 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def serve_forever(config: Config, host: str, port: int, *, threads: int = DEFAULT_THREADS) -> None:
-    web = make_web_server(config, host, port, threads=threads)
-    click.echo(f"casebook UI: {web.url}  ({SERVER_NAME}, {web.threads} threads; Ctrl-C stops)")
-    serve_until_stopped(web)
+def serve_forever(
+    config: Config,
+    host: str,
+    port: int,
+    *,
+    threads: int = DEFAULT_THREADS,
+    trusted_proxy: str | None = None,
+) -> None:
+    web = make_web_server(config, host, port, threads=threads, trusted_proxy=trusted_proxy)
+    banner = f"casebook UI: {web.url}  ({SERVER_NAME}, {web.threads} threads; Ctrl-C stops)"
+    serve_until_stopped(web, lambda: click.echo(banner))

@@ -89,5 +89,7 @@ def _security_headers(response):
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Same-origin only: behind HTTPS, Flask-WTF refuses a form POST without a same-origin
+    # Referer; other sites still learn nothing of our URLs.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

@@ -149,7 +149,10 @@ def _serve(config: Config, host: str, port: int, bases: dict[str, str]) -> None:
     # "Verify now" and re-checks from the UI and the API reach the demo marketplace's ports.
     overrides = tuple(f"{name}={value}" for name, value in DEMO_CRAWL_SETTINGS.items())
     web.app.config["PATROLI_JOB_WAKER"] = job_waker(config, bases, overrides)
-    step(f"casebook UI: {web.url}  ({SERVER_NAME}, {web.threads} threads)")
-    click.echo(f"    log in as `analis` (analyst) or `admin`, password `{DEMO_PASSWORD}`")
-    click.echo("    Ctrl-C stops everything")
-    serve_until_stopped(web)
+
+    def announce() -> None:  # once Ctrl-C and SIGTERM stop the server cleanly
+        step(f"casebook UI: {web.url}  ({SERVER_NAME}, {web.threads} threads)")
+        click.echo(f"    log in as `analis` (analyst) or `admin`, password `{DEMO_PASSWORD}`")
+        click.echo("    Ctrl-C stops everything")
+
+    serve_until_stopped(web, announce)

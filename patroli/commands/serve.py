@@ -18,7 +18,13 @@ from patroli.wiring import open_casebook
     type=click.IntRange(1, 15),  # past the database pool's 15 connections, threads only wait
     help="requests served at once (at most 15: the database pool's size)",
 )
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--trusted-proxy",
+    metavar="ADDRESS",
+    help="the reverse proxy (e.g. nginx at 127.0.0.1) whose X-Forwarded-For/-Proto/-Host "
+    "headers are believed; from anyone else they are dropped",
+)
+def serve(host: str, port: int, threads: int, trusted_proxy: str | None) -> None:
     """Serve the casebook UI and JSON API (SIGTERM or Ctrl-C stops it)."""
     casebook = open_casebook()
-    serve_forever(casebook.config, host, port, threads=threads)
+    serve_forever(casebook.config, host, port, threads=threads, trusted_proxy=trusted_proxy)
