@@ -441,3 +441,16 @@ def test_login_without_a_csrf_token_logs_nobody_in(matrix):
     client = app.test_client()
     client.post("/login", data={"username": "admin", "password": world.PASSWORD})
     assert client.get("/").status_code == 302
+
+
+def test_nobody_revokes_another_persons_token(matrix, clients):
+    app, _, tokens = matrix
+    client = app.test_client()
+    mine = {"Authorization": f"Bearer {tokens['petugas_mdn']}"}
+    theirs = {"Authorization": f"Bearer {tokens['petugas_sby']}"}
+    (token,) = client.get("/api/v1/tokens", headers=mine).json["items"]
+    refused = client.delete(f"/api/v1/tokens/{token['id']}", headers=theirs)
+    assert refused.status_code in (403, 404)  # a token is a person's, not a unit's object
+    page = clients["petugas_sby"]
+    page.post(f"/tokens/{token['id']}/revoke", data={"csrf_token": _csrf(page)})
+    assert client.get("/api/v1/listings", headers=mine).status_code == 200
