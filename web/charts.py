@@ -36,11 +36,13 @@ def _short(label: str, limit: int = 26) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _open(title: str, description: str, height: int, css: str) -> tuple[str, list[str]]:
+def _open(
+    title: str, description: str, height: int, css: str, width: int = WIDTH
+) -> tuple[str, list[str]]:
     chart_id = f"chart-{next(_ids)}"
     head = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'viewBox="0 0 {width} {height}" width="100%" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{_e(title)}</title>',
         f'<desc id="{chart_id}-desc">{_e(description)}</desc>',
@@ -92,13 +94,14 @@ def line_chart(
     series: Sequence[tuple[str, Sequence[float]]],
     *,
     empty_text: str = "Belum ada data",
+    width: int = 2 * WIDTH,
 ) -> Markup:
     """One line per (name, values) over the x labels (weeks), with a y axis from 0 and a
-    legend."""
+    legend; twice as wide as the other charts by default (it spans the page)."""
     if not x_labels or not series:
         return _empty(title, empty_text)
     height, left, right, top_pad, bottom = 260, 56, 16, 28, 46
-    plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
     top = _nice(max((max(values, default=0) for _, values in series), default=0))
     step = plot_w / max(len(x_labels) - 1, 1)
 
@@ -113,15 +116,17 @@ def line_chart(
         + ", ".join(f"{label} {_number(v)}" for label, v in zip(x_labels, values, strict=False))
         for name, values in series
     )
-    _, parts = _open(title, description, height, "chart-line")
+    _, parts = _open(title, description, height, "chart-line", width)
     parts.append(_y_axis(left, top_pad, plot_w, plot_h, top))
-    every = max(1, math.ceil(len(x_labels) / 8))  # at most ~8 week labels fit
-    for n, label in enumerate(x_labels):
-        if n % every == 0 or n == len(x_labels) - 1:
-            parts.append(
-                f'<text class="tick" x="{x(n)}" y="{height - bottom + 16}" '
-                f'text-anchor="middle">{_e(label)}</text>'
-            )
+    every = max(1, math.ceil(len(x_labels) / (width // 80)))  # a week label takes ~80 units
+    ticks = _ticks(len(x_labels), every)
+    for n in ticks:
+        # The first and last labels hang inwards so the chart's edges do not cut them.
+        anchor = "start" if n == 0 and len(ticks) > 1 else "end" if n == ticks[-1] else "middle"
+        parts.append(
+            f'<text class="tick" x="{x(n)}" y="{height - bottom + 16}" '
+            f'text-anchor="{anchor}">{_e(x_labels[n])}</text>'
+        )
     for s, (name, values) in enumerate(series[:SERIES]):
         points = " ".join(f"{x(n)},{y(v)}" for n, v in enumerate(values))
         parts.append(
@@ -187,6 +192,19 @@ def _arc(cx: float, cy: float, r: float, inner: float, start: float, sweep: floa
         f"M {at(r, start)} A {r} {r} 0 {large} 1 {at(r, end)} "
         f"L {at(inner, end)} A {inner} {inner} 0 {large} 0 {at(inner, start)} Z"
     )
+
+
+def _ticks(count: int, every: int) -> list[int]:
+    """Every `every`-th label, and always the last one: it takes the place of the one before
+    when the two would overlap."""
+    ticks = list(range(0, count, every))
+    last = count - 1
+    if ticks[-1] != last:
+        if last - ticks[-1] < every / 2 and len(ticks) > 1:
+            ticks[-1] = last
+        else:
+            ticks.append(last)
+    return ticks
 
 
 def _nice(top: float) -> float:

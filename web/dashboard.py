@@ -113,6 +113,7 @@ def index():
         "dashboard/index.html",
         board=board,
         charts=_charts(board),
+        chart_captions=_captions(),
         units=units,
         args=request.args,
         presets=PRESETS,
@@ -159,6 +160,20 @@ def word(text: str) -> str:
 
 def _commodity(code: str) -> str:
     return word(COMMODITIES.get(code, code))
+
+
+def _captions() -> list[tuple[str, str]]:
+    """The charts in the order shown, each with its visible caption."""
+    return [
+        ("trend", t("Tren mingguan")),
+        ("stages", t("Tahapan SOP")),
+        ("links", t("Status tautan yang diusulkan")),
+        ("platform", t("Per platform") + " — " + t("Dengan temuan")),
+        ("violation", t("Per jenis pelanggaran")),
+        ("commodity", t("Per komoditas")),
+        ("city", t("Per kota penjual")),
+        ("decisions", t("Keputusan Register Informasi")),
+    ]
 
 
 def _charts(board: dashboard.Dashboard) -> dict[str, object]:

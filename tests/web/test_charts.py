@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 import pytest
 
@@ -111,3 +112,16 @@ def test_a_single_share_is_a_full_ring():
     root = _parse(charts.donut_chart("t", [("nonaktif", 4)]))
     (path,) = root.iter(f"{SVG}path")
     assert path.get("d").count(" A ") == 4  # two half rings, outer and inner edge each
+
+
+@pytest.mark.parametrize(
+    "weeks, most",
+    [(1, 1), (12, 12), (53, 16), (104, 16)],
+)
+def test_week_labels_never_crowd_and_the_last_week_is_named(weeks, most):
+    labels = [f"W{n:03d}" for n in range(weeks)]
+    root = _parse(charts.line_chart("t", labels, [("a", [1] * weeks)]))
+    ticks = [t for t in root.iter(f"{SVG}text") if t.get("class") == "tick" and t.text in labels]
+    assert len(ticks) <= most and ticks[-1].text == labels[-1]
+    xs = [float(t.get("x")) for t in ticks]
+    assert all(b - a >= 40 for a, b in pairwise(xs))  # about a label's width apart
