@@ -1,6 +1,7 @@
-"""REST API v1, the rest of the SOP: patrol plans and their crawl runs, letters' links, responses
-and escalations, re-proposals, the findings summary and a listing's findings over time, on the
-blueprint of web.api_v1. Users, tokens, audit and imports are in web.api_v1_admin."""
+"""REST API v1, the rest of the SOP: patrol plans and their crawl runs, the findings summary and
+a listing's findings over time, the OpenAPI document, and the domain errors answered by type,
+on the blueprint of web.api_v1. Lists, letters' links, responses and escalations and
+re-proposals are in web.api_v1_casework; users, tokens, audit and imports in web.api_v1_admin."""
 
 from __future__ import annotations
 
@@ -8,26 +9,8 @@ from datetime import UTC, date, datetime
 
 from flask import current_app, g, request, url_for
 
-from casebook.models import (
-    CrawlRun,
-    Hit,
-    Letter,
-    LetterEscalation,
-    LetterResponse,
-    PatrolPlan,
-    TakedownLink,
-)
-from casebook.services import (
-    access,
-    calendar,
-    escalation,
-    findings,
-    monitoring,
-    plans,
-    runs,
-    takedown,
-)
-from casebook.services import letters as letter_service
+from casebook.models import CrawlRun, Hit, PatrolPlan
+from casebook.services import access, calendar, escalation, findings, plans, runs, takedown
 from casebook.services.access import Scope, plan_condition
 from web import jobs, openapi
 from web.api_v1 import (
@@ -36,7 +19,6 @@ from web.api_v1 import (
     collection,
     error_answer,
     json_body,
-    list_json,
     page_args,
     require_token,
     text_field,
@@ -207,131 +189,6 @@ def run_show(run_id: int):
                                          national=caller.national))  # fmt: skip
 
 
-# -- letters: links, responses (SOP step 6), Komdigi's escalation stages ---------------------
-
-
-def visible_letter(session, letter_id: int) -> Letter:
-    """The letter, when the caller may see it (another unit's answers as a missing one)."""
-    access.ensure_visible(session, scope(), "letter", letter_id)
-    return letter_service.get_letter(session, letter_id)
-
-
-def link_json(link: TakedownLink) -> dict:
-    return {
-        "id": link.id,
-        "entry_id": link.entry_id,
-        "listing_id": link.listing_id,
-        "url": link.url,
-        "platform": link.platform,
-        "recipient": link.recipient,
-        "link_status": link.link_status,
-        "checked_at": utc(link.checked_at),
-        "proposal": link.proposal,
-        "response": link.response,
-        "responded_at": utc(link.responded_at),
-    }
-
-
-def response_json(response: LetterResponse) -> dict:
-    return {
-        "id": response.id,
-        "link_id": response.link_id,
-        "outcome": response.outcome,
-        "note": response.note,
-        "received_on": response.received_on.isoformat(),
-        "recorded_by": response.recorded_by,
-        "recorded_at": utc(response.recorded_at),
-    }
-
-
-def escalation_json(stage: LetterEscalation) -> dict:
-    return {
-        "id": stage.id,
-        "letter_id": stage.letter_id,
-        "stage": stage.stage,
-        "reached_on": stage.reached_on.isoformat(),
-        "note": stage.note,
-        "recorded_by": stage.recorded_by,
-        "recorded_at": utc(stage.recorded_at),
-    }
-
-
-def whole(items: list, shape) -> dict:
-    """A collection small enough to answer whole (one letter's links, responses, stages)."""
-    return {"items": [shape(x) for x in items], "next_cursor": None}
-
-
-@bp.get("/letters/<int:letter_id>/links")
-@require_token("viewer")
-def letter_links(letter_id: int):
-    with db_session() as session:
-        letter = visible_letter(session, letter_id)
-        ids = set(letter_service.letter_link_ids(letter))
-        if letter.list_id is None:
-            return whole([], link_json)
-        links = [x for x in takedown.get_list(session, letter.list_id).links if x.id in ids]
-        return whole(links, link_json)
-
-
-@bp.get("/letters/<int:letter_id>/responses")
-@require_token("viewer")
-def letter_responses(letter_id: int):
-    with db_session() as session:
-        visible_letter(session, letter_id)
-        return whole(letter_service.responses(session, letter_id), response_json)
-
-
-@bp.post("/letters/<int:letter_id>/responses")
-@require_token("reviewer")
-def letter_respond(letter_id: int):
-    """The recipient's answer about some links of the letter (`link_ids`; all when absent). A
-    reviewer answers the referrals addressed to its directorate."""
-    body = json_body()
-    outcome, note = text_field(body, "outcome"), text_field(body, "note", required=False)
-    link_ids = list_field(body, "link_ids", of=int) if "link_ids" in body else None
-    with db_session() as session, session.begin():
-        visible_letter(session, letter_id)
-        made = letter_service.record_response(session, letter_id, outcome, link_ids=link_ids,
-                                              note=note, received_on=day_field(body, "received_on"),
-                                              actor=g.caller.name)  # fmt: skip
-        return {"items": [response_json(r) for r in made]}, 201
-
-
-@bp.get("/letters/<int:letter_id>/escalations")
-@require_token("viewer")
-def letter_escalations(letter_id: int):
-    with db_session() as session:
-        visible_letter(session, letter_id)
-        return whole(escalation.stages(session, letter_id), escalation_json)
-
-
-@bp.post("/letters/<int:letter_id>/escalations")
-@require_token("analyst")
-def letter_escalate(letter_id: int):
-    body = json_body()
-    stage, note = text_field(body, "stage"), text_field(body, "note", required=False)
-    with db_session() as session, session.begin():
-        visible_letter(session, letter_id)
-        row = escalation.escalate(session, letter_id, stage, day_field(body, "reached_on"),
-                                  actor=g.caller.name, note=note)  # fmt: skip
-        return escalation_json(row), 201
-
-
-# -- monitoring: links still up after their deadline are proposed again (SOP step 8) ---------
-
-
-@bp.post("/monitoring/reproposals")
-@require_token("analyst")
-def repropose():
-    """201 with the new list, or 200 and no list when no link is due to be proposed again."""
-    with db_session() as session, session.begin():
-        monitoring.refresh_links(session)
-        made = monitoring.repropose(session, actor=g.caller.name, unit=g.caller.unit)
-        if made is None:
-            return {"items": []}
-        return {"items": [list_json(takedown.get_list(session, made.id))]}, 201
-
-
 # -- findings: the summary the old /api/summary gave, a listing's findings over time ----------
 
 
@@ -379,4 +236,4 @@ def openapi_document():
     return openapi.document(current_app)
 
 
-from web import api_v1_admin  # noqa: E402, F401  (users, tokens, audit, imports)
+from web import api_v1_admin, api_v1_casework  # noqa: E402, F401  (their routes join `bp`)

@@ -245,6 +245,18 @@ OPERATIONS: dict[str, Operation] = {
     "api_v1.run_list": Operation("Crawl runs with their figures", {200: of("Run")}, paged=True),
     "api_v1.run_show": Operation("One crawl run with its statistics", {200: ref("Run")}),
     # -- letters: links, responses, escalation; re-proposals -------------------------------------
+    "api_v1.list_collection": Operation(
+        "Takedown lists",
+        {200: of("TakedownList")},
+        query={"status": enum(("draft", "verified", "sent"))},
+        paged=True,
+    ),
+    "api_v1.letter_collection": Operation(
+        "Letters",
+        {200: of("Letter")},
+        query={"list_id": INTEGER, "status": enum(("draft", "sent"))},
+        paged=True,
+    ),
     "api_v1.letter_links": Operation("The links a letter covers", {200: of("LetterLink")}),
     "api_v1.letter_responses": Operation(
         "Responses recorded for a letter", {200: of("LetterResponse")}

@@ -34,6 +34,8 @@ WALK = [
     ("GET", "/register", "tamu", {"query_string": {"decision": "takedown"}}, 200),
     ("POST", "/takedown-lists", "analis", {"json": {"entry_ids": ["{entry4}"]}}, 201),
     ("GET", "/takedown-lists/{list}", "tamu", {}, 200),
+    ("GET", "/takedown-lists", "tamu", {"query_string": {"status": "verified"}}, 200),
+    ("GET", "/letters", "tamu", {"query_string": {"list_id": "{list}"}}, 200),
     ("POST", "/takedown-lists/{list}/verify", "analis", {}, 202),
     ("POST", "/recheck", "analis", {"json": {"listing_ids": ["{listing0}"]}}, 202),
     ("GET", "/jobs/1", "analis", {}, 200),
@@ -113,6 +115,7 @@ ERRORS = [
     ("GET", "/audit", "tamu", {}, 403),
     ("POST", "/registry/import", "analis", {"json": {"csv": "no"}}, 400),
     ("GET", "/jobs/99999", "tamu", {}, 404),
+    ("GET", "/letters", "tamu", {"query_string": {"list_id": "x"}}, 400),
     ("POST", "/plans/99999/run", "analis", {}, 404),
     ("POST", "/plans/{Patroli Surabaya}/run", "tamu", {}, 403),
 ]
