@@ -315,3 +315,18 @@ def test_an_officer_logs_in_through_a_tls_proxy_in_a_real_browser(serve, tls_pro
         assert page.url.startswith(base)  # redirects stay on https, through the proxy
     finally:
         context.close()
+
+
+def test_serving_in_a_thread_as_tests_do_stops_on_shutdown(config, engine):
+    from patroli.serving import make_web_server
+
+    web = make_web_server(config, "127.0.0.1", 0, threads=2)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    served = Served(None, web.server_address[1], "", {})
+    assert served.get("/readyz")[0] == 200
+    web.shutdown()
+    web.server_close()  # a second close, as socketserver users write it, is harmless
+    assert not thread.is_alive()
+    with pytest.raises(ConnectionRefusedError):
+        served.get("/healthz")
