@@ -245,9 +245,16 @@ def numbering():
     office = _office()
     with db_session() as session:
         own = office.settings.get("number_patterns") or {}
-        rows = [(kind, own.get(kind, ""), settings.preview_number(session, office, kind))
+        rows = [(kind, own.get(kind, ""), _preview(session, office, kind))
                 for kind in templates.kinds()]  # fmt: skip
     return render_template("admin/numbering.html", office=office, rows=rows)
+
+
+def _preview(session, office, kind: str) -> str:
+    try:
+        return settings.preview_number(session, office, kind)
+    except settings.SettingsError as error:
+        return str(error)
 
 
 @bp.route("/settings/office", methods=["GET", "POST"])
@@ -269,8 +276,8 @@ def office_settings():
 @require_role("admin")
 def users_index():
     with db_session() as session:
-        people = accounts.list_users(session)
-    return render_template("admin/users.html", people=people, roles=ROLES)
+        people, units = accounts.list_users(session), accounts.known_units(session)
+    return render_template("admin/users.html", people=people, roles=ROLES, units=units)
 
 
 @bp.post("/settings/users")

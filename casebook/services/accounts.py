@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from casebook.models import ROLES, ApiToken, User
+from casebook.models import ROLES, ApiToken, PatrolPlan, TakedownList, User
 from casebook.services import audit, users
 from casebook.services.users import UnknownRole, UnknownToken, UnknownUser
 
@@ -63,6 +63,15 @@ def add_user(
     return users.create_user(session, username, check_password(password), role, actor=actor,
                              full_name=" ".join(full_name.split())[:200],
                              unit=" ".join(unit.split())[:200], now=now)  # fmt: skip
+
+
+def known_units(session: Session) -> list[str]:
+    """Units already written on users, plans and takedown lists: an UPT officer sees the work
+    whose unit is exactly theirs, so the form offers these to pick from rather than retype."""
+    found = set()
+    for column in (User.unit, PatrolPlan.unit, TakedownList.unit):
+        found.update(session.scalars(select(column).distinct().where(column != "")))
+    return sorted(found)
 
 
 def check_password(password: str) -> str:

@@ -147,7 +147,10 @@ def preview_number(
     """What the next letter of `kind` will be numbered if made on `on` (today in Jakarta)."""
     on = on or local_date(utcnow())
     seq = next_seq_preview(session, on.year)
-    return numbering.format_number(settings, classification, seq, on, kind)
+    try:
+        return numbering.format_number(settings, classification, seq, on, kind)
+    except (KeyError, ValueError, IndexError) as error:  # a pattern written into the file by hand
+        raise SettingsError(f"the number pattern of {kind} cannot be filled: {error}") from None
 
 
 # -- the file ---------------------------------------------------------------------------------

@@ -499,6 +499,7 @@ def test_users_added_changed_and_deactivated_cannot_log_in_nor_use_tokens(app, s
     }
     page = _post(client, "/settings/users", form, follow_redirects=True).get_data(as_text=True)
     assert 'data-username="petugas"' in page
+    assert '<option value="Balai Besar POM di Medan">' in page  # offered to the next user
     PASSWORDS["petugas"] = "sandi-petugas-1"
     own, response = _login(app.test_client(), "petugas")
     assert response.status_code == 302
