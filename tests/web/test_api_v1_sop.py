@@ -413,3 +413,30 @@ def test_a_plan_runs_now_as_a_job(sop):
     sop.call("POST", f"{plan}/close")
     closed = sop.call("POST", f"{plan}/run")
     assert _error(closed, 422) == "invalid" and "is closed" in closed.json["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "who, query, lists, letters",
+    [
+        ("analis", {}, ["list"], ["letter_idea", "letter_komdigi"]),
+        ("tamu", {"status": "draft"}, ["list"], ["letter_idea"]),  # not verified yet
+        ("analis", {"status": "sent"}, [], ["letter_komdigi"]),
+        ("upt", {}, [], []),  # Dit. Siber's list and letters
+    ],
+)
+def test_lists_and_letters_as_collections(shared, who, query, lists, letters):
+    found = shared.call("GET", "/takedown-lists", who, query_string=query).json["items"]
+    assert [x["id"] for x in found] == [shared.ids[name] for name in lists]
+    shown = shared.call("GET", "/letters", who, query_string=query).json["items"]
+    assert sorted(x["id"] for x in shown) == sorted(shared.ids[name] for name in letters)
+
+
+def test_letters_page_by_cursor_and_list(shared):
+    first = shared.call("GET", "/letters", query_string={"limit": 1}).json
+    assert len(first["items"]) == 1 and first["next_cursor"]
+    after = {"limit": 1, "cursor": first["next_cursor"]}
+    second = shared.call("GET", "/letters", query_string=after).json
+    assert second["items"][0]["id"] > first["items"][0]["id"]
+    other = shared.call("GET", "/letters", query_string={"list_id": shared.ids["list"] + 99})
+    assert other.json["items"] == []
+    assert _error(shared.call("GET", "/letters", query_string={"list_id": "²"}), 400)
