@@ -80,6 +80,7 @@ i18n.add_words(
         "Status rencana diubah: {status}.": "Plan status changed: {status}.",
         "Status tidak diubah: {error}": "Status not changed: {error}",
         "Penelusuran dijadwalkan (job {job}).": "Crawl queued (job {job}).",
+        "Penelusuran tidak dijadwalkan: {error}": "Crawl not queued: {error}",
         "Hanya rencana aktif yang dapat dijalankan; rencana ini {status}.": (
             "Only an active plan can run; this plan is {status}."
         ),
@@ -190,7 +191,11 @@ def run_now(plan_id: int):
         message = t("Hanya rencana aktif yang dapat dijalankan; rencana ini {status}.")
         flash(message.format(status=word(STATUS_LABELS[plan.status])), "error")
         return redirect(url_for(".show", plan_id=plan_id), 303)
-    job_id = jobs.start("crawl_plan", {"plan_id": plan_id})
+    try:
+        job_id = jobs.start("crawl_plan", {"plan_id": plan_id})
+    except ValueError as error:  # services.jobs.JobError: one line saying why
+        flash(t("Penelusuran tidak dijadwalkan: {error}").format(error=error), "error")
+        return redirect(url_for(".show", plan_id=plan_id), 303)
     flash(t("Penelusuran dijadwalkan (job {job}).").format(job=job_id), "ok")
     return redirect(url_for(".show", plan_id=plan_id, job=job_id), 303)
 

@@ -357,3 +357,27 @@ def test_runs_of_a_plan_and_a_run_with_its_errors(app, sessions):
     assert "<script>alert(1)" not in page
     assert _login(app.test_client(), "tamu", "rahasia-3").get(f"/runs/{run_id}").status_code == 404
     assert client.get("/runs/999").status_code == 404
+
+
+def test_plan_pages_in_english(app, sessions):
+    client = _login(app.test_client())
+    client.post("/lang/en", data={"csrf_token": _csrf(client, "/plans")})
+    listing = client.get("/plans").get_data(as_text=True)
+    assert "Patrol plans" in listing and ">Draft<" in listing and "New plan" in listing
+    page = client.get(f"/plans/{_plan_id(sessions, 'Kosmetik Siber')}").get_data(as_text=True)
+    assert "Crawl runs" in page and "Approve" in page and "Setujui" not in page
+
+
+def test_run_now_says_why_the_job_was_refused(app, sessions):
+    client = _login(app.test_client())
+    plan_id = _plan_id(sessions, "Kosmetik Siber")
+    with sessions() as session, session.begin():
+        plans.set_status(session, plan_id, "approved", actor="analis")
+        plans.set_status(session, plan_id, "active", actor="analis")
+        session.get(PatrolPlan, plan_id).targets = []  # as an old plan might have been saved
+    token = _csrf(client, f"/plans/{plan_id}")
+    assert client.post(f"/plans/{plan_id}/run", data={"csrf_token": token}).status_code == 303
+    page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "Penelusuran tidak dijadwalkan: " in page and "names no targets" in page
+    with sessions() as session:
+        assert session.scalar(select(func.count(Job.id))) == 0
