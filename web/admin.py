@@ -61,7 +61,7 @@ i18n.add_words(
         "Belum ada koreksi.": "No corrections yet.", "Kalender tahun": "Calendar of",
         "Hari tidak bekerja (Senin-Jumat)": "Days off (Monday to Friday)",
         "Tampilkan": "Show", "Hitung tenggat": "Compute a due date", "Mulai": "Start",
-        "Hari kerja ke-": "Working days", "Jatuh tempo": "Due", "Keterangan": "Note",
+        "Jumlah hari kerja": "Number of working days", "Jatuh tempo": "Due", "Keterangan": "Note",
         "koreksi kantor": "office correction",
         "Templat yang dipakai": "Template in use", "bawaan": "shipped",
         "milik kantor": "the office's own", "Unduh": "Download",
