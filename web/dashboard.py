@@ -143,10 +143,13 @@ def _date(text: str | None) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
+        day = None
+    if day is None or not 1970 <= day.year <= 9998:  # the edges of time overflow in UTC
         flash(t("Tanggal tidak dikenali: {value}").format(value=text[:40]), "error")
         return None
+    return day
 
 
 def _start_of(day: date) -> datetime:

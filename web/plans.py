@@ -17,6 +17,7 @@ from web.i18n import t
 bp = Blueprint("plans", __name__)
 
 PAGE = 50
+BIGGEST_ID = 2**63 - 1  # a bigger number in a URL is no row of ours (and overflows SQLite)
 # The buttons a plan shows in each status: the transitions services.plans allows.
 ACTIONS = {"approved": "Setujui", "active": "Aktifkan", "closed": "Tutup"}
 STATUS_LABELS = {"draft": "Draf", "approved": "Disetujui", "active": "Aktif", "closed": "Ditutup"}
@@ -93,7 +94,7 @@ i18n.add_words(
 @require_role("viewer")
 def index():
     status = request.args.get("status") if request.args.get("status") in PLAN_STATUSES else None
-    after = request.args.get("after", 0, type=int)
+    after = min(max(request.args.get("after", 0, type=int), 0), BIGGEST_ID)
     scope = current_scope()
     with db_session() as session:
         found = plans.plans_after(
@@ -204,6 +205,8 @@ def run_now(plan_id: int):
 @require_role("viewer")
 def run(run_id: int):
     scope = current_scope()
+    if run_id > BIGGEST_ID:
+        abort(404)
     with db_session() as session:
         try:
             crawl = runs.visible_run(
@@ -240,6 +243,8 @@ def _helpers() -> dict[str, object]:
 
 
 def _visible(session, plan_id: int):
+    if plan_id > BIGGEST_ID:
+        abort(404)
     try:
         return plans.visible_plan(session, plan_id, access.plan_condition(current_scope()))
     except (plans.PlanNotFound, access.AccessError):

@@ -146,6 +146,8 @@ def test_dashboard_shows_the_figures_as_numbers_and_svg_charts(app):
             None,
         ),
         ("?dari=kemarin", "2", "Tanggal tidak dikenali: kemarin"),  # refused, not a 500
+        ("?dari=0001-01-01", "2", "Tanggal tidak dikenali: 0001-01-01"),  # no overflow
+        ("?sampai=9999-12-31", "2", "Tanggal tidak dikenali: 9999-12-31"),
         ("?periode=9999", "2", None),  # an unknown preset is all time
     ],
 )
@@ -381,3 +383,17 @@ def test_run_now_says_why_the_job_was_refused(app, sessions):
     assert "Penelusuran tidak dijadwalkan: " in page and "names no targets" in page
     with sessions() as session:
         assert session.scalar(select(func.count(Job.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "path, code",
+    [
+        ("/plans/99999999999999999999", 404),  # beyond SQLite's integers: missing, not a 500
+        ("/runs/99999999999999999999", 404),
+        ("/plans?after=99999999999999999999", 200),
+        ("/plans?after=-5", 200),
+        ("/plans?status=%3Cscript%3E", 200),
+    ],
+)
+def test_odd_ids_and_cursors_answer_without_a_server_error(app, path, code):
+    assert _login(app.test_client()).get(path).status_code == code
