@@ -2,7 +2,7 @@
 the same load on Werkzeug's threaded development server, as the project served before.
 
     python -m benchmarks.web_load [--listings 50000] [--clients 20] [--duration 60] [--rounds 3]
-                                  [--threads 8] [--database-url URL] [--servers waitress,werkzeug]
+                                  [--threads 15] [--database-url URL] [--servers waitress,werkzeug]
 
 A casebook is seeded (benchmarks.casebook_bench.seed: LISTINGS listings with findings, a tenth
 of them on takedown lists) with an analyst, who logs in once through the login form, and an API
@@ -48,6 +48,7 @@ from casebook import config as config_module
 from casebook import schema
 from casebook.db import make_engine, make_session_factory
 from casebook.services import users
+from patroli.serving import DEFAULT_THREADS
 
 PASSWORD = "beban-uji-2026"
 UNIT = "Direktorat Siber Obat dan Makanan"
@@ -86,7 +87,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per server")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds, not counted")
-    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="waitress's threads")
     parser.add_argument("--database-url", help="a database someone else runs (PostgreSQL)")
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     parser.add_argument("--servers", default=",".join(SERVERS), help="which, in what order")

@@ -25,7 +25,10 @@ from casebook.config import Config, SecretKeyError
 from patroli.jobs import job_waker
 from web import create_app
 
-DEFAULT_THREADS = 8  # requests at once; PostgreSQL and SQLite readers wait on I/O in parallel
+# Requests at once. A thread waiting on the database lets go of the GIL (SQLite's C code,
+# PostgreSQL's own processes), so more threads than cores keep both cores busy; 15 is what the
+# database pool holds (5 + 10 overflow), so no thread waits for a connection.
+DEFAULT_THREADS = 15
 SERVER_NAME = "waitress"
 
 

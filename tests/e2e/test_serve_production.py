@@ -156,13 +156,13 @@ def test_threads_outside_what_the_database_pool_holds_are_refused(served, thread
 def test_threads_as_asked(served):
     code, _, _ = _stop(served)
     assert code == 0
-    asked = _start(served.env, "--port", "0", "--threads", "15")
+    asked = _start(served.env, "--port", "0", "--threads", "3")
     try:
         banner = asked.stdout.readline()
     finally:
         asked.send_signal(signal.SIGTERM)
         _, err = asked.communicate(timeout=15)
-    assert "(waitress, 15 threads;" in banner, err
+    assert "(waitress, 3 threads;" in banner, err
     assert asked.returncode == 0
 
 
