@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, true
+from sqlalchemy import ColumnElement, and_, delete, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from casebook.models import (
@@ -236,9 +236,18 @@ def ensure_visible(session: Session, scope: Scope, kind: str, object_id: int) ->
     model = KINDS.get(kind)
     if model is None:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
-    found = session.scalar(select(model.id).where(model.id == object_id, condition(scope, kind)))
+    found = session.scalar(select(model.id).where(model.id == object_id, _one(scope, kind)))
     if found is None:
         raise NotVisible(f"no {_NAMES[kind]} {object_id}")
+
+
+def _one(scope: Scope, kind: str) -> ColumnElement[bool]:
+    """The condition for a few objects by id: a listing (or its capture) is looked up in the
+    unit's listings by primary key, not by reading every listing the unit reaches."""
+    if kind not in ("listing", "capture") or scope.national or scope.unit == DIT_SIBER:
+        return condition(scope, kind)
+    listing_id = Listing.id if kind == "listing" else Capture.listing_id
+    return exists().where(UnitListing.unit == scope.unit, UnitListing.listing_id == listing_id)
 
 
 def visible(session: Session, scope: Scope, kind: str, object_id: int) -> bool:
@@ -255,7 +264,7 @@ def require_visible(session: Session, scope: Scope, kind: str, ids: Sequence[int
     wanted = list(dict.fromkeys(int(i) for i in ids))
     model, seen = KINDS[kind], set()
     for chunk in _chunks(wanted):
-        query = select(model.id).where(model.id.in_(chunk), condition(scope, kind))
+        query = select(model.id).where(model.id.in_(chunk), _one(scope, kind))
         seen.update(session.scalars(query))
     missing = [i for i in wanted if i not in seen]
     if missing:
