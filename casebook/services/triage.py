@@ -3,9 +3,9 @@
 Pages are keyset pages over the listing id (newest first): a cursor is the id a page ended
 (or began) at, so a page deep in the results costs what the first does, and listings stored
 meanwhile never shift the pages an analyst is reading. Full-text search reads the FTS5 tables
-on SQLite and GIN indexes over to_tsvector('simple', ...) on PostgreSQL (migration 0009); a
-search matches a listing when all its words are in the title and description, or all are in
-the seller's name.
+on SQLite and GIN indexes over to_tsvector('simple', ...) on PostgreSQL (migrations 0009 and
+0011; there the listing's tsvector is a stored generated column). A search matches a listing
+when all its words are in the title and description, or all are in the seller's name.
 """
 
 from __future__ import annotations
@@ -117,10 +117,14 @@ def _walk(
     A search reads the full-text index window by window (id ranges growing fourfold): a
     common word fills the page in the first window, a rare one costs a few range reads of its
     few matches — never fetching and sorting every listing that holds the word."""
-    query = _visible(select(Listing.id).where(*conditions(wanted)), scope)
-    order = Listing.id if newer else Listing.id.desc()
+    # A past date range is read through the first-seen index and sorted: planners assume
+    # matches spread evenly over the ids and would walk every newer listing to reach it.
+    key = Listing.id + 0 if wanted.until else Listing.id
+    order = key if newer else key.desc()
     words = search_words(wanted.text)
     if not words:
+        low, high = (start + 1, None) if newer and start is not None else (None, start)
+        query = _visible(select(Listing.id).where(*conditions(wanted, low, high)), scope)
         if start is not None:
             query = query.where(Listing.id > start if newer else Listing.id < start)
         return list(session.scalars(query.order_by(order).limit(count)))
@@ -131,7 +135,8 @@ def _walk(
     size = FIRST_WINDOW
     while len(found) < count and (edge < last if newer else edge > 1):
         low, high = (edge + 1, edge + 1 + size) if newer else (max(edge - size, 1), edge)
-        window = query.where(Listing.id >= low, Listing.id < high)
+        window = select(Listing.id).where(*conditions(wanted, low, high))
+        window = _visible(window, scope).where(Listing.id >= low, Listing.id < high)
         window = window.where(Listing.id.in_(_text_matches(dialect, words, low, high)))
         found += session.scalars(window.order_by(order).limit(count - len(found)))
         edge, size = (high - 1 if newer else low), size * 4
@@ -156,14 +161,22 @@ def _visible(query: Select, scope: access.Scope | None) -> Select:
     return query
 
 
-def conditions(wanted: QueueFilter) -> list[ColumnElement[bool]]:
-    """Every filter of `wanted` but the full-text search, as conditions on listings."""
+def conditions(
+    wanted: QueueFilter, low: int | None = None, high: int | None = None
+) -> list[ColumnElement[bool]]:
+    """Every filter of `wanted` but the full-text search, as conditions on listings whose id
+    is in [low, high) (the bounds are repeated on the findings, so that a merge join over them
+    starts at the page, not at the newest finding)."""
     out: list[ColumnElement[bool]] = []
-    current = Hit.superseded_at.is_(None)
+    current = [Hit.listing_id == Listing.id, Hit.superseded_at.is_(None)]
+    if low is not None:
+        current.append(Hit.listing_id >= low)
+    if high is not None:
+        current.append(Hit.listing_id < high)
     if wanted.code:
-        out.append(exists().where(Hit.listing_id == Listing.id, current, Hit.code == wanted.code))
+        out.append(exists().where(*current, Hit.code == wanted.code))
     elif wanted.with_hits is not None:
-        has = exists().where(Hit.listing_id == Listing.id, current)
+        has = exists().where(*current)
         out.append(has if wanted.with_hits else ~has)
     for column, value in (
         (Listing.platform, wanted.platform),
@@ -173,7 +186,7 @@ def conditions(wanted: QueueFilter) -> list[ColumnElement[bool]]:
         if value:
             out.append(column == value)
     if wanted.city:
-        out.append(Listing.seller_id.in_(select(Seller.id).where(Seller.location == wanted.city)))
+        out.append(exists().where(Seller.id == Listing.seller_id, Seller.location == wanted.city))
     if wanted.decided:
         out.append(_decided(wanted.decided))
     if wanted.since:
@@ -202,8 +215,8 @@ def _text_matches(dialect: str, words: list[str], low: int, high: int):
     if dialect == "postgresql":
         terms = " & ".join(words)  # \w+ words only: nothing of tsquery's syntax gets through
         sql = (
-            "SELECT id FROM listings WHERE to_tsvector('simple', title || ' ' || description) "
-            "@@ to_tsquery('simple', :terms) AND id >= :low AND id < :high UNION "
+            "SELECT id FROM listings WHERE search_vector @@ to_tsquery('simple', :terms) "
+            "AND id >= :low AND id < :high UNION "
             "SELECT id FROM listings WHERE seller_id IN (SELECT id FROM sellers "
             "WHERE to_tsvector('simple', name) @@ to_tsquery('simple', :terms)) "
             "AND id >= :low AND id < :high"
