@@ -11,10 +11,10 @@ its own keep-alive connection, send for DURATION seconds per server a mix of wha
 and other systems ask (MIX: triage list, a filtered triage list, listing detail,
 /api/v1/listings and one listing, dashboard and Register Informasi where those pages exist).
 The servers take turns in ROUNDS, so the other jobs of a shared machine weigh on each
-alike. Every answer other than 200
-counts as an error. Printed per server: requests, errors, throughput, p50/p95/p99 latency, the
-server's CPU use; then the ratios. The load generator shares the 2 cores with the server, as
-a browser on the same machine would; both servers meet the same handicap.
+alike. Every answer other than 200 counts as an error. Printed per server: requests, errors,
+throughput, p50/p95/p99 latency, the server's CPU use (cores) and resident memory (its
+workers' too); then the ratios. The load generator shares the 2 cores with the servers, as a
+browser on the same machine would; every server meets the same handicap.
 `--servers waitress,werkzeug,gunicorn` adds gunicorn (pre-fork, one gthread worker per core;
 `pip install gunicorn` first: it is no dependency of Patroli), the road not taken.
 `--postgres` seeds a throwaway PostgreSQL cluster (the one the casebook tests start);
@@ -208,6 +208,7 @@ class Server:
     tally: Tally = field(default_factory=Tally)
     wall: float = 0.0
     cpu: float = 0.0
+    rss: float = 0.0
     rates: list[float] = field(default_factory=list)
 
     @classmethod
@@ -227,6 +228,7 @@ class Server:
         tally, wall = _load(self.port, self.headers, targets, args, seconds,
                             seed_offset=len(self.rates) * args.clients)  # fmt: skip
         self.cpu += _cpu_seconds(self.process.pid) - cpu_before
+        self.rss = max(self.rss, _rss_mib(self.process.pid))
         self.wall += wall
         count = sum(len(values) for values in tally.latencies.values())
         self.rates.append(count / wall)
@@ -363,15 +365,31 @@ def _load(port: int, headers, targets, args, seconds: float, seed_offset: int):
     return tally, time.perf_counter() - began
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time of the server and its worker processes (gunicorn forks them), in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (gunicorn's workers)."""
     children = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with contextlib.suppress(OSError):  # a thread that ended meanwhile
             children.update(map(int, (task / "children").read_text().split()))
-    return own + sum(_cpu_seconds(child) for child in children)
+    return [pid, *(grandchild for child in children for grandchild in _tree(child))]
+
+
+def _rss_mib(pid: int) -> float:
+    """Resident memory of the server and its workers (shared pages counted in each)."""
+    total = 0
+    for member in _tree(pid):
+        status = Path(f"/proc/{member}/status").read_text()
+        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+    return total / 1024
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of the server and its worker processes (gunicorn forks them), in seconds."""
+    total = 0
+    for member in _tree(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -385,7 +403,7 @@ def _summary(result: Server) -> dict:
         "requests": len(every), "errors": len(result.tally.errors),
         "rate": len(every) / result.wall, "cpu": result.cpu / result.wall,
         "p50": _percentile(every, 0.50) * 1000, "p95": _percentile(every, 0.95) * 1000,
-        "p99": _percentile(every, 0.99) * 1000,
+        "p99": _percentile(every, 0.99) * 1000, "rss": result.rss,
     }  # fmt: skip
 
 
@@ -393,12 +411,13 @@ def _report(results: dict[str, Server], args) -> None:
     print(f"\n{args.clients} clients, {args.duration:.0f} s each in {args.rounds} rounds, "
           f"{args.listings:,} listings, "
           f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
-    print(f"{'server':10} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} "
-          f"{'p95 ms':>8} {'p99 ms':>8} {'server CPU':>11}  req/s per round")  # fmt: skip
+    print(f"{'server':10} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+          f"{'p99 ms':>8} {'server CPU':>11} {'RSS MiB':>8}  req/s per round")  # fmt: skip
     summaries = {server: _summary(result) for server, result in results.items()}
     for server, s in summaries.items():
         print(f"{server:10} {s['requests']:>9,} {s['errors']:>7} {s['rate']:>8.1f} "
-              f"{s['p50']:>8.1f} {s['p95']:>8.1f} {s['p99']:>8.1f} {s['cpu']:>9.2f} c  "
+              f"{s['p50']:>8.1f} {s['p95']:>8.1f} {s['p99']:>8.1f} {s['cpu']:>9.2f} c "
+              f"{s['rss']:>8.0f}  "
               + " ".join(f"{rate:.0f}" for rate in results[server].rates))  # fmt: skip
     print("\np95 ms per request kind:")
     for server, result in results.items():
