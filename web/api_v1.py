@@ -65,14 +65,23 @@ def _register_error(error: register.RegisterError):
     return error_answer(ApiError(422, "invalid", str(error)))
 
 
-@bp.errorhandler(takedown.TakedownError)
-def _takedown_error(error: takedown.TakedownError):
-    message = str(error)
-    if message.startswith(("no takedown list", "no register entry")):
-        return error_answer(ApiError(404, "not_found", message))
-    if "not decided takedown" in message or "already on an open" in message:
-        return error_answer(ApiError(409, "conflict", message))
-    return error_answer(ApiError(422, "invalid", message))
+def answer_with(status: int, code: str):
+    def handle(error: Exception):
+        return error_answer(ApiError(status, code, str(error)))
+
+    return handle
+
+
+# Domain errors by type (Flask picks the most specific class): what is left of a base class is
+# bad input.
+for _error, _status, _code in (
+    (takedown.ListNotFound, 404, "not_found"),
+    (takedown.EntryNotFound, 404, "not_found"),
+    (takedown.NotDecidedTakedown, 409, "conflict"),
+    (takedown.AlreadyListed, 409, "conflict"),
+    (takedown.TakedownError, 422, "invalid"),
+):
+    bp.register_error_handler(_error, answer_with(_status, _code))
 
 
 @dataclass(frozen=True)

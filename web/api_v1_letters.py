@@ -105,9 +105,14 @@ def letter_sent(letter_id: int):
         sent_on = None
     if sent_on is None:
         raise ApiError(422, "invalid", "sent_on: a date YYYY-MM-DD")
+    # The office's platform hours and mutu baku, as the UI and the CLI use them.
+    settings = letter_office.load(current_app.config["PATROLI"].data_dir)
     with db_session() as session, session.begin():
         access.ensure_visible(session, g.caller.scope, "letter", letter_id)
-        letter = letter_service.mark_sent(session, letter_id, sent_on, actor=g.caller.name)
+        letter = letter_service.mark_sent(
+            session, letter_id, sent_on, actor=g.caller.name,
+            platform_hours=settings.platform_hours, follow_up_days=settings.follow_up_days,
+        )  # fmt: skip
         return letter_detail(session, letter)
 
 

@@ -10,14 +10,14 @@ from datetime import UTC, date, datetime
 from flask import current_app, g, request, url_for
 
 from casebook.models import CrawlRun, Hit, PatrolPlan
-from casebook.services import access, calendar, escalation, findings, plans, runs, takedown
+from casebook.services import access, calendar, escalation, findings, plans, runs
 from casebook.services.access import Scope, plan_condition
 from web import jobs, openapi
 from web.api_v1 import (
     ApiError,
+    answer_with,
     bp,
     collection,
-    error_answer,
     json_body,
     page_args,
     require_token,
@@ -29,27 +29,13 @@ from web.db import db_session
 # -- domain errors by type (Flask picks the handler of the most specific class) ---------------
 
 
-def _answer(status: int, code: str):
-    def handle(error: Exception):
-        return error_answer(ApiError(status, code, str(error)))
-
-    return handle
-
-
 for _error, _status, _code in (
-    (takedown.ListNotFound, 404, "not_found"),
-    (takedown.EntryNotFound, 404, "not_found"),
-    (takedown.NotDecidedTakedown, 409, "conflict"),
-    (takedown.AlreadyListed, 409, "conflict"),
-    # Replaces web.api_v1's handler that read the message: what is left of the base class is
-    # bad input (an empty list of entries).
-    (takedown.TakedownError, 422, "invalid"),
     (plans.PlanNotFound, 404, "not_found"),
     (plans.PlanError, 422, "invalid"),
     (runs.RunNotFound, 404, "not_found"),
     (escalation.EscalationError, 422, "invalid"),
 ):
-    bp.register_error_handler(_error, _answer(_status, _code))
+    bp.register_error_handler(_error, answer_with(_status, _code))
 
 
 def scope() -> Scope:

@@ -411,6 +411,15 @@ def test_letter_sent(api):
     assert _error(api("POST", path, json={"sent_on": "2030-01-08"}), 409) == "conflict"
 
 
+def test_letter_sent_keeps_the_offices_mutu_baku(api, config):
+    """The office's follow-up days (office.toml) set the due date, as in the UI and the CLI."""
+    (config.data_dir / "office.toml").write_text("follow_up_days = 5\nplatform_hours = 4\n")
+    list_id = _list_of(api, "Tramadol 50 mg tanpa resep")
+    [letter] = api("POST", f"/takedown-lists/{list_id}/letters", json={}).json["items"]
+    sent = api("POST", f"/letters/{letter['id']}/sent", json={"sent_on": "2030-01-07"})
+    assert sent.json["due"] == "2030-01-14"  # Monday + 5 working days, not 20
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "status"),
     [
