@@ -63,7 +63,7 @@ def index():
             "findings/index.html", queue=queue, wanted=wanted, choices=triage.choices(session),
             args={k: v for k, v in request.args.items() if k in FILTER_KEYS and v},
             codes=list(VIOLATION_CODES), statuses=list(STATUSES),
-            decided_choices=triage.DECIDED_CHOICES, decisions=DECISIONS,
+            decisions=DECISIONS,
         )  # fmt: skip
 
 

@@ -90,13 +90,14 @@ def page(
         if len(ids) <= limit:  # reached the newest: show the first page as it is now
             return page(session, wanted, limit=limit, scope=scope)
         ids = ids[:limit][::-1]
-        return _page(session, ids, next_cursor=ids[-1], prev_cursor=ids[0])
+        return _page(session, ids, scope, next_cursor=ids[-1], prev_cursor=ids[0])
     ids = _walk(session, wanted, scope, start=after, newer=False, count=limit + 1)
     more = len(ids) > limit
     ids = ids[:limit]
     return _page(
         session,
         ids,
+        scope,
         next_cursor=ids[-1] if more else None,
         prev_cursor=ids[0] if after is not None and ids else None,
     )
@@ -124,7 +125,7 @@ def _walk(
     words = search_words(wanted.text)
     if not words:
         low, high = (start + 1, None) if newer and start is not None else (None, start)
-        query = _visible(select(Listing.id).where(*conditions(wanted, low, high)), scope)
+        query = _visible(select(Listing.id).where(*conditions(wanted, low, high, scope)), scope)
         if start is not None:
             query = query.where(Listing.id > start if newer else Listing.id < start)
         return list(session.scalars(query.order_by(order).limit(count)))
@@ -135,7 +136,7 @@ def _walk(
     size = FIRST_WINDOW
     while len(found) < count and (edge < last if newer else edge > 1):
         low, high = (edge + 1, edge + 1 + size) if newer else (max(edge - size, 1), edge)
-        window = select(Listing.id).where(*conditions(wanted, low, high))
+        window = select(Listing.id).where(*conditions(wanted, low, high, scope))
         window = _visible(window, scope).where(Listing.id >= low, Listing.id < high)
         window = window.where(Listing.id.in_(_text_matches(dialect, words, low, high)))
         found += session.scalars(window.order_by(order).limit(count - len(found)))
@@ -147,7 +148,7 @@ def matching_ids(
     session: Session, wanted: QueueFilter, scope: access.Scope | None = None
 ) -> Select:
     """The ids of the listings `wanted` names (unordered), as far as `scope` may see."""
-    query = select(Listing.id).where(*conditions(wanted))
+    query = select(Listing.id).where(*conditions(wanted, scope=scope))
     words = search_words(wanted.text)
     if words:
         dialect = session.get_bind().dialect.name
@@ -162,11 +163,15 @@ def _visible(query: Select, scope: access.Scope | None) -> Select:
 
 
 def conditions(
-    wanted: QueueFilter, low: int | None = None, high: int | None = None
+    wanted: QueueFilter,
+    low: int | None = None,
+    high: int | None = None,
+    scope: access.Scope | None = None,
 ) -> list[ColumnElement[bool]]:
     """Every filter of `wanted` but the full-text search, as conditions on listings whose id
     is in [low, high) (the bounds are repeated on the findings, so that a merge join over them
-    starts at the page, not at the newest finding)."""
+    starts at the page, not at the newest finding). Register entries count as far as `scope`
+    may see them."""
     out: list[ColumnElement[bool]] = []
     current = [Hit.listing_id == Listing.id, Hit.superseded_at.is_(None)]
     if low is not None:
@@ -188,7 +193,7 @@ def conditions(
     if wanted.city:
         out.append(exists().where(Seller.id == Listing.seller_id, Seller.location == wanted.city))
     if wanted.decided:
-        out.append(_decided(wanted.decided))
+        out.append(_decided(wanted.decided, scope))
     if wanted.since:
         out.append(Listing.first_seen >= _midnight(wanted.since))
     if wanted.until:
@@ -196,8 +201,10 @@ def conditions(
     return out
 
 
-def _decided(choice: str) -> ColumnElement[bool]:
+def _decided(choice: str, scope: access.Scope | None) -> ColumnElement[bool]:
     entry = exists().where(RegisterEntry.listing_id == Listing.id)
+    if scope is not None:
+        entry = entry.where(access.entry_condition(scope))
     if choice == "belum":
         return ~entry
     if choice == "sudah":
@@ -234,7 +241,12 @@ def _text_matches(dialect: str, words: list[str], low: int, high: int):
 
 
 def _page(
-    session: Session, ids: list[int], *, next_cursor: int | None, prev_cursor: int | None
+    session: Session,
+    ids: list[int],
+    scope: access.Scope | None,
+    *,
+    next_cursor: int | None,
+    prev_cursor: int | None,
 ) -> QueuePage:
     if not ids:
         return QueuePage([], next_cursor, prev_cursor, ids)
@@ -245,8 +257,12 @@ def _page(
     for listing_id, code in session.execute(current.order_by(Hit.id)):
         if code not in codes[listing_id]:
             codes[listing_id].append(code)
-    decided = select(RegisterEntry.listing_id, RegisterEntry.decision)
-    decisions = dict(session.execute(decided.where(RegisterEntry.listing_id.in_(ids))).all())
+    decided = select(RegisterEntry.listing_id, RegisterEntry.decision).where(
+        RegisterEntry.listing_id.in_(ids)
+    )
+    if scope is not None:  # an entry above the user's clearance shows as not decided
+        decided = decided.where(access.entry_condition(scope))
+    decisions = dict(session.execute(decided).all())
     columns = select(
         Listing.id, Listing.platform, Listing.title, Listing.price, Listing.currency,
         Listing.status, Seller.name, Seller.location,

@@ -252,3 +252,24 @@ def test_a_unit_sees_only_the_listings_and_entries_it_reached(sessions, ids):
         others = triage.entry_page(session, triage.EntryFilter(), scope=national).rows
         other_id = next(e.id for e, _ in others if e.id != entry_id)
         assert triage.visible_entry(session, other_id, upt) is None
+
+
+def test_an_entry_above_the_readers_clearance_shows_as_not_decided(sessions, ids):
+    from casebook.services import access
+
+    viewer, analyst = access.Scope("tamu", "viewer", ""), access.Scope("sari", "analyst", "")
+    with sessions() as session, session.begin():
+        register.decide(session, [ids["krim"]], "takedown", actor="sari", classification="rahasia")
+        register.decide(session, [ids["jamu"]], "takedown", actor="sari")
+    with sessions() as session:
+        for scope, secret_decision, decided in (
+            (viewer, None, ["jamu"]),
+            (analyst, "takedown", ["jamu", "krim"]),
+        ):
+            rows = {
+                r.id: r.decision
+                for r in triage.page(session, triage.QueueFilter(), scope=scope).rows
+            }
+            assert rows[ids["krim"]] == secret_decision and rows[ids["jamu"]] == "takedown"
+            found = triage.page(session, triage.QueueFilter(decided="takedown"), scope=scope).rows
+            assert sorted(n for n, i in ids.items() if i in {r.id for r in found}) == decided
