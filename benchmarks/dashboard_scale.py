@@ -1,18 +1,23 @@
-"""The dashboard's figures on a big casebook (SQLite), beside the naive way of computing them.
+"""The dashboard's figures on a big casebook, beside the naive way of computing them.
 
-    python -m benchmarks.dashboard_scale [--listings 200000] [--repeats 5]
+    python -m benchmarks.dashboard_scale [--listings 200000] [--repeats 5] [--postgres]
+                                         [--data-dir DIR] [--no-baseline]
 
 Seeded (random.Random(2026)): LISTINGS listings over ~60 weeks on nine platforms, 1-3 current
 findings each (a few superseded), sellers in 40 cities, a fifth decided in the Register
 Informasi, half of those listed for takedown in weekly lists (some an UPT's), letters sent
 per list, re-checks marking about half the links down 1-200 hours later; draft plans. Bulk
-insert with executemany on one raw connection, as benchmarks/triage_scale.py does.
+insert with executemany on one raw connection, as benchmarks/triage_scale.py does; SQLite by
+default (`--data-dir` keeps and reuses it), or a throwaway PostgreSQL cluster (`--postgres`).
 
 Measured: `services.dashboard.figures` (what the page calls: aggregate SQL only) for a
 national analyst, for the analyst narrowed to one unit and for a period of 90 days, and for
-an UPT officer — p50 and max over REPEATS runs each; beside it the baseline a user would
-write: load every listing with its hits and seller, every register entry and every link
-through the ORM, and count in Python (one run: it is slow). Both must agree on the figures.
+an UPT officer — median and worst wall time over REPEATS runs after one warm-up, and the
+median CPU time of this process (on SQLite that is the query work itself, unlike wall time
+on a shared machine; on PostgreSQL the server's work is not in it). Beside it the baseline a
+user would write: load every listing with its hits and seller, every register entry and
+every link through the ORM, and count in Python (one run: it is slow; `--no-baseline` skips
+it at a million rows). Both must agree on the figures, or the run fails.
 """
 
 from __future__ import annotations
