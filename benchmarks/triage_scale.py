@@ -186,6 +186,8 @@ def cases(deep_cursor: int) -> dict[str, dict]:
         "full-text 'tramadol'": {"text": "tramadol"},
         "full-text 'krim pemutih'": {"text": "krim pemutih"},
         "full-text seller 'toko kenanga'": {"text": "toko kenanga"},
+        "full-text, rare 'misoprostol kenanga'": {"text": "misoprostol kenanga"},
+        "full-text, no match 'sibutramin'": {"text": "sibutramin"},
         "code + platform": {"code": "public_warning", "platform": "lazada"},
         "platform + status + not decided": {
             "platform": "tiktok", "status": "unknown", "decided": "belum"},

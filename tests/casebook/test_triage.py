@@ -122,7 +122,14 @@ def test_filters(sessions, ids, wanted, expected):
         ("   ", ["pemutihan", "jamu", "tramadol", "krim"]),  # no words: no search
     ],
 )
-def test_full_text_search(sessions, ids, phrase, expected):
+@pytest.mark.parametrize(
+    "first_window, rare_matches", [(16_384, 2_000), (1, 2_000), (1, 0)],
+    ids=["one window", "windows of a few ids", "windows read by join"],
+)  # fmt: skip
+def test_full_text_search(sessions, ids, monkeypatch, phrase, expected, first_window, rare_matches):
+    # Small windows take every path a search takes at a million listings.
+    monkeypatch.setattr(triage, "FIRST_WINDOW", first_window)
+    monkeypatch.setattr(triage, "RARE_MATCHES", rare_matches)
     assert _names(sessions, ids, text=phrase) == expected
 
 
@@ -148,6 +155,17 @@ def test_decided_filter_reads_the_register(sessions, ids):
         rows = {r.id: r for r in triage.page(session, triage.QueueFilter()).rows}
     assert rows[ids["krim"]].decision == "takedown"
     assert rows[ids["tramadol"]].decision is None
+
+
+def test_searched_pages_go_back_and_forth_across_windows(sessions, ids, monkeypatch):
+    monkeypatch.setattr(triage, "FIRST_WINDOW", 1)
+    wanted = triage.QueueFilter(text="sentosa")  # krim and jamu, by their sellers
+    with sessions() as session:
+        first = triage.page(session, wanted, limit=1)
+        second = triage.page(session, wanted, after=first.next_cursor, limit=1)
+        back = triage.page(session, wanted, before=second.prev_cursor, limit=1)
+    assert [r.id for r in first.rows] == [ids["jamu"]] == [r.id for r in back.rows]
+    assert [r.id for r in second.rows] == [ids["krim"]] and second.next_cursor is None
 
 
 def test_keyset_pages_are_stable_under_inserts(sessions, ids):
