@@ -45,15 +45,16 @@ class ImportReport:
 
 def import_file(
     session: Session, kind: str, path: Path, *, filename: str, actor: str,
-    now: datetime | None = None,
+    rejected: Callable[[RowError], None] | None = None, now: datetime | None = None,
 ) -> ImportReport:  # fmt: skip
-    """Import `path` (a CSV as DESIGN §3 describes it) as `kind`, registry or warnings."""
+    """Import `path` (a CSV as DESIGN §3 describes it) as `kind`, registry or warnings.
+    `rejected` hears of every bad line as it is read (the report keeps the first ERRORS_KEPT)."""
     if kind not in KINDS:
         raise ValueError(f"unknown import {kind!r}; one of {', '.join(KINDS)}")
     reader, upsert = KINDS[kind]
     report = ImportReport(kind, filename)
     with path.open(encoding="utf-8-sig", newline="", errors="replace") as lines:
-        result = upsert(session, _good_rows(reader(lines), report), now=now)
+        result = upsert(session, _good_rows(reader(lines), report, rejected), now=now)
     report.read, report.new, report.updated = result.read, result.added, result.updated
     report.unchanged = result.unchanged
     audit.record(session, actor, f"{kind}.import", f"import:{filename[:150]}", None,
@@ -62,10 +63,12 @@ def import_file(
     return report
 
 
-def _good_rows(rows: Iterable, report: ImportReport) -> Iterator:
+def _good_rows(rows: Iterable, report: ImportReport, rejected: Callable | None) -> Iterator:
     for row in rows:
         if isinstance(row, RowError):
             report.rejected += 1
+            if rejected is not None:
+                rejected(row)
             if len(report.errors) < ERRORS_KEPT:
                 report.errors.append(row)
         else:

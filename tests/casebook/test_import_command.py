@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from casebook.models import PublicWarningEntry, RegisteredProduct
+from casebook.models import AuditEvent, PublicWarningEntry, RegisteredProduct
 from patroli.cli import main
 
 CSV = Path(__file__).parents[1] / "fixtures" / "csv" / "registry_with_errors.csv"
@@ -25,7 +25,10 @@ def test_import_reports_bad_rows_and_keeps_the_good(config, engine, sessions, mo
         assert f"registry_with_errors.csv:{line}:" in errors
     with sessions() as session:
         nies = set(session.scalars(select(RegisteredProduct.nie)))
+        # the import is in the history the imports page shows, as an upload there would be
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "registry.import"))
     assert nies == {"TR123456789", "NA18201234567", "DKL9713807110A1"}
+    assert (event.actor, event.after["new"], event.after["rejected"]) == ("cli", 3, 3)
 
 
 @pytest.mark.parametrize(
