@@ -336,7 +336,7 @@ def token_revoke(token_id: int):
     with _refusals(abort_with=404), db_session() as session, session.begin():
         theirs = accounts.token_owner(session, token_id) != current_user.username
         if theirs and not current_user.may("admin"):
-            abort(403)
+            abort(404)  # another person's token answers as a missing one: ids are not probed
         users.revoke_token(session, token_id, actor=current_user.username)
         flash(t("Token dicabut."), "info")
     return redirect(url_for(".tokens"))

@@ -158,7 +158,8 @@ def token_revoke(token_id: int):
     with db_session() as session, session.begin():
         owner = accounts.token_owner(session, token_id)
         if owner != g.caller.name and g.caller.role != "admin":
-            raise ApiError(403, "forbidden", f"API token {token_id} is not yours")
+            # as a missing token (same words): another person's token ids are not probed
+            raise ApiError(404, "not_found", f"no API token {token_id}")
         users.revoke_token(session, token_id, actor=g.caller.name)
         (row,) = [t for t in accounts.tokens(session, username=owner) if t.id == token_id]
         return token_json(row)

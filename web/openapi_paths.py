@@ -313,7 +313,9 @@ OPERATIONS: dict[str, Operation] = {
         body=request({}, name=STRING),
     ),
     "api_v1.token_revoke": Operation(
-        "Revoke a token (one's own; an admin's for anyone)", {200: ref("Token")}, errors=(403,)
+        "Revoke a token (one's own; an admin's for anyone)",
+        {200: ref("Token")},
+        description="Another person's token answers 404, as a missing one.",
     ),
     "api_v1.user_token_list": Operation("A user's API tokens", {200: of("Token")}, paged=True),
     "api_v1.user_token_create": Operation(

@@ -452,8 +452,13 @@ def test_nobody_revokes_another_persons_token(matrix, clients):
     mine = {"Authorization": f"Bearer {tokens['petugas_mdn']}"}
     theirs = {"Authorization": f"Bearer {tokens['petugas_sby']}"}
     (token,) = client.get("/api/v1/tokens", headers=mine).json["items"]
+    missing = client.delete("/api/v1/tokens/999999", headers=theirs)
     refused = client.delete(f"/api/v1/tokens/{token['id']}", headers=theirs)
-    assert refused.status_code in (403, 404)  # a token is a person's, not a unit's object
+    # another person's token answers as a missing one, word for word but the id
+    assert (refused.status_code, missing.status_code) == (404, 404)
+    assert refused.json["error"]["message"] == f"no API token {token['id']}"
+    assert missing.json["error"]["message"] == "no API token 999999"
     page = clients["petugas_sby"]
-    page.post(f"/tokens/{token['id']}/revoke", data={"csrf_token": _csrf(page)})
+    answer = page.post(f"/tokens/{token['id']}/revoke", data={"csrf_token": _csrf(page)})
+    assert answer.status_code == 404
     assert client.get("/api/v1/listings", headers=mine).status_code == 200
