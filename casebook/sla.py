@@ -82,7 +82,10 @@ class WorkingCalendar:
         if year in self._years:
             return
         self._years.add(year)
-        calendar = holidays.Indonesia(years=year, categories=("public", "government"))
+        # Indonesian names, whatever the locale: the letters and pages speak Indonesian.
+        calendar = holidays.Indonesia(
+            years=year, categories=("public", "government"), language="id"
+        )
         for day, name in calendar.items():
             self._off.setdefault(day, name)
 
