@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from casebook.config import Config, session_secret
 from casebook.db import make_engine, make_session_factory
@@ -27,10 +28,34 @@ from web.api import bp as api_bp
 from web.api_v1 import bp as api_v1_bp
 
 csrf = CSRFProtect()
+# The largest id a database integer holds (SQLite's INTEGER, PostgreSQL's BIGINT).
+MAX_ID = 2**63 - 1
+
+
+def _up_to(top: int) -> str:
+    """A regular expression of the whole numbers 0..top (leading zeros allowed, as int's)."""
+    digits = str(top)
+    shorter = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    lower = [digits[:i] + f"[0-{int(d) - 1}]" + rf"\d{{{len(digits) - i - 1}}}"
+             for i, d in enumerate(digits) if d != "0"]  # fmt: skip
+    return "0*(?:" + "|".join([*shorter, *lower, digits]) + ")"
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:...>` that does not match a number past MAX_ID: bound to a query, the database
+    driver would raise OverflowError (a 500). Refused by the pattern rather than after it, the
+    URL goes on to the other rules: a page answers 404, /api/v1 its JSON 404."""
+
+    regex = _up_to(MAX_ID)
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False) -> None:
+        bound = MAX_ID if max is None or max > MAX_ID else max
+        super().__init__(map, fixed_digits, min, bound, signed)
 
 
 def create_app(config: Config, *, testing: bool = False) -> Flask:
     app = Flask(__name__)
+    app.url_map.converters["int"] = BoundedInt  # before any blueprint adds its rules
     app.config.update(
         SECRET_KEY=session_secret(config),
         SESSION_COOKIE_HTTPONLY=True,

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from casebook import config as config_module
 from casebook import schema
@@ -181,7 +182,7 @@ def _path(rule, object_id: int = 1) -> str:
     values = {}
     for argument in rule.arguments:
         converter = rule._converters[argument]
-        if type(converter).__name__ == "IntegerConverter":
+        if isinstance(converter, IntegerConverter):
             values[argument] = object_id
         elif type(converter).__name__ == "AnyConverter":
             values[argument] = sorted(converter.items)[0]
@@ -331,7 +332,7 @@ def clients(matrix):
 def test_every_page_with_an_object_id_is_in_the_matrix(matrix):
     app, _, _ = matrix
     with_ids = {r.endpoint for r, _ in _page_rules(app)
-                if any(type(r._converters[a]).__name__ == "IntegerConverter"
+                if any(isinstance(r._converters[a], IntegerConverter)
                        for a in r.arguments)}  # fmt: skip
     assert sorted(with_ids - set(PAGE_OBJECTS)) == [], f"add to PAGE_OBJECTS in {__file__}"
 

@@ -1,0 +1,133 @@
+"""What the access matrix does not reach: figures (monitoring, the findings summary) counted
+under the caller's access, jobs of another unit's work, sharing from the UI and the API, and
+ids too big for a database integer. The casebook is tests/access_world.py's: three units, three
+classifications, and who must see what."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from casebook import config as config_module
+from casebook import schema
+from casebook.db import make_engine, make_session_factory
+from casebook.services import users
+from web import create_app
+
+_spec = importlib.util.spec_from_file_location(
+    "access_world", Path(__file__).parents[1] / "access_world.py"
+)
+world = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(world)
+
+MAX_ID = 2**63 - 1
+
+
+@pytest.fixture(scope="module")
+def gaps(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("gaps")
+    config = config_module.load({"PATROLI_DATA_DIR": str(tmp / "var"), "PATH": "/usr/bin:/bin",
+                                 "PATROLI_SECRET_KEY": "test-secret"})  # fmt: skip
+    engine = make_engine(config.database_url)
+    schema.upgrade(engine)
+    sessions = make_session_factory(engine)
+    with sessions() as session, session.begin():
+        ids = world.build(session, people=True)
+        tokens = {p: users.create_token(session, p, actor="test")[1] for p in world.PEOPLE}
+    app = create_app(config, testing=True)
+    app.config["PATROLI_LETTER_PDF"] = False
+    yield app, ids, tokens, sessions
+    engine.dispose()
+
+
+def _csrf(client, page: str = "/login") -> str:
+    text = client.get(page).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', text).group(1)
+
+
+def _logged_in(app, person: str):
+    client = app.test_client()
+    answer = client.post("/login", data={"username": person, "password": world.PASSWORD,
+                                         "csrf_token": _csrf(client)})  # fmt: skip
+    assert answer.status_code == 302, person
+    return client
+
+
+def _api(app, tokens, person: str, method: str, path: str, **kwargs):
+    headers = {"Authorization": f"Bearer {tokens[person]}"}
+    return app.test_client().open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+
+# -- ids beyond a database integer ------------------------------------------------------------
+
+
+def _int_rules(app):
+    for rule in app.url_map.iter_rules():
+        ints = [a for a in rule.arguments if isinstance(rule._converters[a], IntegerConverter)]
+        if ints:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method, ints
+
+
+def _built(rule, ints, value: int) -> str:
+    values = {}
+    for argument in rule.arguments:
+        converter = rule._converters[argument]
+        if argument in ints:
+            values[argument] = 1
+        elif hasattr(converter, "items"):  # <any(...)>: its first choice
+            values[argument] = sorted(converter.items)[0]
+        else:
+            values[argument] = "x"
+    path = rule.build(values, append_unknown=False)[1]
+    # build() refuses a huge value itself, so the id is put in by hand: each int argument once
+    return re.sub(r"/1(?=/|\.|$)", f"/{value}", path, count=len(ints))
+
+
+@pytest.mark.parametrize("value", [MAX_ID + 1, 2**64, 10**30])
+def test_an_id_beyond_a_database_integer_is_404_on_every_route(gaps, value):
+    app, _, tokens, _ = gaps
+    page = _logged_in(app, "admin")
+    token = _csrf(page, "/")
+    headers = {"Authorization": f"Bearer {tokens['admin']}"}
+    rules = list(_int_rules(app))
+    assert len(rules) > 20
+    wrong = {}
+    for rule, method, ints in rules:
+        path = _built(rule, ints, value)
+        assert str(value) in path, rule.rule
+        api = rule.rule.startswith("/api/v1/")
+        data = None if api or method == "GET" else {"csrf_token": token}
+        answer = (app.test_client() if api else page).open(
+            path, method=method, headers=headers if api else {}, data=data,
+            json={} if api and method != "GET" else None,
+        )  # fmt: skip
+        body = answer.get_json(silent=True) or {}
+        answer.close()
+        if answer.status_code != 404 or (api and body.get("error", {}).get("code") != "not_found"):
+            wrong[f"{method} {path}"] = (answer.status_code, body)
+    assert wrong == {}
+
+
+def test_the_largest_database_integer_is_an_id_like_any_other(gaps):
+    """The hard negative: 2^63-1 still reaches the view, which answers it as a missing object."""
+    app, _, tokens, _ = gaps
+    page = _logged_in(app, "admin")
+    wrong = {}
+    for rule, method, ints in _int_rules(app):
+        if method != "GET":
+            continue
+        path = _built(rule, ints, MAX_ID)
+        api = rule.rule.startswith("/api/v1/")
+        headers = {"Authorization": f"Bearer {tokens['admin']}"} if api else {}
+        answer = (app.test_client() if api else page).get(path, headers=headers)
+        text = answer.get_data(as_text=True) if answer.mimetype != "application/pdf" else ""
+        answer.close()
+        moved = rule.endpoint.startswith("api.")  # the old /api: a redirect to /api/v1
+        if answer.status_code != (308 if moved else 404) or (api and "no endpoint" in text):
+            wrong[path] = (answer.status_code, text[:100] if api else "")
+    assert wrong == {}
