@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from casebook.models.base import Base
@@ -65,6 +65,11 @@ class Listing(Base):
         Index("ix_listings_category_id", "category", "id"),
         Index("ix_listings_first_seen", "first_seen"),
         Index("ix_listings_seller_id_id", "seller_id", "id"),
+        # The dashboard counts listings with and without findings per platform, commodity and
+        # seller straight from these, never probing the hits (migration 0012).
+        Index("ix_listings_platform_has_findings", "platform", "has_findings"),
+        Index("ix_listings_category_has_findings", "category", "has_findings"),
+        Index("ix_listings_seller_id_has_findings", "seller_id", "has_findings"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +95,9 @@ class Listing(Base):
     recheck_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     recheck_after: Mapped[datetime | None]
     read_by: Mapped[str | None] = mapped_column(String(16))  # json-ld | microdata | generic ...
+    # Whether the listing has a current finding (a hit not superseded): kept by
+    # services.listings.apply_verdict beside the hits it summarises, in the same transaction.
+    has_findings: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     seller: Mapped[Seller | None] = relationship()
     # Findings are records: every hit ever found is kept in hit_records (append-only, written

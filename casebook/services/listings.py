@@ -260,6 +260,7 @@ def apply_verdict(listing: Listing, verdict: Verdict, now: datetime) -> None:
         listing.hit_records.add(hit)
     # keep the loaded views true to the records without a round trip to the database
     set_committed_value(listing, "hits", kept + added)
+    listing.has_findings = bool(kept or added)  # the dashboard's flag, beside the hits
     if "past_hits" in inspect(listing).dict:
         set_committed_value(listing, "past_hits", gone + list(listing.past_hits))
     listing.catalogue_version = verdict.version or listing.catalogue_version
