@@ -52,6 +52,7 @@ def seed(engine, listings: int, links: int, rng: random.Random) -> None:
                 "content_hash": f"{n:064x}", "first_seen": seen, "last_seen": seen,
                 "status": rng.choice(("active", "active", "nonactive", "unknown")),
                 "status_checked_at": seen + timedelta(days=3), "recheck_failures": 0,
+                "has_findings": True,  # each gets one current hit below
             })  # fmt: skip
             if len(batch) == 20_000:
                 connection.execute(insert(Listing), batch)
