@@ -1,20 +1,21 @@
 """The demo's walk through the SOP after the crawl, so every page of the casebook has something
-in it: Register Informasi -> List takedown -> a listing taken down on the platform -> re-check
--> letters -> sent -> monitoring. Run again, it adds nothing twice."""
+in it: Register Informasi (Dit. Siber's, an UPT's, a tip from Dit. Intelijen) -> List takedown -> a
+listing taken down on the platform -> verified by a job -> letters of four kinds -> sent, one
+answered, one escalated by Komdigi -> monitoring. Run again, it adds nothing twice."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from casebook.config import Config
-from casebook.letters import office
 from casebook.models import Hit, Listing, RegisterEntry, TakedownLink
-from casebook.services import letters, monitoring, register, takedown
+from casebook.services import imports, monitoring, register, takedown
+from patroli import demo_jobs, demo_letters, demo_people
 from patroli.crawling import SpiderRun, run_spiders
 from patroli.platforms import kind_of
 from patroli.wiring import Casebook
@@ -25,27 +26,41 @@ PER_PLATFORM = 6  # takedown entries per platform: a list a newcomer can read th
 
 
 def walk(casebook: Casebook, config: Config, market, settings: dict, step: Callable) -> None:
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
     decided = _register(casebook)
     step(f"Register Informasi: {decided} entries (takedown, intelligence, dismissed)")
+    demo_people.upt_entries(casebook, step)
     list_id, new = _takedown_list(casebook)
     if list_id is None:
         return
+    demo_people.tip_from_intelijen(casebook, step)  # after the list: its entries wait for one
     if not new:  # a second run: the restarted demo platform takes the same links down again
         step(f"List takedown {list_id} exists: monitoring re-checks its links")
     gone = _take_two_down(casebook, market, list_id)
     step(f"List takedown {list_id}: re-checking its links ({len(gone)} taken down on the demo)")
+    if new:
+        demo_jobs.verify_as_job(casebook, config, market.base_urls, list_id, ANALYST, step)
+    else:
+        _recheck(casebook, config, market, settings, list_id)
+    with casebook.sessions() as session:
+        verified = takedown.get_list(session, list_id)
+        counts = {s: sum(link.link_status == s for link in verified.links)
+                  for s in ("active", "nonactive", "unknown")}  # fmt: skip
+    step(f"List takedown {list_id} verified: {counts}")
+    if new:
+        demo_letters.send_letters(casebook, config, list_id, today, step)
+    demo_people.office_day_off(casebook, today, step)
+    _monitoring(casebook, step)
+
+
+def _recheck(casebook: Casebook, config: Config, market, settings: dict, list_id: int) -> None:
+    """Verify the list again (a later run: the crawl saw the taken-down links up once more)."""
     with casebook.sessions() as session:
         ids = takedown.listing_ids(session, list_id)
     run_spiders(config, [SpiderRun("recheck", {"ids": ",".join(map(str, ids)), "due": "0",
                                                "bases": market.base_urls})], settings)  # fmt: skip
     with casebook.sessions() as session, session.begin():
-        verified = takedown.refresh_statuses(session, list_id, actor=ANALYST)
-        counts = {s: sum(link.link_status == s for link in verified.links)
-                  for s in ("active", "nonactive", "unknown")}  # fmt: skip
-    step(f"List takedown {list_id} verified: {counts}")
-    if new:
-        _letters(casebook, config, list_id, step)
-    _monitoring(casebook, step)
+        takedown.refresh_statuses(session, list_id, actor=ANALYST)
 
 
 def _register(casebook: Casebook) -> int:
@@ -83,7 +98,8 @@ def _register(casebook: Casebook) -> int:
 
 
 def _takedown_list(casebook: Casebook) -> tuple[int | None, bool]:
-    """(a new list of the takedown entries never listed, True), else (the latest list, False)."""
+    """(a new list of the takedown entries, True) the first time, else (the latest list, False);
+    takedown entries decided later (the tip) wait for the next list, as in the office."""
     with casebook.sessions() as session, session.begin():
         listed = select(TakedownLink.entry_id)
         fresh = session.scalars(
@@ -91,8 +107,9 @@ def _takedown_list(casebook: Casebook) -> tuple[int | None, bool]:
             .where(RegisterEntry.decision == "takedown", RegisterEntry.id.not_in(listed))
             .order_by(RegisterEntry.id)
         ).all()
-        if not fresh:
-            return session.scalar(select(func.max(TakedownLink.list_id))), False
+        latest = session.scalar(select(func.max(TakedownLink.list_id)))
+        if latest is not None or not fresh:  # the demo builds its list once
+            return latest, False
         built = takedown.build_list(session, fresh, actor=ANALYST, kind_of=kind_of,
                                     unit="Direktorat Siber Obat dan Makanan")  # fmt: skip
         return built.id, True
@@ -109,27 +126,25 @@ def _take_two_down(casebook: Casebook, market, list_id: int) -> list[str]:
     return gone
 
 
-def _letters(casebook: Casebook, config: Config, list_id: int, step: Callable) -> None:
-    with_pdf = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
-    settings = office.load(config.data_dir)
-    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
-    with casebook.sessions() as session, session.begin():
-        made = letters.make_letters(session, list_id, "rekomendasi_takedown", actor=ANALYST,
-                                    office=settings, with_pdf=with_pdf)  # fmt: skip
-        for letter in made:
-            letters.mark_sent(session, letter.id, today, actor=ANALYST,
-                              platform_hours=settings.platform_hours,
-                              follow_up_days=settings.follow_up_days)  # fmt: skip
-        summary = [f"{letter.number} -> {letter.recipient} ({letter.link_count} links)"
-                   for letter in made]  # fmt: skip
-    step("Surat Rekomendasi Takedown, sent today: " + "; ".join(summary))
-    if not with_pdf:
-        step("LibreOffice is not installed: the letters have DOCX and XLSX, no PDF")
-
-
 def _monitoring(casebook: Casebook, step: Callable) -> None:
     with casebook.sessions() as session, session.begin():
         monitoring.refresh_links(session)
         overall = monitoring.report(session, now=datetime.now(UTC)).overall
     step(f"Monitoring: {overall.listed} links listed, {overall.taken_down} taken down, "
          f"{overall.still_up} still up, {overall.unknown} unknown")  # fmt: skip
+
+
+def load_registry(casebook: Casebook, data: Path, step: Callable) -> None:
+    """The demo's registry and public warnings, imported as the Impor page does (so they show
+    in its history). Once imported, a file that changes nothing leaves no second record."""
+    for kind, name in (("registry", "registry.csv"), ("warnings", "warnings.csv")):
+        with casebook.sessions() as session:
+            known = any((event.after or {}).get("file") == name and event.actor == "demo"
+                        for event in imports.history(session, limit=1000))  # fmt: skip
+            report = imports.import_file(session, kind, data / name, filename=name,
+                                         actor="demo")  # fmt: skip
+            if known and not (report.new or report.updated):
+                session.rollback()  # the same file again: nothing to record
+            else:
+                session.commit()
+        step(f"{name}: {report.read} rows ({report.new} new, {report.updated} updated)")

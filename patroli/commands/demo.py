@@ -8,24 +8,19 @@ import dataclasses
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from casebook.config import Config
 from casebook.config import load as load_config
-from casebook.models import User
-from casebook.services import findings, plans, users
-from casebook.services import registry as registry_service
-from patroli import demo_walk, logins
+from casebook.services import findings, plans
+from patroli import demo_people, demo_walk, logins
 from patroli.crawling import SpiderRun, require_chromium, run_spiders
 from patroli.demo import PATROL_ACCOUNT, DemoMarketplace, DemoPortInUse, build_world
 from patroli.jobs import job_waker
 from patroli.serving import SERVER_NAME, make_web_server, serve_until_stopped
 from patroli.wiring import Casebook, open_casebook
-from rules.tables import RowError, read_registry, read_warnings
 
 DEMO_DATA = Path(__file__).parent.parent / "demo" / "data"
-DEMO_PASSWORD = "patroli-demo"
-DEMO_USERS = (("admin", "admin", "Admin Patroli"), ("analis", "analyst", "Analis Siber"))
+DEMO_PASSWORD = demo_people.PASSWORD
 PLAN_NAME = "Patroli demo: obat, obat tradisional, kosmetik, pangan"
 # What officers type: product kinds, substances sold without prescription, and the
 # sellers' own selling words ("ready", "ori", "cod", "bpom") that catch the rest.
@@ -56,7 +51,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     require_chromium(config)
     step(f"database {config.database_url}")
     casebook = open_casebook(migrate=True, config=config)
-    _load_demo_registry(casebook)
+    demo_walk.load_registry(casebook, DEMO_DATA, step)
     plan_id = _demo_plan_and_users(casebook)
     try:
         market = DemoMarketplace(build_world()).start()
@@ -76,7 +71,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
                 click.echo(f"{outcome.spider} not started: {outcome.error}", err=True)
         _summary(casebook)
         demo_walk.walk(casebook, config, market, DEMO_CRAWL_SETTINGS, step)
-        if not no_serve:
+        if no_serve:
+            _logins()
+        else:
             _serve(config, host, port, market.base_urls)
     finally:
         market.stop()
@@ -90,26 +87,9 @@ def _log_in_to_ceritaku(config: Config, base_url: str) -> None:
     step(f"ceritaku: logged in as the patrol account {username} (state in {path})")
 
 
-def _load_demo_registry(casebook: Casebook) -> None:
-    with casebook.sessions() as session, session.begin():
-        for name, reader, service in (
-            ("registry.csv", read_registry, registry_service.import_registry),
-            ("warnings.csv", read_warnings, registry_service.import_warnings),
-        ):
-            with (DEMO_DATA / name).open(encoding="utf-8", newline="") as lines:
-                rows = (row for row in reader(lines) if not isinstance(row, RowError))
-                result = service(session, rows)
-            step(f"{name}: {result.read} rows ({result.added} new, {result.updated} updated)")
-
-
 def _demo_plan_and_users(casebook: Casebook) -> int:
+    demo_people.add_people(casebook, step)
     with casebook.sessions() as session, session.begin():
-        for username, role, full_name in DEMO_USERS:
-            if session.scalar(select(User).where(User.username == username)) is None:
-                users.create_user(
-                    session, username, DEMO_PASSWORD, role, actor="demo", full_name=full_name,
-                    unit="Direktorat Siber Obat dan Makanan",
-                )  # fmt: skip
         plan = plans.save_plan(
             session,
             PLAN_NAME,
@@ -124,7 +104,9 @@ def _demo_plan_and_users(casebook: Casebook) -> int:
             schedule="daily 02:00",
             actor="demo",
         )
-        return plan.id
+        plan_id = plan.id
+    demo_people.share_plan_with_upt(casebook, plan_id, step)  # before the crawl: its finds too
+    return plan_id
 
 
 def _spider_runs(plan_id: int, base_urls: dict[str, str]) -> list[SpiderRun]:
@@ -144,6 +126,12 @@ def _summary(casebook: Casebook) -> None:
         click.echo(f"    {code:22} {count}")
 
 
+def _logins() -> None:
+    click.echo(f"    demo logins, each with the password `{DEMO_PASSWORD}`:")
+    for line in demo_people.printed():
+        click.echo(f"      {line}")
+
+
 def _serve(config: Config, host: str, port: int, bases: dict[str, str]) -> None:
     web = make_web_server(config, host, port)
     # "Verify now" and re-checks from the UI and the API reach the demo marketplace's ports.
@@ -152,7 +140,7 @@ def _serve(config: Config, host: str, port: int, bases: dict[str, str]) -> None:
 
     def announce() -> None:  # once Ctrl-C and SIGTERM stop the server cleanly
         step(f"casebook UI: {web.url}  ({SERVER_NAME}, {web.threads} threads)")
-        click.echo(f"    log in as `analis` (analyst) or `admin`, password `{DEMO_PASSWORD}`")
+        _logins()
         click.echo("    Ctrl-C stops everything")
 
     serve_until_stopped(web, announce)
