@@ -1,7 +1,9 @@
 """The demo's walk through the SOP after the crawl, so every page of the casebook has something
-in it: Register Informasi (Dit. Siber's, an UPT's, a tip from Dit. Intelijen) -> List takedown -> a
-listing taken down on the platform -> verified by a job -> letters of four kinds -> sent, one
-answered, one escalated by Komdigi -> monitoring. Run again, it adds nothing twice."""
+in it: Register Informasi (Dit. Siber's entries, an UPT's, a tip from Dit. Intelijen) -> List
+takedown -> two links taken down on the platform -> the list verified by a job -> letters to
+IdEA, Komdigi, Dit. Was and Dit. Intelijen, sent, IdEA's answer recorded -> a holiday override
+-> monitoring. Run again, it adds nothing twice (a later run re-checks the list: the restarted
+demo platform took the same links down again)."""
 
 from __future__ import annotations
 
