@@ -58,19 +58,13 @@ def _requester(requested_by: str | None, scope: Scope | None) -> tuple[str, Scop
     return requested_by, scope
 
 
-def may_see(job, username: str, role_allows_all: bool) -> bool:
-    """The one who asked sees a job; analysts and admins see every one."""
-    return role_allows_all or job.requested_by == username
-
-
 def _visible_progress(job_id: int) -> dict:
+    """A job the user may see (jobs.visible); another unit's job is a 404, as a missing one."""
     with db_session() as session, session.begin():  # a dead runner's job is marked failed
         try:
-            job = jobs.get(session, job_id)
+            job = jobs.visible(session, job_id, current_user.scope)
         except jobs.JobNotFound:
             abort(404)
-        if not may_see(job, current_user.username, current_user.may("analyst")):
-            abort(403)
         return jobs.public(jobs.progress(session, job))
 
 

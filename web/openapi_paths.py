@@ -199,7 +199,12 @@ OPERATIONS: dict[str, Operation] = {
         body=request({"listing_ids": IDS}),
         description="`status` and `status_checked_at` of the listings change as results land.",
     ),
-    "api_v1.job": Operation("A background job and its progress", {200: ref("Job")}, errors=(403,)),
+    "api_v1.job": Operation(
+        "A background job and its progress",
+        {200: ref("Job")},
+        description="Seen by who asked for it, the national roles, and whoever sees all of its "
+        "work (the list, the plan, every listing); another's job answers 404, as a missing one.",
+    ),
     "api_v1.monitoring_report": Operation(
         "Links listed in [since, until): taken down, still up, unknown, proposed again",
         {200: ref("Monitoring")},

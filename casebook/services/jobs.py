@@ -28,7 +28,7 @@ from casebook.models import (
     TakedownList,
     utcnow,
 )
-from casebook.services import audit
+from casebook.services import access, audit
 from casebook.services.access import Scope, list_condition, listing_condition, plan_condition
 
 MAX_LISTINGS = 500  # one re-check job, as the API's collections
@@ -190,6 +190,33 @@ def get(session: Session, job_id: int) -> Job:
     if job is None:
         raise JobNotFound(f"no job {job_id}")
     return job
+
+
+def visible(session: Session, job_id: int, scope: Scope) -> Job:
+    """The job, when `scope` may see it: the one who asked for it, the national roles, and
+    whoever sees all of its work (the list, the plan, every listing). Otherwise JobNotFound, as
+    for a job that does not exist: another unit's job ids cannot be probed."""
+    job = session.get(Job, job_id)
+    if job is not None and (
+        scope.national or job.requested_by == scope.username or _work_visible(session, job, scope)
+    ):
+        return job
+    raise JobNotFound(f"no job {job_id}")
+
+
+def _work_visible(session: Session, job: Job, scope: Scope) -> bool:
+    args = job.args or {}
+    try:
+        if job.kind == "verify_list":
+            return access.visible(session, scope, "list", int(args["list_id"]))
+        if job.kind == "crawl_plan":
+            return access.visible(session, scope, "plan", int(args["plan_id"]))
+        if job.kind == "recheck":
+            access.require_visible(session, scope, "listing", list(args["listing_ids"]))
+            return bool(args["listing_ids"])
+    except (access.NotVisible, KeyError, TypeError, ValueError):
+        return False
+    return False
 
 
 def recent(

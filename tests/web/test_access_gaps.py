@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 from casebook import config as config_module
 from casebook import schema
 from casebook.db import make_engine, make_session_factory
+from casebook.models import Job
 from casebook.services import users
 from web import create_app
 
@@ -131,3 +132,67 @@ def test_the_largest_database_integer_is_an_id_like_any_other(gaps):
         if answer.status_code != (308 if moved else 404) or (api and "no endpoint" in text):
             wrong[path] = (answer.status_code, text[:100] if api else "")
     assert wrong == {}
+
+
+# -- jobs -------------------------------------------------------------------------------------
+
+# name -> (kind, the names of its work, who asked for it)
+JOBS = {
+    "j_t_sby": ("verify_list", ["t_sby"], "petugas_sby"),
+    "j_t_siber": ("verify_list", ["t_siber"], "analis"),
+    "j_p_mdn": ("crawl_plan", ["p_mdn"], "petugas_mdn"),
+    "j_sby_listings": ("recheck", ["l_e_sby", "l_run_sby"], "analis"),
+    "j_two_units": ("recheck", ["l_e_sby", "l_e_mdn"], "admin"),  # nobody's unit sees both
+}
+ARG = {"verify_list": "list_id", "crawl_plan": "plan_id", "recheck": "listing_ids"}
+
+
+@pytest.fixture(scope="module")
+def job_ids(gaps):
+    _, ids, _, sessions = gaps
+    made = {}
+    with sessions() as session, session.begin():
+        for name, (kind, work, who) in JOBS.items():
+            value = [ids[w] for w in work] if kind == "recheck" else ids[work[0]]
+            job = Job(kind=kind, args={ARG[kind]: value}, status="queued", requested_by=who,
+                      requested_at=world.NOW)  # fmt: skip
+            session.add(job)
+            session.flush()
+            made[name] = job.id
+    return made
+
+
+def _sees_job(person: str, name: str) -> bool:
+    _, work, who = JOBS[name]
+    national = world.PEOPLE[person][0] in ("analyst", "admin")
+    return national or who == person or set(work) <= world.EXPECTED[person]
+
+
+@pytest.mark.parametrize("person", list(world.PEOPLE))
+def test_a_job_is_seen_with_its_work_and_else_answers_404(gaps, job_ids, person):
+    app, _, tokens, _ = gaps
+    page = _logged_in(app, person)
+    wrong = {}
+    for name, job_id in job_ids.items():
+        expected = 200 if _sees_job(person, name) else 404
+        answers = {
+            "api": _api(app, tokens, person, "GET", f"/jobs/{job_id}").status_code,
+            "json": page.get(f"/jobs/{job_id}.json").status_code,
+            "page": page.get(f"/jobs/{job_id}").status_code,
+        }
+        wrong.update({f"{name} {k}": v for k, v in answers.items() if v != expected})
+    assert wrong == {}
+    missing = _api(app, tokens, person, "GET", "/jobs/999999")
+    hidden = [job_ids[n] for n in JOBS if not _sees_job(person, n)]
+    for job_id in hidden[:1]:  # word for word as a missing job
+        refused = _api(app, tokens, person, "GET", f"/jobs/{job_id}").json
+        assert refused["error"]["message"] == f"no job {job_id}"
+        assert missing.json["error"]["message"] == "no job 999999"
+
+
+def test_the_jobs_matrix_has_both_answers():
+    """The table above holds hard negatives: an UPT officer sees its unit's jobs, not another's."""
+    assert _sees_job("petugas_sby", "j_t_sby") and _sees_job("petugas_sby", "j_sby_listings")
+    assert not _sees_job("petugas_sby", "j_p_mdn") and not _sees_job("petugas_mdn", "j_t_sby")
+    assert not _sees_job("petugas_sby", "j_two_units") and not _sees_job("tamu", "j_t_sby")
+    assert _sees_job("tamu", "j_t_siber") and not _sees_job("reviu_was", "j_t_siber")
