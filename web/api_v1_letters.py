@@ -152,11 +152,13 @@ def day_arg(name: str) -> datetime | None:
 @bp.get("/monitoring")
 @require_token("viewer")
 def monitoring_report():
-    """Links listed from `since` (inclusive) to `until` (exclusive): what went down, what is up."""
+    """Links listed from `since` (inclusive) to `until` (exclusive) on the takedown lists the
+    caller may see (as the monitoring page): what went down, what is up."""
     since, until = day_arg("since"), day_arg("until")
+    visible = access.list_condition(g.caller.scope)
     with db_session() as session, session.begin():
         monitoring.refresh_links(session)  # the latest re-checks first, as the CLI report does
-        report = monitoring.report(session, since=since, until=until)
+        report = monitoring.report(session, since=since, until=until, visible=visible)
         return {
             "by_platform": [
                 {"platform": name} | {key: getattr(f, key) for key in FIGURES}

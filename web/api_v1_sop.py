@@ -194,8 +194,9 @@ def finding_json(hit: Hit) -> dict:
 @bp.get("/summary")
 @require_token("viewer")
 def summary():
+    """The listings the caller may read, and their current findings, counted."""
     with db_session() as session:
-        return findings.summary(session).__dict__
+        return findings.summary(session, access.listing_condition(g.caller.scope)).__dict__
 
 
 @bp.get("/listings/<int:listing_id>/findings")

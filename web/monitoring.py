@@ -51,7 +51,10 @@ def index():
         # the latest re-checks onto the links first, as the CLI report and the API do
         monitoring.refresh_links(session)
         scope = current_scope(session)
-        figures = monitoring.report(session, since=_start(since), until=_start(until, 1))
+        # the links of the lists the user may see: an UPT officer's own unit's, the national
+        # roles' every unit's (the page and GET /api/v1/monitoring count alike)
+        figures = monitoring.report(session, since=_start(since), until=_start(until, 1),
+                                    visible=access.list_condition(scope))  # fmt: skip
         return render_template(
             "monitoring/index.html",
             figures=figures,

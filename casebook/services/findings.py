@@ -93,8 +93,14 @@ class Summary:
     by_platform: dict[str, int]
 
 
-def summary(session: Session) -> Summary:
+def summary(session: Session, visible: ColumnElement[bool] | None = None) -> Summary:
+    """Listings per platform and current findings per code; with `visible` (a condition on
+    listings, access.listing_condition) only the listings the caller may read are counted."""
     current = Hit.superseded_at.is_(None)
+    listings = select(Listing.platform, func.count())
+    if visible is not None:
+        current = current & Hit.listing_id.in_(select(Listing.id).where(visible))
+        listings = listings.where(visible)
     by_code = dict(
         session.execute(
             select(Hit.code, func.count(func.distinct(Hit.listing_id)))
@@ -102,9 +108,7 @@ def summary(session: Session) -> Summary:
             .group_by(Hit.code)
         ).all()
     )
-    by_platform = dict(
-        session.execute(select(Listing.platform, func.count()).group_by(Listing.platform)).all()
-    )
+    by_platform = dict(session.execute(listings.group_by(Listing.platform)).all())
     return Summary(
         listings=sum(by_platform.values()),
         with_hits=session.scalar(select(func.count(func.distinct(Hit.listing_id))).where(current))

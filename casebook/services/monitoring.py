@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from casebook.models import Letter, Listing, TakedownLink, TakedownList, utcnow
@@ -92,8 +92,13 @@ def report(
     since: datetime | None = None,
     until: datetime | None = None,
     now: datetime | None = None,
+    visible: ColumnElement[bool] | None = None,
 ) -> Report:
-    """Figures per platform, recipient and commodity for links listed in [since, until)."""
+    """Figures per platform, recipient and commodity for links listed in [since, until).
+
+    `visible` is a condition on takedown lists (access.list_condition): the figures then count
+    only the links of lists the caller may see; without it, every unit's links (the national
+    monev report, the CLI)."""
     now = now or utcnow()
     later = aliased(TakedownLink)
     reproposed = select(later.id).where(later.previous_link_id == TakedownLink.id).exists()
@@ -111,7 +116,7 @@ def report(
         .join(TakedownList, TakedownList.id == TakedownLink.list_id)
         .outerjoin(Letter, Letter.id == TakedownLink.letter_id)
     )
-    per_link = _period(per_link, since, until).subquery()
+    per_link = _period(per_link, since, until, visible).subquery()
     groups = (per_link.c.platform, per_link.c.recipient, per_link.c.commodity, per_link.c.status)
     query = select(*groups, func.count(), func.sum(per_link.c.again),
                    func.sum(per_link.c.late)).group_by(*groups)  # fmt: skip
@@ -121,7 +126,7 @@ def report(
         for figures in (out.overall, out.by_platform[platform], out.by_recipient[recipient],
                         out.by_commodity[commodity]):  # fmt: skip
             _add(figures, status, count, again or 0, late or 0)
-    _hours_to_takedown(session, out, since, until)
+    _hours_to_takedown(session, out, since, until, visible)
     return out
 
 
@@ -185,7 +190,7 @@ def _add(figures: Figures, status: str, count: int, again: int, late: int) -> No
         figures.unknown += count
 
 
-def _hours_to_takedown(session: Session, out: Report, since, until) -> None:
+def _hours_to_takedown(session: Session, out: Report, since, until, visible) -> None:
     # From the list that recommended it to the re-check that found it gone: the letter's date
     # has no time of day. Hours are computed by the database; medians need the values.
     query = (
@@ -198,7 +203,8 @@ def _hours_to_takedown(session: Session, out: Report, since, until) -> None:
         .join(TakedownList, TakedownList.id == TakedownLink.list_id)
         .where(TakedownLink.taken_down_at.is_not(None), TakedownLink.link_status == "nonactive")
     )
-    for platform, recipient, commodity, hours in session.execute(_period(query, since, until)):
+    rows = session.execute(_period(query, since, until, visible))
+    for platform, recipient, commodity, hours in rows:
         hours = max(0.0, float(hours))
         for figures in (out.overall, out.by_platform[platform], out.by_recipient[recipient],
                         out.by_commodity[commodity]):  # fmt: skip
@@ -211,7 +217,10 @@ def _hours(session: Session, start, end):
     return func.extract("epoch", end - start) / 3600.0
 
 
-def _period(query, since, until):
+def _period(query, since, until, visible=None):
+    """The links of lists made in [since, until), of the lists `visible` allows."""
+    if visible is not None:
+        query = query.where(visible)
     if since is not None:
         query = query.where(TakedownList.created_at >= since)
     if until is not None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from casebook.db import make_session_factory
 from casebook.models import AuditEvent, RegisterEntry, Share, UnitListing
-from casebook.services import access, register
+from casebook.services import access, findings, monitoring, register
 
 _spec = importlib.util.spec_from_file_location(
     "access_world", Path(__file__).parents[1] / "access_world.py"
@@ -267,3 +267,22 @@ def test_a_plan_crawl_lets_the_plans_unit_read_what_it_found(config, sessions, i
         access.ensure_visible(session, scope_of("petugas_sby"), "listing", found)
         with pytest.raises(access.NotVisible):
             access.ensure_visible(session, scope_of("petugas_mdn"), "listing", found)
+
+
+def _seen(person: str, kind: str) -> int:
+    return sum(1 for n in world.EXPECTED[person] if world.kind(n) == kind)
+
+
+@pytest.mark.parametrize("person", list(world.PEOPLE))
+def test_figures_count_only_what_the_person_sees(sessions, ids, person):
+    """Monitoring counts the links of the lists one sees (one link a list in the world), the
+    findings summary the listings one reads; without a condition, everything (the CLI)."""
+    scope = scope_of(person)
+    with sessions() as session:
+        shown = monitoring.report(session, visible=access.list_condition(scope))
+        counted = findings.summary(session, access.listing_condition(scope))
+        assert shown.overall.listed == _seen(person, "list")
+        assert sum(f.listed for f in shown.by_recipient.values()) == _seen(person, "list")
+        assert (counted.listings, counted.with_hits) == (_seen(person, "listing"),) * 2
+        assert monitoring.report(session).overall.listed == len(world.LISTS)
+        assert findings.summary(session).listings == len(world.ALL_LISTINGS)

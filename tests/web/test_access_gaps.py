@@ -196,3 +196,40 @@ def test_the_jobs_matrix_has_both_answers():
     assert not _sees_job("petugas_sby", "j_p_mdn") and not _sees_job("petugas_mdn", "j_t_sby")
     assert not _sees_job("petugas_sby", "j_two_units") and not _sees_job("tamu", "j_t_sby")
     assert _sees_job("tamu", "j_t_siber") and not _sees_job("reviu_was", "j_t_siber")
+
+
+# -- figures: monitoring and the findings summary ---------------------------------------------
+
+
+def _count(person: str, kind: str) -> int:
+    return sum(1 for n in world.EXPECTED[person] if world.kind(n) == kind)
+
+
+def test_the_figures_tables_hold_both_answers():
+    """Each list carries one link: a person's figures are the lists and listings they see."""
+    counts = {p: (_count(p, "list"), _count(p, "listing")) for p in world.PEOPLE}
+    assert counts["admin"] == (4, 12) and counts["petugas_sby"] == (2, 7)
+    assert counts["petugas_mdn"] == (1, 3) and counts["reviu_was"] == (0, 0)
+
+
+@pytest.mark.parametrize("person", list(world.PEOPLE))
+def test_monitoring_counts_the_links_of_the_lists_one_sees(gaps, person):
+    app, _, tokens, _ = gaps
+    expected = _count(person, "list")
+    answer = _api(app, tokens, person, "GET", "/monitoring")
+    assert answer.status_code == 200
+    assert sum(row["listed"] for row in answer.json["by_platform"]) == expected
+    assert sum(row["listed"] for row in answer.json["by_recipient"]) == expected
+    page = _logged_in(app, person).get("/monitoring/").get_data(as_text=True)
+    overall = re.search(r'id="overall">\s*<div class="figure"><span class="n">(\d+)<', page)
+    assert int(overall.group(1)) == expected
+
+
+@pytest.mark.parametrize("person", list(world.PEOPLE))
+def test_the_summary_counts_the_listings_one_reads(gaps, person):
+    app, _, tokens, _ = gaps
+    expected = _count(person, "listing")
+    answer = _api(app, tokens, person, "GET", "/summary").json
+    assert (answer["listings"], answer["with_hits"]) == (expected, expected)
+    assert answer["by_platform"] == ({"pasarku": expected} if expected else {})
+    assert answer["by_code"] == ({"no_nie": expected} if expected else {})

@@ -66,7 +66,7 @@ API_ROUTES = {
     "api_v1.letter_escalations": Route("letter"),
     "api_v1.letter_escalate": Route("letter", body={"stage": "st1", "reached_on": "2026-11-03"}),
     "api_v1.letter_sent": Route("letter", body={"sent_on": "2026-11-03"}),
-    "api_v1.monitoring_report": Route(),  # figures, no unit's object
+    "api_v1.monitoring_report": Route(),  # figures: counted per caller in test_access_gaps.py
     "api_v1.repropose": Route(body={"list_ids": [1]}),
     "api_v1.plan_list": Route(collection="plan"),
     "api_v1.plan_create": Route(body={"name": "x"}),
@@ -79,7 +79,7 @@ API_ROUTES = {
     "api_v1.warnings_import": Route(),
     "api_v1.run_list": Route(collection="run"),
     "api_v1.run_show": Route("run"),
-    "api_v1.summary": Route(),
+    "api_v1.summary": Route(),  # figures: counted per caller in test_access_gaps.py
     "api_v1.job": Route(),
     "api_v1.token_list": Route(),  # one's own tokens
     "api_v1.token_create": Route(),
