@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from casebook.models import DECISIONS
 from casebook.services import access, register, triage
+from web import sharing
 from web.auth import current_scope, require_role
 from web.db import db_session
 from web.findings import _cursor, _day, decision_label
@@ -42,7 +43,7 @@ def index():
         )  # fmt: skip
         return render_template(
             "register/index.html", entries=entries, wanted=wanted, decisions=DECISIONS,
-            choices=triage.entry_choices(session),
+            choices=triage.entry_choices(session, current_scope()),
             args={k: v for k, v in request.args.items() if k in FILTER_KEYS and v},
         )  # fmt: skip
 
@@ -58,8 +59,16 @@ def show(entry_id: int):
         hits, captures = triage.decided_on(session, entry)
         return render_template(
             "register/show.html", entry=entry, listing=listing, hits=hits, captures=captures,
-            decisions=DECISIONS,
+            decisions=DECISIONS, sharing=sharing.context(session, current_scope(), "entry", entry),
+            share_action=url_for(".share", entry_id=entry.id),
         )  # fmt: skip
+
+
+@bp.post("/register/<int:entry_id>/share")
+@require_role(sharing.LEAST_ROLE)
+def share(entry_id: int):
+    """Share the entry with another unit, or take a share back (web.sharing)."""
+    return sharing.from_form("entry", entry_id, url_for(".show", entry_id=entry_id))
 
 
 @bp.post("/register/<int:entry_id>/decide")

@@ -426,12 +426,22 @@ def _entries(session: Session, ids: list[int]) -> list[tuple[RegisterEntry, List
     return [found[i] for i in ids if i in found]
 
 
-def entry_choices(session: Session) -> dict[str, list[str]]:
-    """The sources (patrol, or the unit a tip came from) and deciders the filters offer."""
-    return {
-        "source": _distinct(session, "register_entries", "source"),
-        "decided_by": _distinct(session, "register_entries", "decided_by"),
-    }
+def entry_choices(session: Session, scope: access.Scope | None = None) -> dict[str, list[str]]:
+    """The sources (patrol, or the unit a tip came from) and deciders the filters offer: of the
+    entries `scope` may see only, so a filter never names another unit's tipsters or analysts."""
+    if scope is None or scope.national:
+        return {
+            "source": _distinct(session, "register_entries", "source"),
+            "decided_by": _distinct(session, "register_entries", "decided_by"),
+        }
+    seen = access.entry_condition(scope)
+    columns = {"source": RegisterEntry.source, "decided_by": RegisterEntry.decided_by}
+    return {name: _distinct_seen(session, column, seen) for name, column in columns.items()}
+
+
+def _distinct_seen(session: Session, column, seen: ColumnElement[bool]) -> list[str]:
+    query = select(column).where(seen, column > "").distinct().order_by(column).limit(200)
+    return list(session.scalars(query))
 
 
 def decided_on(session: Session, entry: RegisterEntry) -> tuple[list[Hit], list[Capture]]:

@@ -270,6 +270,9 @@ def test_a_unit_sees_only_the_listings_and_entries_it_reached(sessions, ids):
         others = triage.entry_page(session, triage.EntryFilter(), scope=national).rows
         other_id = next(e.id for e, _ in others if e.id != entry_id)
         assert triage.visible_entry(session, other_id, upt) is None
+        # the register's filters name only the deciders of entries the unit sees
+        assert triage.entry_choices(session, upt)["decided_by"] == ["budi"]
+        assert triage.entry_choices(session, national)["decided_by"] == ["budi", "sari"]
 
 
 def test_an_entry_above_the_readers_clearance_shows_as_not_decided(sessions, ids):
