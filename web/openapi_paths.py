@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from casebook.letters.content import KINDS as LETTER_KINDS
-from casebook.models import CLASSIFICATIONS, DECISIONS, LINK_STATUSES, PLAN_STATUSES, ROLES
+from casebook.models import (
+    CLASSIFICATIONS,
+    DECISIONS,
+    LINK_STATUSES,
+    PLAN_STATUSES,
+    ROLES,
+    SHARE_KINDS,
+)
 from casebook.models.followup import ESCALATION_STAGES
 from casebook.services.letters import OUTCOMES
 from casebook.vocabulary import VIOLATION_CODES
@@ -21,10 +28,12 @@ from web.openapi import (
     INTEGER,
     JOB_REF,
     STRING,
+    TIME,
     array,
     collection,
     enum,
     items,
+    null,
     ref,
     request,
     shape,
@@ -41,6 +50,9 @@ ERRORS = {
 JSON = "application/json"
 FILE = {"type": "string", "contentMediaType": "application/octet-stream"}
 IDS = array(INTEGER, minItems=1)
+SHARE = shape(kind=enum(SHARE_KINDS), id=INTEGER, unit=STRING, shared_by=STRING,
+              shared_at=null(TIME))  # fmt: skip
+SHARE_BODY = request({"kind": enum(SHARE_KINDS), "id": INTEGER, "unit": STRING})
 
 
 @dataclass(frozen=True)
@@ -346,6 +358,23 @@ OPERATIONS: dict[str, Operation] = {
         body={"type": "string"},
         body_type="text/csv",
         query={"filename": STRING},
+    ),
+    "api_v1.share_create": Operation(
+        "Share a piece of work with another unit",
+        {201: SHARE, 200: SHARE},
+        errors=(404, 422),
+        body=SHARE_BODY,
+        description="201 when new, 200 when already shared with that unit. Analysts and admins "
+        "share anything they see, an UPT officer its own unit's work (403); work the caller "
+        "may not see answers 404. The unit's members then read it up to their own clearance.",
+    ),
+    "api_v1.share_delete": Operation(
+        "Take a share back",
+        {200: SHARE},
+        errors=(404, 422),
+        body=SHARE_BODY,
+        description="Answers the share as it was; 404 when the work was not shared with that "
+        "unit, or the caller may not see it.",
     ),
     "api_v1.openapi_document": Operation("This document", {200: {"type": "object"}}),
 }

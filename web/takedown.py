@@ -24,7 +24,7 @@ from casebook.letters import office as letter_office
 from casebook.letters.safe import cell
 from casebook.services import access, caseboard, takedown, users
 from casebook.services import letters as letter_service
-from web import i18n, jobs
+from web import i18n, jobs, sharing
 from web.auth import require_role
 from web.db import db_session
 from web.i18n import t
@@ -152,7 +152,16 @@ def show(list_id: int):
             kinds=list(content.KINDS),
             may_act=scope.may(DOER),
             job_id=request.args.get("job", type=int),
+            sharing=sharing.context(session, scope, "list", found),
+            share_action=url_for(".share", list_id=list_id),
         )
+
+
+@bp.post("/<int:list_id>/share")
+@require_role(sharing.LEAST_ROLE)
+def share(list_id: int):
+    """Share the list with another unit, or take a share back (web.sharing)."""
+    return sharing.from_form("list", list_id, url_for(".show", list_id=list_id))
 
 
 @bp.post("/<int:list_id>/verify")

@@ -16,7 +16,7 @@ from casebook import config as config_module
 from casebook import schema
 from casebook.db import make_engine, make_session_factory
 from casebook.models import Job
-from casebook.services import users
+from casebook.services import access, users
 from web import create_app
 
 _spec = importlib.util.spec_from_file_location(
@@ -233,3 +233,115 @@ def test_the_summary_counts_the_listings_one_reads(gaps, person):
     assert (answer["listings"], answer["with_hits"]) == (expected, expected)
     assert answer["by_platform"] == ({"pasarku": expected} if expected else {})
     assert answer["by_code"] == ({"no_nie": expected} if expected else {})
+
+
+# -- sharing from the UI and the API ----------------------------------------------------------
+
+NOBODYS_UNIT = "UPT BPOM Makassar"  # no person of the world: sharing with it changes no view
+SHARERS = [
+    p for p, (role, _) in world.PEOPLE.items() if role in ("upt_officer", "analyst", "admin")
+]
+
+
+def _may_share(person: str, name: str) -> int:
+    """The API's answer to `person` sharing `name`: 201, 403 (not its unit's) or 404 (unseen)."""
+    role, unit = world.PEOPLE[person]
+    if name not in world.EXPECTED[person]:
+        return 404
+    owner = (world.ENTRIES.get(name) or world.LISTS.get(name))[0]
+    national = role in ("analyst", "admin")
+    return 201 if national or access.home_unit(unit) == owner else 403
+
+
+def test_the_sharing_table_holds_every_answer():
+    answers = {_may_share(p, n) for p in SHARERS for n in [*world.ENTRIES, *world.LISTS]}
+    assert answers == {201, 403, 404}
+    assert _may_share("petugas_sby", "e_siber_to_sby") == 403  # shared with it, not its own
+    assert _may_share("petugas_sby", "t_sby") == 201 and _may_share("petugas_mdn", "t_sby") == 404
+
+
+@pytest.mark.parametrize("person", SHARERS)
+def test_the_api_shares_what_one_may_and_takes_it_back(gaps, person):
+    app, ids, tokens, _ = gaps
+    wrong = {}
+    for name in [*world.ENTRIES, *world.LISTS]:
+        body = {"kind": world.kind(name), "id": ids[name], "unit": NOBODYS_UNIT}
+        made = _api(app, tokens, person, "POST", "/shares", json=body)
+        expected = _may_share(person, name)
+        if made.status_code != expected:
+            wrong[f"share {name}"] = made.status_code
+        if made.status_code != 201:
+            continue
+        assert made.json["unit"] == NOBODYS_UNIT and made.json["shared_by"] == person
+        again = _api(app, tokens, person, "POST", "/shares", json=body)
+        gone = _api(app, tokens, person, "DELETE", "/shares", json=body)
+        twice = _api(app, tokens, person, "DELETE", "/shares", json=body)
+        if (again.status_code, gone.status_code, twice.status_code) != (200, 200, 404):
+            wrong[f"again/unshare {name}"] = (
+                again.status_code,
+                gone.status_code,
+                twice.status_code,
+            )
+    assert wrong == {}
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"kind": "run", "id": 1, "unit": "UPT X"}, "kind: one of"),
+        ({"kind": "list", "id": "1", "unit": "UPT X"}, "id: a whole number"),
+        ({"kind": "list", "id": MAX_ID + 1, "unit": "UPT X"}, "id: a whole number"),
+        ({"kind": "list", "id": 1, "unit": "  "}, "unit: a unit's name"),
+        ({"kind": "list", "id": 1}, "unit: a string"),
+    ],
+)
+def test_a_bad_share_is_named(gaps, body, message):
+    app, _, tokens, _ = gaps
+    answer = _api(app, tokens, "admin", "POST", "/shares", json=body)
+    assert answer.status_code == 422 and message in answer.json["error"]["message"]
+
+
+def _form(page, path: str) -> str:
+    text = page.get(path).get_data(as_text=True)
+    found = re.search(r'<form method="post" action="([^"]+/share)" class="share-form">', text)
+    return found.group(1) if found else ""
+
+
+def test_a_list_shared_from_its_page_is_seen_by_that_unit_until_taken_back(gaps):
+    app, ids, _, _ = gaps
+    path = f"/takedown/{ids['t_mdn']}"
+    medan, surabaya = _logged_in(app, "petugas_mdn"), _logged_in(app, "petugas_sby")
+    assert surabaya.get(path).status_code == 404
+    action = _form(medan, path)
+    assert action == f"{path}/share"  # its own unit's list: the form is offered
+    try:
+        done = medan.post(action, data={"csrf_token": _csrf(medan, path), "unit": world.SBY})
+        assert done.status_code == 303
+        assert f"Dibagikan ke {world.SBY}." in medan.get(path).get_data(as_text=True)
+        shown = surabaya.get(path)
+        assert shown.status_code == 200 and world.marker("t_mdn") in shown.get_data(as_text=True)
+        assert _form(surabaya, path) == ""  # shared with Surabaya, not Surabaya's to share
+        refused = surabaya.post(action, data={"csrf_token": _csrf(surabaya, path),
+                                              "unit": "UPT BPOM Makassar"})  # fmt: skip
+        assert refused.status_code == 303
+        assert "Tidak dibagikan" in surabaya.get(path).get_data(as_text=True)
+    finally:
+        medan.post(action, data={"csrf_token": _csrf(medan, path), "unit": world.SBY,
+                                 "action": "unshare"})  # fmt: skip
+    assert surabaya.get(path).status_code == 404
+    assert "Belum dibagikan ke unit lain." in medan.get(path).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "person, name, offered",
+    [("petugas_sby", "e_sby", True), ("analis", "e_mdn", True), ("admin", "e_siber", True),
+     ("petugas_sby", "e_siber_to_sby", False), ("tamu_sby", "e_sby", False),
+     ("tamu", "e_siber", False)],
+)  # fmt: skip
+def test_the_entry_page_offers_the_form_to_who_may_share(gaps, person, name, offered):
+    app, ids, _, _ = gaps
+    path = f"/register/{ids[name]}"
+    page = _logged_in(app, person)
+    assert bool(_form(page, path)) == offered
+    if name == "e_siber_to_sby":  # the units it is shared with are listed for its readers
+        assert f'data-unit="{world.SBY}"' in page.get(path).get_data(as_text=True)

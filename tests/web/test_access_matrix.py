@@ -79,6 +79,8 @@ API_ROUTES = {
     "api_v1.warnings_import": Route(),
     "api_v1.run_list": Route(collection="run"),
     "api_v1.run_show": Route("run"),
+    "api_v1.share_create": Route(body={"kind": "entry", "id": 1, "unit": "UPT BPOM Makassar"}),
+    "api_v1.share_delete": Route(body={"kind": "entry", "id": 1, "unit": "UPT BPOM Makassar"}),
     "api_v1.summary": Route(),  # figures: counted per caller in test_access_gaps.py
     "api_v1.job": Route(),
     "api_v1.token_list": Route(),  # one's own tokens
@@ -101,10 +103,12 @@ PAGE_OBJECTS = {
     "evidence.file": "capture",
     "register.show": "entry",
     "register.decide": "entry",
+    "register.share": "entry",
     "takedown.show": "list",
     "takedown.export": "list",
     "takedown.make_letters": "list",
     "takedown.verify": "list",
+    "takedown.share": "list",
     "letters.show": "letter",
     "letters.download": "letter",
     "letters.escalate": "letter",

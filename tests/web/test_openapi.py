@@ -34,6 +34,12 @@ WALK = [
     ("GET", "/register", "tamu", {"query_string": {"decision": "takedown"}}, 200),
     ("POST", "/takedown-lists", "analis", {"json": {"entry_ids": ["{entry4}"]}}, 201),
     ("GET", "/takedown-lists/{list}", "tamu", {}, 200),
+    ("POST", "/shares", "analis", {"json": {"kind": "list", "id": "{list}",
+                                            "unit": "UPT BPOM Medan"}}, 201),
+    ("POST", "/shares", "analis", {"json": {"kind": "list", "id": "{list}",
+                                            "unit": "UPT BPOM Medan"}}, 200),  # already shared
+    ("DELETE", "/shares", "analis", {"json": {"kind": "list", "id": "{list}",
+                                              "unit": "UPT BPOM Medan"}}, 200),
     ("GET", "/takedown-lists", "tamu", {"query_string": {"status": "verified"}}, 200),
     ("GET", "/letters", "tamu", {"query_string": {"list_id": "{list}"}}, 200),
     ("POST", "/takedown-lists/{list}/verify", "analis", {}, 202),
@@ -91,6 +97,11 @@ ERRORS = [
     ("POST", "/takedown-lists", "analis", {"json": {"entry_ids": [99999]}}, 404),
     ("POST", "/takedown-lists", "analis", {"json": {"entry_ids": ["{entry4}"]}}, 409),
     ("GET", "/takedown-lists/99999", "tamu", {}, 404),
+    ("POST", "/shares", "tamu", {"json": {"kind": "list", "id": 1, "unit": "UPT X"}}, 403),
+    ("POST", "/shares", "analis", {"json": {"kind": "list", "id": 99999, "unit": "UPT X"}}, 404),
+    ("POST", "/shares", "analis", {"json": {"kind": "run", "id": 1, "unit": "UPT X"}}, 422),
+    ("DELETE", "/shares", "analis", {"json": {"kind": "list", "id": "{list}",
+                                              "unit": "UPT X"}}, 404),  # not shared with it
     ("GET", "/letters/{letter_idea}/pdf", "tamu", {}, 404),  # made without PDF
     ("POST", "/letters/{letter_idea}/responses", "analis",
      {"json": {"outcome": "done", "received_on": "2026-03-05"}}, 409),  # not sent yet
