@@ -345,3 +345,32 @@ def test_the_entry_page_offers_the_form_to_who_may_share(gaps, person, name, off
     assert bool(_form(page, path)) == offered
     if name == "e_siber_to_sby":  # the units it is shared with are listed for its readers
         assert f'data-unit="{world.SBY}"' in page.get(path).get_data(as_text=True)
+
+
+def test_sharing_in_a_real_browser(gaps, chromium, serve_app):
+    """The form works under the page's CSP in Chromium: share, see it listed, take it back."""
+    app, ids, _, _ = gaps
+    base = serve_app(app)
+    context = chromium.new_context()
+    page = context.new_page()
+    problems = []
+    page.on("response", lambda r: problems.append(r.url) if r.status >= 400 else None)
+    page.on("console", lambda m: problems.append(m.text) if "Content Security" in m.text else None)
+    try:
+        page.goto(base + "/login")
+        page.fill("input[name=username]", "petugas_mdn")
+        page.fill("input[name=password]", world.PASSWORD)
+        with page.expect_navigation():
+            page.press("input[name=password]", "Enter")
+        page.goto(f"{base}/takedown/{ids['t_mdn']}")
+        page.fill(".share-form input[name=unit]", world.SBY)
+        with page.expect_navigation():
+            page.click(".share-form button")
+        assert page.locator(f'.share[data-unit="{world.SBY}"]').count() == 1
+        with page.expect_navigation():
+            page.click(f'.share[data-unit="{world.SBY}"] button')
+        assert page.locator(".share").count() == 0
+        assert page.locator(".sharing").get_by_text("Belum dibagikan ke unit lain.").count() == 1
+    finally:
+        context.close()
+    assert [p for p in problems if not p.endswith("/favicon.ico")] == []
