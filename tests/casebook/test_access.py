@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from casebook.db import make_session_factory
-from casebook.models import AuditEvent, RegisterEntry, Share, UnitListing
-from casebook.services import access, findings, monitoring, register
+from casebook.models import AuditEvent, Job, RegisterEntry, Share, UnitListing
+from casebook.services import access, findings, jobs, monitoring, register
 
 _spec = importlib.util.spec_from_file_location(
     "access_world", Path(__file__).parents[1] / "access_world.py"
@@ -286,3 +286,33 @@ def test_figures_count_only_what_the_person_sees(sessions, ids, person):
         assert (counted.listings, counted.with_hits) == (_seen(person, "listing"),) * 2
         assert monitoring.report(session).overall.listed == len(world.LISTS)
         assert findings.summary(session).listings == len(world.ALL_LISTINGS)
+
+
+# (kind, the names of its work, who asked): a job is seen by who asked, the national roles,
+# and whoever sees all of its work
+JOBS = [
+    ("verify_list", ["t_sby"], "petugas_sby"),
+    ("crawl_plan", ["p_mdn"], "petugas_mdn"),
+    ("recheck", ["l_e_sby", "l_e_mdn"], "admin"),
+    ("verify_list", ["t_siber"], "analis"),
+]
+ARGS = {"verify_list": "list_id", "crawl_plan": "plan_id", "recheck": "listing_ids"}
+
+
+@pytest.mark.parametrize("person", list(world.PEOPLE))
+def test_a_job_is_seen_with_its_work(sessions, ids, person):
+    scope = scope_of(person)
+    with sessions() as session, session.begin():
+        for kind, work, who in JOBS:
+            value = [ids[w] for w in work] if kind == "recheck" else ids[work[0]]
+            job = Job(kind=kind, args={ARGS[kind]: value}, status="queued", requested_by=who,
+                      requested_at=world.NOW)  # fmt: skip
+            session.add(job)
+            session.flush()
+            if scope.national or who == person or set(work) <= world.EXPECTED[person]:
+                assert jobs.visible(session, job.id, scope) is job
+            else:
+                with pytest.raises(jobs.JobNotFound, match=rf"^no job {job.id}$"):
+                    jobs.visible(session, job.id, scope)
+        with pytest.raises(jobs.JobNotFound, match=r"^no job 999999$"):
+            jobs.visible(session, 999999, scope)
