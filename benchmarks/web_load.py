@@ -2,7 +2,8 @@
 the same load on Werkzeug's threaded development server, as the project served before.
 
     python -m benchmarks.web_load [--listings 50000] [--clients 20] [--duration 60] [--rounds 3]
-                                  [--threads 15] [--database-url URL] [--servers waitress,werkzeug]
+                                  [--threads 15] [--workers 2] [--postgres | --database-url URL]
+                                  [--servers waitress,werkzeug]
 
 A casebook is seeded (benchmarks.casebook_bench.seed: LISTINGS listings with findings, a tenth
 of them on takedown lists) with an analyst, who logs in once through the login form, and an API
@@ -15,8 +16,9 @@ alike. Every answer other than 200 counts as an error. Printed per server: reque
 throughput, p50/p95/p99 latency, the server's CPU use (cores) and resident memory (its
 workers' too); then the ratios. The load generator shares the 2 cores with the servers, as a
 browser on the same machine would; every server meets the same handicap.
-`--servers waitress,werkzeug,gunicorn` adds gunicorn (pre-fork, one gthread worker per core;
-`pip install gunicorn` first: it is no dependency of Patroli), the road not taken.
+`--servers` may add `waitress-1` (`patroli serve --workers 1`: one process, one GIL) and
+`gunicorn` (pre-fork, WORKERS gthread workers of THREADS threads; `pip install gunicorn` first:
+it is no dependency of Patroli), the road not taken.
 `--postgres` seeds a throwaway PostgreSQL cluster (the one the casebook tests start);
 `--database-url` a database someone else runs; without either, a SQLite file (WAL) in a
 temporary folder.
@@ -25,32 +27,35 @@ temporary folder.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.client
 import os
 import random
 import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 from sqlalchemy import text
 
 from benchmarks.casebook_bench import seed
+from benchmarks.http_load import (
+    Tally,
+    Target,
+    cpu_seconds,
+    log_in,
+    percentile,
+    rss_mib,
+    run_clients,
+)
 from casebook import config as config_module
 from casebook import schema
 from casebook.db import make_engine, make_session_factory
 from casebook.services import users
-from patroli.serving import DEFAULT_THREADS
+from patroli.serving import DEFAULT_THREADS, DEFAULT_WORKERS
 
-PASSWORD = "beban-uji-2026"
+USERNAME, PASSWORD = "analis", "beban-uji-2026"
 UNIT = "Direktorat Siber Obat dan Makanan"
 # (name, weight, endpoint or path, who asks): what a day of triage looks like, roughly.
 MIX = (
@@ -62,23 +67,9 @@ MIX = (
     ("dashboard", 5, "dashboard.index", "analyst"),
     ("register", 10, "register.index", "analyst"),
 )
-SERVERS = ("waitress", "werkzeug")  # and "gunicorn", when it is installed by hand
+SERVERS = ("waitress", "werkzeug")  # and "waitress-1"; "gunicorn" when installed by hand
 # url_for fills listing_id where the endpoint takes one; each request then picks a listing.
 ONE_LISTING = {"listing_id": 987654321}
-
-
-@dataclass
-class Target:
-    name: str
-    weight: int
-    path: str  # may hold {id}: a listing chosen at random
-    auth: str
-
-
-@dataclass
-class Tally:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: list[str] = field(default_factory=list)
 
 
 def main() -> None:
@@ -87,7 +78,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per server")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds, not counted")
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="waitress's threads")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="per process")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="processes")
     parser.add_argument("--database-url", help="a database someone else runs (PostgreSQL)")
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     parser.add_argument("--servers", default=",".join(SERVERS), help="which, in what order")
@@ -125,7 +117,7 @@ def _run(args) -> None:
         print(f"seeded {args.listings:,} listings in {time.perf_counter() - started:.1f} s "
               f"({config_module.load(env).database_url.split(':')[0]})", flush=True)  # fmt: skip
         targets = _targets(config_module.load(env))
-        servers = [Server.start(name, env, args.threads) for name in args.servers.split(",")]
+        servers = [Server.start(name, env, args) for name in args.servers.split(",")]
         try:
             for server in servers:
                 server.ready(token, targets, args)
@@ -153,8 +145,8 @@ def _seed_casebook(config, listings: int, seed_value: int) -> str:
     schema.upgrade(engine)
     seed(engine, listings, max(1, listings // 10), random.Random(seed_value))
     with make_session_factory(engine)() as session, session.begin():
-        users.create_user(session, "analis", PASSWORD, "analyst", actor="bench", unit=UNIT)
-        _, token = users.create_token(session, "analis", name="web load", actor="bench")
+        users.create_user(session, USERNAME, PASSWORD, "analyst", actor="bench", unit=UNIT)
+        _, token = users.create_token(session, USERNAME, name="web load", actor="bench")
     if engine.dialect.name == "postgresql":  # planner statistics, as autovacuum would gather
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("ANALYZE"))
@@ -212,23 +204,25 @@ class Server:
     rates: list[float] = field(default_factory=list)
 
     @classmethod
-    def start(cls, name: str, env: dict[str, str], threads: int) -> Server:
+    def start(cls, name: str, env: dict[str, str], args) -> Server:
         log = Path(env["PATROLI_DATA_DIR"]) / f"{name}.log"
-        return cls(name, _start(name, env, threads, log), log)
+        return cls(name, _start(name, env, args, log), log)
 
     def ready(self, token: str, targets, args) -> None:
         self.port = _port_from_banner(self.process, self.log)
-        self.headers = {"analyst": {"Cookie": _log_in(self.port)},
+        self.headers = {"analyst": {"Cookie": log_in(self.port, USERNAME, PASSWORD)},
                         "token": {"Authorization": f"Bearer {token}"}}  # fmt: skip
         print(f"{self.name}: listening on 127.0.0.1:{self.port}", flush=True)
-        _load(self.port, self.headers, targets, args, args.warmup, seed_offset=1000)  # warm up
+        run_clients(
+            self.port, self.headers, targets, args, args.warmup, seed_offset=1000
+        )  # warm up
 
     def measure(self, targets, args, seconds: float) -> None:
-        cpu_before = _cpu_seconds(self.process.pid)
-        tally, wall = _load(self.port, self.headers, targets, args, seconds,
+        cpu_before = cpu_seconds(self.process.pid)
+        tally, wall = run_clients(self.port, self.headers, targets, args, seconds,
                             seed_offset=len(self.rates) * args.clients)  # fmt: skip
-        self.cpu += _cpu_seconds(self.process.pid) - cpu_before
-        self.rss = max(self.rss, _rss_mib(self.process.pid))
+        self.cpu += cpu_seconds(self.process.pid) - cpu_before
+        self.rss = max(self.rss, rss_mib(self.process.pid))
         self.wall += wall
         count = sum(len(values) for values in tally.latencies.values())
         self.rates.append(count / wall)
@@ -247,19 +241,20 @@ class Server:
             self.process.wait(timeout=30)
 
 
-def _start(server: str, env: dict[str, str], threads: int, log: Path) -> subprocess.Popen:
-    if server == "waitress":
-        command = ["-m", "patroli", "serve", "--port", "0", "--threads", str(threads)]
+def _start(server: str, env: dict[str, str], args, log: Path) -> subprocess.Popen:
+    threads, workers = str(args.threads), str(1 if server == "waitress-1" else args.workers)
+    if server in ("waitress", "waitress-1"):
+        command = ["-m", "patroli", "serve", "--port", "0", "--threads", threads,
+                   "--workers", workers]  # fmt: skip
     elif server == "werkzeug":
         command = ["-m", "benchmarks.web_load", "--werkzeug-child"]
     elif server == "gunicorn":  # the pre-fork road not taken; only if installed by hand
         command = ["-m", "gunicorn", "--bind", "127.0.0.1:0", "--no-control-socket",
-                   "--workers", str(os.cpu_count()),
-                   "--worker-class", "gthread", "--threads", str(max(1, threads // 2)),
+                   "--workers", workers, "--worker-class", "gthread", "--threads", threads,
                    "benchmarks.web_load:gunicorn_app()"]  # fmt: skip
     else:
         raise SystemExit(
-            f"--servers: unknown server {server!r} (known: waitress, werkzeug, gunicorn)"
+            f"--servers: unknown {server!r} (known: waitress, waitress-1, werkzeug, gunicorn)"
         )
     with log.open("w") as out:
         return subprocess.Popen([sys.executable, *command], env=env, stdout=out,
@@ -297,113 +292,13 @@ def _port_from_banner(process: subprocess.Popen, log: Path) -> int:
     raise SystemExit(f"the server did not start:\n{log.read_text()[-3000:]}")
 
 
-def _log_in(port: int) -> str:
-    """The analyst logs in through the form, as a browser does; returns the Cookie header."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/login")
-    page = connection.getresponse()
-    jar = SimpleCookie()
-    for value in page.headers.get_all("Set-Cookie") or []:
-        jar.load(value)
-    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.read().decode())
-    if found is None:
-        raise SystemExit("login page: no csrf_token field")
-    body = urlencode({"username": "analis", "password": PASSWORD, "csrf_token": found.group(1)})
-    cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
-    connection.request("POST", "/login", body, {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})  # fmt: skip
-    answer = connection.getresponse()
-    answer.read()
-    for value in answer.headers.get_all("Set-Cookie") or []:
-        jar.load(value)
-    connection.close()
-    if answer.status != 302:
-        raise SystemExit(f"login refused: HTTP {answer.status}")
-    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
-
-
-def _load(port: int, headers, targets, args, seconds: float, seed_offset: int):
-    tally = Tally()
-    stop_at = time.perf_counter() + seconds
-    lock = threading.Lock()
-    start = threading.Barrier(args.clients)
-
-    def client(n: int) -> None:
-        rng = random.Random(args.seed + seed_offset + n)
-        mine = Tally()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        start.wait()
-        while time.perf_counter() < stop_at:
-            target = rng.choices(targets, weights=[t.weight for t in targets])[0]
-            path = target.path.format(id=rng.randint(1, args.listings))
-            began = time.perf_counter()
-            try:
-                connection.request("GET", path, headers=headers[target.auth])
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as error:
-                mine.errors.append(f"{target.name} {path}: {type(error).__name__} {error}")
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            mine.latencies[target.name].append(time.perf_counter() - began)
-            if status != 200:
-                mine.errors.append(f"{target.name} {path}: HTTP {status}")
-        connection.close()
-        with lock:
-            for name, values in mine.latencies.items():
-                tally.latencies[name].extend(values)
-            tally.errors.extend(mine.errors)
-
-    began = time.perf_counter()
-    workers = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return tally, time.perf_counter() - began
-
-
-def _tree(pid: int) -> list[int]:
-    """The process and its descendants (gunicorn's workers)."""
-    children = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):  # a thread that ended meanwhile
-            children.update(map(int, (task / "children").read_text().split()))
-    return [pid, *(grandchild for child in children for grandchild in _tree(child))]
-
-
-def _rss_mib(pid: int) -> float:
-    """Resident memory of the server and its workers (shared pages counted in each)."""
-    total = 0
-    for member in _tree(pid):
-        status = Path(f"/proc/{member}/status").read_text()
-        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-    return total / 1024
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time of the server and its worker processes (gunicorn forks them), in seconds."""
-    total = 0
-    for member in _tree(pid):
-        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
-
-
 def _summary(result: Server) -> dict:
     every = [x for values in result.tally.latencies.values() for x in values]
     return {
         "requests": len(every), "errors": len(result.tally.errors),
         "rate": len(every) / result.wall, "cpu": result.cpu / result.wall,
-        "p50": _percentile(every, 0.50) * 1000, "p95": _percentile(every, 0.95) * 1000,
-        "p99": _percentile(every, 0.99) * 1000, "rss": result.rss,
+        "p50": percentile(every, 0.50) * 1000, "p95": percentile(every, 0.95) * 1000,
+        "p99": percentile(every, 0.99) * 1000, "rss": result.rss,
     }  # fmt: skip
 
 
@@ -423,7 +318,7 @@ def _report(results: dict[str, Server], args) -> None:
     for server, result in results.items():
         kinds = sorted(result.tally.latencies.items())
         print(f"  {server:10} " + "  ".join(
-            f"{name} {_percentile(values, 0.95) * 1000:.0f} (n={len(values)})"
+            f"{name} {percentile(values, 0.95) * 1000:.0f} (n={len(values)})"
             for name, values in kinds))  # fmt: skip
     if {"waitress", "werkzeug"} <= summaries.keys():
         ours, before = summaries["waitress"], summaries["werkzeug"]

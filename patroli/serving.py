@@ -11,9 +11,13 @@ them half-alive, and runs wherever Python does. Background jobs run in processes
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import click
@@ -29,6 +33,8 @@ from web import create_app
 # PostgreSQL's own processes), so more threads than cores keep both cores busy; 15 is what the
 # database pool holds (5 + 10 overflow), so no thread waits for a connection.
 DEFAULT_THREADS = 15
+# Serving processes: one per core of the 2-core machines Patroli is served from.
+DEFAULT_WORKERS = 2
 SERVER_NAME = "waitress"
 
 
@@ -40,7 +46,7 @@ class WebServer:
     def __init__(
         self, app: Flask, listener: socket.socket, threads: int, trusted_proxy: str | None = None
     ) -> None:
-        self.app, self.threads = app, threads
+        self.app, self.threads, self.listener = app, threads, listener
         self.server_address = listener.getsockname()[:2]
         self._channels: dict = {}  # waitress's socket map: the listener and every connection
         self._stopping, self._stopped = threading.Event(), threading.Event()
@@ -111,16 +117,29 @@ def make_web_server(
     *,
     threads: int = DEFAULT_THREADS,
     trusted_proxy: str | None = None,
+    shared: bool = False,
+    worker: bool = False,
 ) -> WebServer:
+    """`shared`: worker processes will bind the port too (SO_REUSEPORT; the kernel spreads new
+    connections over them); `worker`: this is one of them."""
     app = make_app(config)
-    return WebServer(app, _listen(host, port), threads, trusted_proxy)
+    if shared and not worker:
+        # A plain bind first: SO_REUSEPORT alone would let a second `patroli serve` on this
+        # port share it silently, and take half the officers' requests to an old version.
+        probe = _listen(host, port)
+        port = probe.getsockname()[1]
+        probe.close()
+    listener = _listen(host, port, shared=shared or worker)
+    return WebServer(app, listener, threads, trusted_proxy)
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def _listen(host: str, port: int, *, shared: bool = False) -> socket.socket:
     """Bind the socket ourselves: a port in use gets one line saying what to do."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if shared:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         listener.bind((host, port))
         listener.listen(1024)
@@ -142,14 +161,17 @@ def platform_kinds() -> dict[str, str]:
     return {profile.name: kind_of(profile.name, "") for profile in all_profiles()}
 
 
-def serve_until_stopped(web: WebServer, announce: Callable[[], None] = lambda: None) -> None:
+def serve_until_stopped(
+    web: WebServer, announce: Callable[[], None] = lambda: None, *, quiet: bool = False
+) -> None:
     """Serve until Ctrl-C or SIGTERM; requests under way get a few seconds to finish.
     `announce` prints the address once SIGTERM is handled: a supervisor that reads it and
     stops the server at once still gets a clean stop."""
     with _sigterm_as_interrupt(), contextlib.suppress(KeyboardInterrupt):
         announce()
         web.serve_forever()
-    click.echo("stopped")
+    if not quiet:
+        click.echo("stopped")
 
 
 @contextlib.contextmanager
@@ -175,8 +197,75 @@ def serve_forever(
     port: int,
     *,
     threads: int = DEFAULT_THREADS,
+    workers: int = DEFAULT_WORKERS,
     trusted_proxy: str | None = None,
 ) -> None:
-    web = make_web_server(config, host, port, threads=threads, trusted_proxy=trusted_proxy)
-    banner = f"casebook UI: {web.url}  ({SERVER_NAME}, {web.threads} threads; Ctrl-C stops)"
-    serve_until_stopped(web, lambda: click.echo(banner))
+    web = make_web_server(config, host, port, threads=threads, trusted_proxy=trusted_proxy,
+                          shared=workers > 1)  # fmt: skip
+    options = ["--threads", str(threads)]
+    if trusted_proxy:
+        options += ["--trusted-proxy", trusted_proxy]
+    others = WorkerProcesses(web.server_address, workers - 1, options)
+    shape = f"{workers} processes x {threads} threads" if workers > 1 else f"{threads} threads"
+    banner = f"casebook UI: {web.url}  ({SERVER_NAME}, {shape}; Ctrl-C stops)"
+    try:
+        serve_until_stopped(web, lambda: click.echo(banner))
+    finally:
+        others.stop()
+
+
+class WorkerProcesses:
+    """More serving processes on the same port: each has its own GIL, so both cores of the
+    machine serve (one waitress process tops out at one core). They are started as new
+    interpreters (`patroli serve --worker-of PID`), never forked; one that dies is started
+    again; all stop with the first."""
+
+    def __init__(self, address: tuple[str, int], count: int, options: list[str]) -> None:
+        host, port = address
+        self.command = [sys.executable, "-m", "patroli", "serve", "--worker-of", str(os.getpid()),
+                        "--host", host, "--port", str(port), *options]  # fmt: skip
+        self.processes = [self._spawn() for _ in range(count)]
+        self._stopping = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="workers", daemon=True)
+        self._watcher.start()
+
+    def _spawn(self) -> subprocess.Popen:
+        # A session of their own: a terminal's Ctrl-C reaches the first process, which stops them.
+        return subprocess.Popen(self.command, stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(1.0):
+            for index, process in enumerate(self.processes):
+                if process.poll() is not None and not self._stopping.is_set():
+                    click.echo(f"worker {process.pid} ended ({process.returncode}); "
+                               "starting another", err=True)  # fmt: skip
+                    self.processes[index] = self._spawn()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._watcher.join()
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def serve_as_worker(
+    config: Config, first: int, host: str, port: int, *, threads: int, trusted_proxy: str | None
+) -> None:
+    """One of WorkerProcesses: serves quietly until told to stop or the first process is gone."""
+    web = make_web_server(config, host, port, threads=threads, trusted_proxy=trusted_proxy,
+                          worker=True)  # fmt: skip
+    threading.Thread(target=_stop_when_orphaned, args=(first,), daemon=True).start()
+    serve_until_stopped(web, quiet=True)
+
+
+def _stop_when_orphaned(first: int) -> None:
+    while os.getppid() == first:  # killed with SIGKILL, the first process says nothing
+        time.sleep(1.0)
+    os.kill(os.getpid(), signal.SIGTERM)

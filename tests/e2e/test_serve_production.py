@@ -4,6 +4,7 @@ in use in one line, and stops cleanly on SIGTERM even with a browser's connectio
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import os
@@ -13,6 +14,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -78,8 +80,12 @@ def serve(tmp_path) -> Iterator[Callable[..., Served]]:
     yield start
     for process in started:
         if process.poll() is None:
-            process.kill()
-            process.communicate()
+            process.terminate()  # it stops its workers
+            try:
+                process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
 
 
 @pytest.fixture
@@ -123,7 +129,25 @@ def test_twenty_clients_at_once_all_answered(served):
     assert statuses.count(200) == 15 and statuses.count(302) == 5
 
 
+def _workers(pid: int) -> set[int]:
+    """The worker processes `patroli serve` started beside itself."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= set(map(int, (task / "children").read_text().split()))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_sigterm_stops_it_with_a_browser_connection_held_open(served):
+    workers = _workers(served.process.pid)
+    assert len(workers) == 1  # two processes by default: this one and a worker
     idle = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
     idle.request("GET", "/login")  # HTTP/1.1 keep-alive: the connection stays open after this
     assert idle.getresponse().read()
@@ -132,8 +156,25 @@ def test_sigterm_stops_it_with_a_browser_connection_held_open(served):
     assert code == 0, err
     assert out.rstrip().endswith("stopped")
     assert "Traceback" not in err
+    assert not [pid for pid in workers if _alive(pid)]
     with pytest.raises(ConnectionRefusedError):
         served.get("/healthz")
+
+
+def test_a_killed_worker_is_replaced(served):
+    (worker,) = _workers(served.process.pid)
+    os.kill(worker, signal.SIGKILL)
+    for _ in range(300):  # the first process looks each second; bounded, not timed
+        replaced = _workers(served.process.pid) - {worker}
+        if replaced and all(_alive(pid) for pid in replaced):
+            break
+        time.sleep(0.1)
+    assert len(replaced) == 1
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        assert set(pool.map(lambda _: served.get("/healthz")[0], range(CLIENTS))) == {200}
+    code, _, err = _stop(served)
+    assert code == 0 and f"worker {worker} ended" in err
+    assert not [pid for pid in replaced if _alive(pid)]
 
 
 def test_a_port_in_use_is_refused_in_one_line(served):
@@ -145,24 +186,34 @@ def test_a_port_in_use_is_refused_in_one_line(served):
     assert served.get("/healthz")[0] == 200  # the first server is untouched
 
 
-@pytest.mark.parametrize("threads", ["0", "16", "many"])
-def test_threads_outside_what_the_database_pool_holds_are_refused(served, threads):
-    refused = _start(served.env, "--port", "0", "--threads", threads)
+@pytest.mark.parametrize("option, value", [
+    ("--threads", "0"), ("--threads", "16"), ("--threads", "many"),  # the pool holds 15
+    ("--workers", "0"), ("--workers", "9"),
+])  # fmt: skip
+def test_sizes_outside_their_range_are_refused(served, option, value):
+    refused = _start(served.env, "--port", "0", option, value)
     _, err = refused.communicate(timeout=60)
     assert refused.returncode == 2
-    assert "Invalid value for '--threads'" in err
+    assert f"Invalid value for '{option}'" in err
 
 
-def test_threads_as_asked(served):
+@pytest.mark.parametrize("options, shape, processes", [
+    (("--threads", "3"), "(waitress, 2 processes x 3 threads;", 2),
+    (("--workers", "1"), "(waitress, 15 threads;", 1),
+    (("--workers", "3", "--threads", "2"), "(waitress, 3 processes x 2 threads;", 3),
+])  # fmt: skip
+def test_processes_and_threads_as_asked(served, options, shape, processes):
     code, _, _ = _stop(served)
     assert code == 0
-    asked = _start(served.env, "--port", "0", "--threads", "3")
+    asked = _start(served.env, "--port", "0", *options)
     try:
         banner = asked.stdout.readline()
+        workers = _workers(asked.pid)
     finally:
         asked.send_signal(signal.SIGTERM)
-        _, err = asked.communicate(timeout=15)
-    assert "(waitress, 3 threads;" in banner, err
+        _, err = asked.communicate(timeout=30)
+    assert shape in banner, err
+    assert len(workers) == processes - 1
     assert asked.returncode == 0
 
 
