@@ -1,12 +1,13 @@
-"""Serving the casebook web app with waitress, a production WSGI server (threads, one process).
+"""Serving the casebook web app with waitress, a production WSGI server: a pool of threads in
+each of `--workers` processes (2 by default, one per core) sharing one port.
 
-Why waitress and not a pre-fork server such as gunicorn: the casebook is served on 2-core
-machines that also crawl (Chromium) and run jobs; a second server process finds no idle core
-and SQLite (WAL) takes one writer at a time whatever the server, so workers add memory, not
-speed (benchmarks/web_load.py measures it). Waitress is pure Python and forks nothing, so it
-starts inside `patroli demo` beside the demo marketplace's threads, where a fork would copy
-them half-alive, and runs wherever Python does. Background jobs run in processes of their own
-(patroli.jobs), so a single server process holds nothing back."""
+Why waitress and not gunicorn: both use the two cores of our machines with two processes
+(one waitress process tops out at one core, held by the GIL; benchmarks/web_load.py measures
+all three), but waitress is pure Python and forks nothing. Its processes start as fresh
+interpreters, so `patroli demo` serves through the same server beside the demo marketplace's
+threads (a fork would copy them half-alive), tests serve it in a thread, and it runs wherever
+Python does. Background jobs run in processes of their own (patroli.jobs), so no server
+process holds state another lacks; sessions, throttling and audit live in the database."""
 
 from __future__ import annotations
 
