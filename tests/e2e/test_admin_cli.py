@@ -53,9 +53,10 @@ def test_an_admin_day(patroli):
 @pytest.mark.parametrize(
     "tamper, named",
     [
-        ("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2",
-         "audit event 2 (token.create token:1 by mallory"),
-        ("DELETE FROM audit_events WHERE seq = 3", "audit event 3: missing: this event is deleted"),
+        # events 1 and 2 are the casebook's registry and warnings imports
+        ("UPDATE audit_events SET actor = 'mallory' WHERE seq = 4",
+         "audit event 4 (token.create token:1 by mallory"),
+        ("DELETE FROM audit_events WHERE seq = 5", "audit event 5: missing: this event is deleted"),
         ("INSERT INTO audit_events (seq, at, actor, action, target, prev_hash, hash) SELECT "
          "MAX(seq) + 1, '2027-01-01 00:00:00', 'mallory', 'plan.save', 'plan:1', 'f', 'f' "
          "FROM audit_events", "inserted"),
