@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from casebook.models import DECISIONS
 from casebook.services import access, evidence, findings, register, triage
 from casebook.vocabulary import STATUSES, VIOLATION_CODES
+from web import jobs
 from web.auth import current_scope, require_role, visible_or_404
 from web.db import db_session
 from web.i18n import add_words, t
@@ -124,7 +125,22 @@ def show(listing_id: int):
             entry=_visible_entry(session, triage.entries_of(session, [listing_id]).get(listing_id)),
             registry=triage.registry_rows(session, listing),
             decisions=DECISIONS,
+            job_id=request.args.get("job", type=int),
         )
+
+
+@bp.post("/listings/<int:listing_id>/recheck")
+@require_role("upt_officer")
+def recheck(listing_id: int):
+    """Re-check this listing now (a background job): is it still up on the platform?"""
+    with db_session() as session:
+        visible_or_404(session, "listing", listing_id)
+    try:
+        job_id = jobs.start("recheck", {"listing_ids": [listing_id]})
+    except ValueError as error:  # jobs.JobError, one line
+        flash(str(error), "error")
+        return redirect(url_for(".show", listing_id=listing_id), 303)
+    return redirect(url_for(".show", listing_id=listing_id, job=job_id), 303)
 
 
 def _visible_entry(session, entry):
@@ -155,6 +171,7 @@ def evidence_context(listing, evidence: dict, width: int = 80) -> tuple[str, str
 
 add_words(
     {
+        "Periksa ulang sekarang": "Re-check now",
         "Antrean triase": "Triage queue",
         "Semua kategori": "All categories",
         "Semua kota": "All cities",

@@ -68,6 +68,17 @@ def _visible_progress(job_id: int) -> dict:
         return jobs.public(jobs.progress(session, job))
 
 
+@bp.app_template_global()
+def job_status_of(job_id: int) -> str | None:
+    """The job's status as the page renders, for the progress partial: a job that ends before
+    the first poll still reloads the page that started it. None for a job one may not see."""
+    with db_session() as session:
+        try:
+            return jobs.visible(session, job_id, current_user.scope).status
+        except jobs.JobNotFound:
+            return None
+
+
 @bp.get("/jobs/<int:job_id>.json")
 @require_role("viewer")
 def status_json(job_id: int):

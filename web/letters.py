@@ -13,7 +13,7 @@ from casebook.letters.gather import WIB, local_date
 from casebook.models.followup import ESCALATION_STAGES
 from casebook.services import access, calendar, caseboard, escalation, letter_preview
 from casebook.services import letters as letter_service
-from web import i18n
+from web import i18n, jobs
 from web.auth import require_role
 from web.db import db_session
 from web.i18n import t
@@ -119,7 +119,25 @@ def show(letter_id: int):
             may_answer=_may_answer(scope, letter),
             files=[k for k in FILES if k in letter.files],
             platform_hours=letter_office.load(data_dir).platform_hours,
+            job_id=request.args.get("job", type=int),
         )
+
+
+@bp.post("/<int:letter_id>/recheck")
+@require_role(DOER)
+def recheck(letter_id: int):
+    """Monitoring (SOP 8): are the links this letter asked to take down still up? A background
+    job re-checks them now (at most a job's 500; a bigger letter is re-checked by the sweep)."""
+    with db_session() as session:
+        letter = _visible(session, current_scope(session), letter_id)
+        rows = caseboard.letter_links(session, letter, letter_service.letter_link_ids(letter))
+        listing_ids = sorted({row.link.listing_id for row in rows})[:500]
+    try:
+        job_id = jobs.start("recheck", {"listing_ids": listing_ids})
+    except ValueError as error:  # jobs.JobError, one line
+        flash(str(error), "error")
+        return redirect(url_for(".show", letter_id=letter_id), 303)
+    return redirect(url_for(".show", letter_id=letter_id, job=job_id), 303)
 
 
 @bp.get("/<int:letter_id>/<any(docx, pdf, xlsx, screenshots, wacz):kind>")
@@ -237,6 +255,7 @@ def _visible(session, scope: access.Scope, letter_id: int):
 
 i18n.add_words(
     {
+        "Periksa ulang tautan surat ini": "Re-check this letter's links",
         "Surat Rekomendasi Takedown": "Takedown recommendation letter",
         "Surat Tembusan": "Copy letter",
         "Surat Tindak Lanjut Hasil Pengawasan": "Follow-up letter on the surveillance results",

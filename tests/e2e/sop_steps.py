@@ -71,6 +71,11 @@ def listing_url(patroli, listing_id: int) -> str:
         return session.get(Listing, listing_id).url
 
 
+def listing_status(patroli, listing_id: int) -> str:
+    with patroli.sessions()() as session:
+        return session.get(Listing, listing_id).status
+
+
 def demo_listing_id(patroli, demo, world, listing_id: int) -> str:
     """The demo marketplace's own id of a crawled listing (to take it down on the platform)."""
     url = listing_url(patroli, listing_id)

@@ -2,7 +2,8 @@
 pages' own controls: triage (filter, tick two listings, decide takedown in bulk) -> Register
 Informasi -> takedown list -> the platform takes one listing down -> "Verifikasi sekarang" as a
 job with progress -> Surat Rekomendasi Takedown -> DOCX, PDF and XLSX downloaded and read back
--> marked sent -> monitoring counts what went down. The app is the one `patroli serve` builds;
+-> marked sent -> its link re-checked from the letter's page -> monitoring counts what went
+down. The app is the one `patroli serve` builds;
 its jobs really run `patroli jobs run` against the demo marketplace."""
 
 from __future__ import annotations
@@ -176,6 +177,12 @@ def _verify_letter_and_monitor(page, casebook, list_id: int, chosen: list[int]) 
     page.click("#mark-sent button[type=submit]")
     page.wait_for_selector("#letter-status.letter-sent")
     assert today in page.inner_text("#deadlines")
+
+    # SOP 8 — the letter's link re-checked from its page: still up on the platform.
+    page.click("#recheck-links button[type=submit]")
+    page.wait_for_selector(".job-progress[data-status=done]", timeout=WAIT_JOB)
+    assert "Pekerjaan selesai: 1 dari 1" in page.inner_text(".job-progress .job-text")
+    assert sop.listing_status(casebook, still_up) == "active"
 
     # SOP 8 — monitoring: pasarku had two links listed, one taken down, one still up.
     _open(page, "Monitoring")

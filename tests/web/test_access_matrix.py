@@ -100,6 +100,7 @@ API_PUBLIC = {"api_v1.openapi_document", "api_v1.no_such_endpoint"}
 PAGE_OBJECTS = {
     "findings.show": "listing",
     "findings.decide_one": "listing",
+    "findings.recheck": "listing",
     "evidence.file": "capture",
     "register.show": "entry",
     "register.decide": "entry",
@@ -114,6 +115,7 @@ PAGE_OBJECTS = {
     "letters.escalate": "letter",
     "letters.record_response": "letter",
     "letters.mark_sent": "letter",
+    "letters.recheck": "letter",
     "plans.show": "plan",
     "plans.edit": "plan",
     "plans.run_now": "plan",
