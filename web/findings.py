@@ -171,7 +171,7 @@ def evidence_context(listing, evidence: dict, width: int = 80) -> tuple[str, str
 
 add_words(
     {
-        "Periksa ulang sekarang": "Re-check now",
+        "Periksa ulang status tautan sekarang": "Re-check whether it is still up",
         "Antrean triase": "Triage queue",
         "Semua kategori": "All categories",
         "Semua kota": "All cities",
