@@ -15,7 +15,7 @@ from functools import wraps
 from flask import Blueprint, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from casebook.models import ROLES, Capture, Listing, RegisterEntry, TakedownList
+from casebook.models import ROLES, Capture, Listing, RegisterEntry, TakedownLink, TakedownList
 from casebook.services import access, findings, register, takedown, users
 from web.db import db_session
 
@@ -261,18 +261,20 @@ def list_json(takedown_list: TakedownList) -> dict:
         "id": takedown_list.id,
         "status": takedown_list.status,
         "created_at": utc(takedown_list.created_at),
-        "links": [
-            {
-                "entry_id": link.entry_id,
-                "listing_id": link.listing_id,
-                "url": link.url,
-                "platform": link.platform,
-                "recipient": link.recipient,
-                "link_status": link.link_status,
-                "checked_at": utc(link.checked_at),
-            }
-            for link in sorted(takedown_list.links, key=lambda link: link.id)
-        ],
+        "links": [link_json(link) for link in sorted(takedown_list.links, key=lambda x: x.id)],
+    }
+
+
+def link_json(link: TakedownLink) -> dict:
+    """A link of a takedown list as DESIGN §3 shows it."""
+    return {
+        "entry_id": link.entry_id,
+        "listing_id": link.listing_id,
+        "url": link.url,
+        "platform": link.platform,
+        "recipient": link.recipient,
+        "link_status": link.link_status,
+        "checked_at": utc(link.checked_at),
     }
 
 

@@ -14,6 +14,7 @@ from web.api_v1 import (
     bp,
     collection,
     json_body,
+    link_json,
     list_json,
     page_args,
     require_token,
@@ -68,16 +69,11 @@ def visible_letter(session, letter_id: int) -> Letter:
     return letter_service.get_letter(session, letter_id)
 
 
-def link_json(link: TakedownLink) -> dict:
+def letter_link_json(link: TakedownLink) -> dict:
+    """A link as a letter's answer needs it: the list's shape, with its id and what came of it."""
     return {
         "id": link.id,
-        "entry_id": link.entry_id,
-        "listing_id": link.listing_id,
-        "url": link.url,
-        "platform": link.platform,
-        "recipient": link.recipient,
-        "link_status": link.link_status,
-        "checked_at": utc(link.checked_at),
+        **link_json(link),
         "proposal": link.proposal,
         "response": link.response,
         "responded_at": utc(link.responded_at),
@@ -120,9 +116,9 @@ def letter_links(letter_id: int):
         letter = visible_letter(session, letter_id)
         ids = set(letter_service.letter_link_ids(letter))
         if letter.list_id is None:
-            return whole([], link_json)
+            return whole([], letter_link_json)
         links = [x for x in takedown.get_list(session, letter.list_id).links if x.id in ids]
-        return whole(links, link_json)
+        return whole(links, letter_link_json)
 
 
 @bp.get("/letters/<int:letter_id>/responses")
