@@ -7,6 +7,7 @@ from __future__ import annotations
 
 # command name -> (module, attribute)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "actors": ("patroli.commands.actors", "actors_group"),
     "audit": ("patroli.commands.audit", "audit_group"),
     "crawl": ("patroli.commands.crawl", "crawl"),
     "db": ("patroli.commands.db", "db"),
