@@ -1,6 +1,18 @@
 """Typed models on one DeclarativeBase; import from here."""
 
 from casebook.models.access import SHARE_KINDS, Share, UnitListing
+from casebook.models.actors import (
+    IMAGE_SOURCES,
+    MEMBERSHIP_HOWS,
+    SUGGESTION_STATUSES,
+    Actor,
+    ActorAccount,
+    ActorLink,
+    IdentifierStop,
+    ImageHash,
+    LinkPin,
+    LinkSuggestion,
+)
 from casebook.models.audit import AuditEvent, AuditHead
 from casebook.models.base import Base, utcnow
 from casebook.models.followup import LetterEscalation as LetterEscalation
@@ -33,13 +45,19 @@ from casebook.models.sop import (
 __all__ = [
     "CLASSIFICATIONS",
     "DECISIONS",
+    "IMAGE_SOURCES",
     "JOB_KINDS",
     "JOB_STATUSES",
     "LINK_STATUSES",
+    "MEMBERSHIP_HOWS",
     "PLAN_STATUSES",
     "RECIPIENTS",
     "ROLES",
     "SHARE_KINDS",
+    "SUGGESTION_STATUSES",
+    "Actor",
+    "ActorAccount",
+    "ActorLink",
     "ApiToken",
     "AuditEvent",
     "AuditHead",
@@ -48,10 +66,14 @@ __all__ = [
     "CrawlRun",
     "Hit",
     "HolidayOverride",
+    "IdentifierStop",
+    "ImageHash",
     "Job",
     "Letter",
     "LetterResponse",
     "LetterSequence",
+    "LinkPin",
+    "LinkSuggestion",
     "Listing",
     "ListingChange",
     "PatrolPlan",

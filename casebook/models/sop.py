@@ -100,6 +100,8 @@ class Letter(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     list_id: Mapped[int | None] = mapped_column(ForeignKey("takedown_lists.id"), index=True)
+    # A Rekomendasi Pelaku is about an actor (offender), not a list: list_id NULL, actor_id set.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)
     recipient: Mapped[str] = mapped_column(String(16))
     number: Mapped[str] = mapped_column(String(100))
     year: Mapped[int]
