@@ -1,0 +1,153 @@
+"""Relinking: seller accounts read from the casebook, linked into actors by the pure linker
+(`rules.profiling.link`), written back — everything, or only what a batch of sellers touches.
+
+The incremental relink (after each crawl batch) loads the sellers the batch's sellers reach
+through identifiers, together-pins and shared actors (`profiling_load.reach`), links only them
+and writes only them; identifiers too common over the whole casebook are kept out as the full
+relink keeps them out. Suggestions from weak signals are found among the loaded accounts only:
+a full relink (`patroli actors relink`) also finds those between unconnected parts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from casebook.models import Listing, Seller, utcnow
+from casebook.services import audit
+from casebook.services import profiling_load as load
+from casebook.services.profiling_store import store
+from rules import profiling as linker
+
+# The incremental relink loads at most this many sellers; a batch reaching further relinks all.
+REACH_LIMIT = 50_000
+# Created and merged actors named in the audit event of one relink (the counts are all there).
+AUDIT_NAMES = 200
+
+
+class ProfilingError(ValueError):
+    """A bad value or a decision the current state does not allow (HTTP 409/422)."""
+
+
+class NoSuchActor(LookupError):
+    pass
+
+
+class NoSuchSuggestion(LookupError):
+    pass
+
+
+@dataclass
+class RelinkResult:
+    full: bool  # every seller was relinked (asked for, or a batch reached too far)
+    accounts: int  # accounts linked
+    actors: int  # actors among them
+    created: list[int] = field(default_factory=list)  # new actors
+    merged: dict[int, int] = field(default_factory=dict)  # actor merged away -> into
+    moved: int = 0  # accounts that joined an actor (new accounts included)
+    links_added: int = 0
+    links_removed: int = 0
+    suggested: int = 0  # new pending suggestions
+    withdrawn: int = 0  # pending suggestions no longer made
+    common: tuple[tuple[str, str, int], ...] = ()  # identifiers kept out as too common
+    seconds: dict[str, float] = field(default_factory=dict)  # read, link, write
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.moved or self.created or self.merged or self.links_added
+                    or self.links_removed or self.suggested or self.withdrawn)  # fmt: skip
+
+
+def relink(
+    session: Session,
+    *,
+    actor: str = "system",
+    seller_ids: Iterable[int] | None = None,
+    now: datetime | None = None,
+) -> RelinkResult:
+    """Link seller accounts into actors and write the result; None relinks every seller, else
+    only the sellers `seller_ids` reach (the incremental path after a crawl batch). Analysts'
+    pins hold; actor ids stay; a change is audited (one event per relink that changed anything)."""
+    return relink_as(session, actor=actor, seller_ids=seller_ids, now=now)
+
+
+def relink_as(
+    session: Session,
+    *,
+    actor: str,
+    seller_ids: Iterable[int] | None,
+    now: datetime | None = None,
+    how: str = "auto",
+    anchors: Mapping[int, int] | None = None,
+    action: str = "actors.relink",
+) -> RelinkResult:
+    """`relink`, for a decision: accounts that move say `how` (confirmed, merged, split) and
+    `anchors` (actor id -> account) keep an actor's id with the account the analyst meant."""
+    now = now or utcnow()
+    clock = time.perf_counter()
+    stops = load.active_stops(session) | linker.load_default_stoplist()
+    cap = linker.default_cap(session.scalar(select(func.count()).select_from(Seller)) or 0)
+    scope: set[int] | None = None
+    common: dict[tuple[str, str], int] = {}
+    if seller_ids is not None:
+        seeds = set(seller_ids)
+        if not seeds:
+            return RelinkResult(full=False, accounts=0, actors=0)
+        reached = load.reach(session, seeds, stops=stops, cap=cap, limit=REACH_LIMIT)
+        if reached is not None:
+            scope, common = reached
+    accounts = load.load_accounts(session, scope)
+    pins = load.active_pins(session, scope)
+    read = time.perf_counter()
+    linkage = linker.link(accounts, stoplist=stops | common.keys(), pins=pins, cap=cap)
+    linked = time.perf_counter()
+    written = store(session, linkage, scope, now=now, how=how, anchors=anchors)
+    session.flush()
+    done = time.perf_counter()
+    result = RelinkResult(
+        full=scope is None,
+        accounts=len(accounts),
+        actors=len(set(linkage.actor_of.values())),
+        common=tuple(linkage.common) + tuple((k, v, n) for (k, v), n in sorted(common.items())),
+        seconds={"read": read - clock, "link": linked - read, "write": done - linked},
+        **{k: v for k, v in asdict(written).items() if k != "renamed"},
+    )
+    if result.changed:
+        audit.record(session, actor, action, "actors:all" if result.full else "actors",
+                     None, _summary(result), now=now)  # fmt: skip
+    return result
+
+
+def _summary(result: RelinkResult) -> dict:
+    return {
+        "full": result.full,
+        "accounts": result.accounts,
+        "actors": result.actors,
+        "created": len(result.created),
+        "created_ids": result.created[:AUDIT_NAMES],
+        "merged": {str(a): into for a, into in list(result.merged.items())[:AUDIT_NAMES]},
+        "moved": result.moved,
+        "links_added": result.links_added,
+        "links_removed": result.links_removed,
+        "suggested": result.suggested,
+        "withdrawn": result.withdrawn,
+    }
+
+
+def sellers_of_listings(session: Session, listing_ids: Collection[int]) -> set[int]:
+    """The sellers of some listings: what a crawl batch asks the incremental relink about."""
+    found: set[int] = set()
+    for part in load.chunks(listing_ids):
+        found.update(
+            session.scalars(
+                select(Listing.seller_id).where(
+                    Listing.id.in_(part), Listing.seller_id.is_not(None)
+                )
+            )
+        )
+    return found

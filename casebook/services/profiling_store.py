@@ -1,0 +1,213 @@
+"""The linker's answer written into the casebook: actors with stable ids, memberships, the
+evidence (links) and new suggestions — bulk statements over plain rows, only what changed.
+
+Actor ids are stable across relinks: an old actor's *heir* is the new group holding most of its
+accounts. A group keeps the oldest actor whose heir it is; the other actors whose heir it is are
+merged into that one (superseded, never deleted); a group heir to nobody — new accounts, or the
+smaller part of a split — is a new actor. An analyst's merge or split anchors an actor to one of
+its accounts, so the id follows the analyst's intent rather than the head count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from casebook.models import Actor, ActorAccount, ActorLink, LinkSuggestion, Seller
+from casebook.services.profiling_load import _rows, chunks
+from rules.profiling import Linkage
+
+
+@dataclass
+class Written:
+    """What one relink changed."""
+
+    created: list[int] = field(default_factory=list)  # new actors
+    merged: dict[int, int] = field(default_factory=dict)  # actor merged away -> into
+    moved: int = 0  # accounts that joined an actor (new ones included)
+    renamed: int = 0
+    links_added: int = 0
+    links_removed: int = 0
+    suggested: int = 0  # new pending suggestions
+    withdrawn: int = 0  # pending suggestions the linker no longer makes
+
+
+def store(
+    session: Session,
+    linkage: Linkage,
+    scope: Collection[int] | None,
+    *,
+    now: datetime,
+    how: str = "auto",
+    anchors: Mapping[int, int] | None = None,
+) -> Written:
+    """Write `linkage` over the sellers of `scope` (None: every seller); `anchors` maps an
+    actor id to an account whose group must keep that id (an analyst's merge or split)."""
+    written = Written()
+    groups: dict[str, list[int]] = defaultdict(list)
+    for account, key in linkage.actor_of.items():
+        groups[key].append(int(account))
+    old = {
+        seller_id: actor_id
+        for seller_id, actor_id in _rows(
+            session, select(ActorAccount.seller_id, ActorAccount.actor_id),
+            ActorAccount.seller_id, scope,
+        )
+    }  # fmt: skip
+    actor_of_group = _assign(session, groups, old, anchors or {}, now, written)
+    new = {seller: actor_of_group[key] for key, members in groups.items() for seller in members}
+    _memberships(session, old, new, now, how, written)
+    members = {actor_of_group[key]: group for key, group in groups.items()}
+    _rename(session, members, scope, now, written)
+    _links(session, linkage, new, scope, now, written)
+    _suggestions(session, linkage, new, scope, now, written)
+    return written
+
+
+def _assign(session, groups, old, anchors, now, written) -> dict[str, int]:
+    """Actor id per group (see the module's docstring); creates and merges actors as needed."""
+    group_of = {seller: key for key, members in groups.items() for seller in members}
+    held: dict[int, Counter[str]] = defaultdict(Counter)  # old actor -> group -> accounts
+    for seller, actor_id in old.items():
+        if seller in group_of:
+            held[actor_id][group_of[seller]] += 1
+    heirs: dict[str, list[int]] = defaultdict(list)
+    for actor_id, counts in held.items():
+        anchor = anchors.get(actor_id)
+        if anchor is not None and anchor in group_of:
+            heir = group_of[anchor]
+        else:
+            heir = min(counts, key=lambda key: (-counts[key], key))
+        heirs[heir].append(actor_id)
+    actor_of_group: dict[str, int] = {}
+    fresh: list[str] = []
+    for key in groups:
+        candidates = sorted(heirs.get(key, ()))
+        if not candidates:
+            fresh.append(key)
+            continue
+        anchored = [a for a in candidates if a in anchors]
+        keep = anchored[0] if anchored else candidates[0]
+        actor_of_group[key] = keep
+        written.merged.update({other: keep for other in candidates if other != keep})
+    if written.merged:
+        session.execute(
+            update(Actor),
+            [{"id": a, "merged_into_id": into, "updated_at": now}
+             for a, into in written.merged.items()],
+        )  # fmt: skip
+    if fresh:
+        rows = [{"name": "", "created_at": now, "updated_at": now, "risk_score": 0, "note": ""}
+                for _ in fresh]  # fmt: skip
+        ids = session.scalars(
+            insert(Actor).returning(Actor.id, sort_by_parameter_order=True), rows
+        ).all()
+        actor_of_group.update(zip(fresh, ids, strict=True))
+        written.created = list(ids)
+    return actor_of_group
+
+
+def _memberships(session, old, new, now, how, written) -> None:
+    added = [{"seller_id": s, "actor_id": a, "joined_at": now, "how": how}
+             for s, a in new.items() if s not in old]  # fmt: skip
+    moved = [{"seller_id": s, "actor_id": a, "joined_at": now, "how": how}
+             for s, a in new.items() if s in old and old[s] != a]  # fmt: skip
+    if added:
+        session.execute(insert(ActorAccount), added)
+    if moved:
+        session.execute(update(ActorAccount), moved)
+    written.moved = len(added) + len(moved)
+
+
+def _rename(session, members: dict[int, list[int]], scope, now, written) -> None:
+    """An actor is called by its accounts' most common shop name (the oldest account's on a
+    tie); only the names that differ are written."""
+    if not members:
+        return
+    names = dict(_rows(session, select(Seller.id, Seller.name), Seller.id, scope))
+    actor_ids = None if scope is None else set(members)
+    current = dict(_rows(session, select(Actor.id, Actor.name), Actor.id, actor_ids))
+    rows = []
+    for actor_id, group in members.items():
+        counts = Counter(names.get(s) or "" for s in sorted(group))
+        counts.pop("", None)
+        name = max(counts, key=lambda n: counts[n])[:300] if counts else ""
+        if current.get(actor_id) != name:
+            rows.append({"id": actor_id, "name": name, "updated_at": now})
+    if rows:
+        session.execute(update(Actor), rows)
+    written.renamed = len(rows)
+
+
+def _links(session, linkage, new, scope, now, written) -> None:
+    """The evidence per account: one row per identifier that joined it, naming one other account
+    that shows it; rows no longer true are removed, rows that still are keep their date."""
+    wanted: dict[tuple[int, str, str], tuple[int, int | None]] = {}
+    for account, links in linkage.links.items():
+        seller = int(account)
+        for link in links:
+            others = sorted(int(a) for a in link.accounts if a != account)
+            wanted[(seller, link.kind, link.value)] = (new[seller], others[0] if others else None)
+    existing = {
+        (seller, kind, value): (link_id, actor_id, other)
+        for link_id, seller, kind, value, actor_id, other in _rows(
+            session,
+            select(ActorLink.id, ActorLink.seller_id, ActorLink.kind, ActorLink.value,
+                   ActorLink.actor_id, ActorLink.other_seller_id),
+            ActorLink.seller_id, scope,
+        )
+    }  # fmt: skip
+    gone = [row[0] for key, row in existing.items() if key not in wanted]
+    for part in chunks(gone):
+        session.execute(delete(ActorLink).where(ActorLink.id.in_(part)))
+    fresh = [{"seller_id": s, "kind": k, "value": v, "actor_id": a, "other_seller_id": o,
+              "created_at": now}
+             for (s, k, v), (a, o) in wanted.items() if (s, k, v) not in existing]  # fmt: skip
+    if fresh:
+        session.execute(insert(ActorLink), fresh)
+    changed = [{"id": existing[key][0], "actor_id": a, "other_seller_id": o}
+               for key, (a, o) in wanted.items()
+               if key in existing and existing[key][1:] != (a, o)]  # fmt: skip
+    if changed:
+        session.execute(update(ActorLink), changed)
+    written.links_added, written.links_removed = len(fresh), len(gone)
+
+
+def _suggestions(session, linkage, new, scope, now, written) -> None:
+    """New pairs become pending suggestions; a decided pair (confirmed or rejected) is never
+    opened again; a pending one the linker no longer makes, or now inside one actor, goes."""
+    wanted = {}
+    for suggestion in linkage.suggestions:
+        a, b = sorted((int(suggestion.a), int(suggestion.b)))
+        if new.get(a) != new.get(b):
+            wanted[(a, b)] = (float(suggestion.score), list(suggestion.reasons))
+    existing = {
+        (a, b): (suggestion_id, status, score, reasons)
+        for suggestion_id, a, b, status, score, reasons in _rows(
+            session,
+            select(LinkSuggestion.id, LinkSuggestion.seller_a_id, LinkSuggestion.seller_b_id,
+                   LinkSuggestion.status, LinkSuggestion.score, LinkSuggestion.reasons),
+            LinkSuggestion.seller_a_id, scope,
+        )
+    }  # fmt: skip
+    in_scope = (lambda pair: True) if scope is None else (lambda pair: pair[1] in scope)
+    fresh = [{"seller_a_id": a, "seller_b_id": b, "score": score, "reasons": reasons,
+              "status": "pending", "created_at": now}
+             for (a, b), (score, reasons) in wanted.items() if (a, b) not in existing]  # fmt: skip
+    if fresh:
+        session.execute(insert(LinkSuggestion), fresh)
+    rescored = [{"id": row[0], "score": wanted[pair][0], "reasons": wanted[pair][1]}
+                for pair, row in existing.items()
+                if row[1] == "pending" and pair in wanted and row[2:] != wanted[pair]]  # fmt: skip
+    if rescored:
+        session.execute(update(LinkSuggestion), rescored)
+    stale = [row[0] for pair, row in existing.items()
+             if row[1] == "pending" and pair not in wanted and in_scope(pair)]  # fmt: skip
+    for part in chunks(stale):
+        session.execute(delete(LinkSuggestion).where(LinkSuggestion.id.in_(part)))
+    written.suggested, written.withdrawn = len(fresh), len(stale)
