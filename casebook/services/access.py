@@ -30,6 +30,8 @@ from casebook.models import (
     CLASSIFICATIONS,
     ROLES,
     SHARE_KINDS,
+    Actor,
+    ActorAccount,
     Capture,
     CrawlRun,
     Letter,
@@ -70,6 +72,7 @@ KINDS = {
     "listing": Listing,
     "capture": Capture,
     "run": CrawlRun,
+    "actor": Actor,
 }
 
 
@@ -155,8 +158,9 @@ def list_condition(scope: Scope) -> ColumnElement[bool]:
 
 def letter_condition(scope: Scope) -> ColumnElement[bool]:
     """Letters `scope` may see: cleared for the letter's classification, and the letter's list
-    is its unit's (or shared with it), or the letter itself was shared with it, or — for a
-    reviewer — the letter is addressed to the reviewer's directorate."""
+    is its unit's (or shared with it), or the letter itself was shared with it, or it refers an
+    actor the unit may see, or — for a reviewer — the letter is addressed to the reviewer's
+    directorate."""
     cleared = Letter.classification.in_(scope.cleared_for)
     if scope.national:
         return cleared
@@ -164,6 +168,8 @@ def letter_condition(scope: Scope) -> ColumnElement[bool]:
         or_(_own_unit(TakedownList.unit, scope), _shared("list", TakedownList.id, scope))
     )
     reach = [Letter.list_id.in_(lists), _shared("letter", Letter.id, scope)]
+    # a Rekomendasi Pelaku has no list: it is read with the actor it is about
+    reach.append(Letter.actor_id.in_(select(Actor.id).where(actor_condition(scope))))
     if scope.reviews_for:
         reach.append(Letter.recipient == scope.reviews_for)
     return and_(cleared, or_(*reach))
@@ -186,6 +192,20 @@ def capture_condition(scope: Scope) -> ColumnElement[bool]:
     return Capture.listing_id.in_(reached)
 
 
+def actor_condition(scope: Scope) -> ColumnElement[bool]:
+    """Actors (offenders) `scope` may see: every one for the national roles and Dit. Siber's
+    members; for another unit, an actor with at least one account whose listing it may read."""
+    if scope.national or scope.unit == DIT_SIBER:
+        return true()
+    reached = (
+        select(ActorAccount.actor_id)
+        .join(Listing, Listing.seller_id == ActorAccount.seller_id)
+        .join(UnitListing, UnitListing.listing_id == Listing.id)
+        .where(UnitListing.unit == scope.unit)
+    )
+    return Actor.id.in_(reached)
+
+
 def run_condition(scope: Scope) -> ColumnElement[bool]:
     """Crawl runs `scope` may see: those of the plans it may see; a run of no plan (an ad-hoc
     crawl of tips) only for the national roles."""
@@ -201,6 +221,7 @@ CONDITIONS = {
     "listing": listing_condition,
     "capture": capture_condition,
     "run": run_condition,
+    "actor": actor_condition,
 }
 
 
@@ -274,7 +295,7 @@ def require_visible(session: Session, scope: Scope, kind: str, ids: Sequence[int
 
 _NAMES = {"plan": "patrol plan", "entry": "register entry", "list": "takedown list",
           "letter": "letter", "listing": "listing", "capture": "capture",
-          "run": "crawl run"}  # fmt: skip
+          "run": "crawl run", "actor": "actor"}  # fmt: skip
 
 
 # -- sharing ----------------------------------------------------------------------------------
