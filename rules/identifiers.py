@@ -1,8 +1,13 @@
 """Seller identifiers in free text: phone/WhatsApp numbers, e-mails, bank accounts, handles.
 
-Normalized so that the same number written `0812-3456-7890`, `+62 812 3456 7890` or
-`wa.me/6281234567890` is one value (`+6281234567890`): the key that links accounts across
-platforms to one actor."""
+Normalized so that the same number written `0812-3456-7890`, `+62 812 3456 7890`,
+`wa.me/6281234567890`, `O812 3456 789O` or `nol delapan satu dua ...` is one value
+(`+6281234567890`): the key that links accounts across platforms to one actor.
+
+A number, e-mail or bank account written next to words for somebody else's service — a
+marketplace's customer service, a courier, an escrow (rekber), a complaints desk, a template
+("contoh") — is not the seller's own: it comes out with the kind `third_party_<kind>` so that
+it is kept (and counted) but never links accounts."""
 
 from __future__ import annotations
 
@@ -15,17 +20,22 @@ BANKS = {
     "btn": "btn", "bjb": "bjb", "ocbc": "ocbc", "maybank": "maybank", "jago": "jago",
     "seabank": "seabank", "btpn": "btpn", "jenius": "btpn", "muamalat": "muamalat",
 }  # fmt: skip
+THIRD_PARTY = "third_party_"
 
-_SEP = r"[\s.\-–]?"
+_SEP = r"(?:\s*[.\-–/]\s*|\s+)?"
 # Indonesian mobile numbers: 08.. / +62 8.. / 62 8.., 9 to 12 digits after the 0 or 62.
 _PHONE = re.compile(
-    rf"(?<![\w+])\(?(?:\+{_SEP}62|62|0){_SEP}8\d{{1,2}}\)?(?:{_SEP}\d){{6,10}}(?!\d)",
+    rf"(?<![\w+/])\(?(?:\+{_SEP}62|62|0){_SEP}8\d{{1,2}}\)?(?:{_SEP}\d){{6,10}}(?!\d)",
 )
 _WA_LINK = re.compile(
-    r"(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=|whatsapp\.com/send\?phone=)\+?(\d{9,15})",
+    r"(?:wa\.me/(?:c/)?|api\.whatsapp\.com/send/?\?phone=|whatsapp\.com/send\?phone=)"
+    r"\+?(\d{9,15})",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# `nama [at] gmail [dot] com`, `nama(at)gmail.com`: written so that scrapers miss them
+_AT = re.compile(r"\s*[\[({]\s*(?:at|et)\s*[\])}]\s*", re.IGNORECASE)
+_DOT = re.compile(r"\s*[\[({]\s*(?:dot|titik)\s*[\])}]\s*", re.IGNORECASE)
 _BANK = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, BANKS), key=len, reverse=True)) + r")\b"
     r"[\s:.,-]*(?:(?:no\.?|nomor|rek(?:ening)?\.?|acc(?:ount)?\.?)[\s:.,-]*)*"
@@ -37,12 +47,56 @@ _PROFILE_LINK = re.compile(
 )
 _HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)(?![\w@])")
 
+# A price (`Rp 081.000`) or a date run into the digits after it is not a number to call.
+_PRICE_OR_DATE = re.compile(r"(?:Rp|IDR)\.?\s*\(?[0O]|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE)
+# A registration number (NIE) whose digits happen to start with 08: `POM TR 083456789012`.
+_NIE_BEFORE = re.compile(
+    r"\b(?:N[A-E]|M[DL]|T[RI]|S[DI]|FF|QD|DKL|DBL|POM|BPOM|Reg|Notif|P-?IRT|SPP-?IRT)\.?\s*$",
+    re.IGNORECASE,
+)
+# Letters written for digits inside a number (`O812-3456-789O`, `08l2`): only where a letter
+# touches a digit, so words stay words.
+_LOOKALIKE = str.maketrans("OoIl", "0011")
+_LOOKALIKE_RUN = re.compile(r"[0-9OoIl]*\d[0-9OoIl]*")
+_DIGIT_WORDS = {
+    "nol": "0", "kosong": "0", "satu": "1", "dua": "2", "tiga": "3", "empat": "4",
+    "lima": "5", "enam": "6", "tujuh": "7", "delapan": "8", "sembilan": "9",
+}  # fmt: skip
+_DIGIT_WORD = "|".join(_DIGIT_WORDS)
+_SPELLED_RUN = re.compile(
+    rf"(?:\b(?:{_DIGIT_WORD})\b|\d)(?:[\s.\-]*(?:\b(?:{_DIGIT_WORD})\b|\d)){{8,}}", re.IGNORECASE
+)
+
+# Words that say a number belongs to somebody else's service, in Indonesian and English.
+_CUES = re.compile(
+    r"\b(?:"
+    r"cs\s+(?:marketplace|tokopedia|shopee|lazada|bukalapak|blibli|tiktok|platform)"
+    r"|customer\s+(?:service|care)|call\s*cent(?:er|re)|help\s*(?:desk|center|centre)"
+    r"|pusat\s+bantuan|bantuan\s+pesanan|layanan\s+pelanggan|kendala(?:\s+pesanan)?"
+    r"|keluhan|komplain|complain(?:t|ts)?|pengaduan|retur|refund"
+    r"|kurir|courier|ekspedisi|expedition|resi|pick\s*-?up|pengiriman|shipping|tracking"
+    r"|lacak|jne|j&t|jnt|sicepat|anteraja|ninja\s+xpress|pos\s+indonesia"
+    r"|rekber|rekening\s+bersama|escrow|middleman|pihak\s+ketiga"
+    r"|contoh|example|template|misal(?:nya)?|format\s+order"
+    r")\b",
+    re.IGNORECASE,
+)
+# A clause: the stretch of text between separators in which a cue speaks about a number.
+_CLAUSE_BREAK = re.compile(r"\n|//|[|•;,]|\s[—–-]\s|[\U0001F000-\U0001FFFF\u2600-\u27BF]")
+_OTHER_NUMBER = re.compile(r"\d(?:[\s.\-]?\d){5,}|\S+@\S+")
+# E-mail domains of the marketplaces themselves: their addresses are the platform's.
+_PLATFORM_MAIL = re.compile(
+    r"@(?:[\w-]+\.)*(?:tokopedia|shopee|lazada|bukalapak|blibli|tiktok|[\w-]*marketplace[\w-]*)\.",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Identifier:
-    kind: str  # phone | email | bank_account | handle
+    kind: str  # phone | email | bank_account | handle, or third_party_<kind>
     value: str  # normalized
     raw: str  # as written
+    start: int = -1  # where it was written in the text it came from (the scanned form)
 
 
 def normalize_phone(raw: str) -> str | None:
@@ -58,29 +112,86 @@ def normalize_phone(raw: str) -> str | None:
     return "+62" + national
 
 
+def normalize_email(raw: str) -> str:
+    return raw.strip(".").lower()
+
+
 def extract_identifiers(text: str) -> list[Identifier]:
-    """Every identifier in the text, each once, in order of appearance."""
+    """Every identifier in the text, each once, in order of kind then appearance."""
     found: dict[tuple[str, str], Identifier] = {}
 
-    def add(kind: str, value: str | None, raw: str) -> None:
-        if value and (kind, value) not in found:
-            found[(kind, value)] = Identifier(kind, value, raw)
+    def add(kind: str, value: str | None, raw: str, scanned: str, start: int, end: int) -> None:
+        if not value:
+            return
+        if kind != "handle" and _third_party(scanned, start, end):
+            kind = THIRD_PARTY + kind.removeprefix(THIRD_PARTY)
+        own, other = (kind, value), (kind.removeprefix(THIRD_PARTY), value)
+        if kind.startswith(THIRD_PARTY) and other in found:
+            return  # the seller's own number, also mentioned beside a cue
+        if own not in found:
+            found[own] = Identifier(kind, value, raw, start)
+            if not kind.startswith(THIRD_PARTY):
+                found.pop((THIRD_PARTY + kind, value), None)
 
-    for match in _WA_LINK.finditer(text):
-        add("phone", normalize_phone(match.group(1)), match.group(0))
-    for match in _PHONE.finditer(text):
-        add("phone", normalize_phone(match.group(0)), match.group(0))
-    emails = list(_EMAIL.finditer(text))
+    numbers = _numbers_form(text)
+    for match in _WA_LINK.finditer(numbers):
+        add("phone", normalize_phone(match.group(1)), match.group(0), numbers, *match.span())
+    for match in _PHONE.finditer(numbers):
+        if _PRICE_OR_DATE.search(numbers, max(0, match.start() - 4), match.end()):
+            continue
+        if _NIE_BEFORE.search(numbers, max(0, match.start() - 12), match.start()):
+            continue
+        add("phone", normalize_phone(match.group(0)), match.group(0), numbers, *match.span())
+    mails = _DOT.sub(".", _AT.sub("@", text))
+    emails = list(_EMAIL.finditer(mails))
     for match in emails:
-        add("email", match.group(0).lower(), match.group(0))
+        value = normalize_email(match.group(0))
+        kind = THIRD_PARTY + "email" if _PLATFORM_MAIL.search(value) else "email"
+        add(kind, value, match.group(0), mails, *match.span())
     for match in _BANK.finditer(text):
         number = re.sub(r"\D", "", match.group(2))
         if 8 <= len(number) <= 18 and normalize_phone(number) is None:
-            add("bank_account", f"{BANKS[match.group(1).lower()]}:{number}", match.group(0))
+            bank = f"{BANKS[match.group(1).lower()]}:{number}"
+            add("bank_account", bank, match.group(0), text, *match.span())
     for match in _PROFILE_LINK.finditer(text):
-        add("handle", "@" + match.group(1).lower().rstrip("."), match.group(0))
-    in_email = [(m.start(), m.end()) for m in emails]
+        handle = "@" + match.group(1).lower().rstrip(".")
+        add("handle", handle, match.group(0), text, *match.span())
+    in_email = [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
     for match in _HANDLE.finditer(text):
         if not any(start <= match.start() < end for start, end in in_email):
-            add("handle", "@" + match.group(1).lower().rstrip("."), match.group(0))
+            handle = "@" + match.group(1).lower().rstrip(".")
+            add("handle", handle, match.group(0), text, *match.span())
     return list(found.values())
+
+
+def _numbers_form(text: str) -> str:
+    """The text with spelled digits and look-alike letters inside numbers turned into digits."""
+    if _SPELLED_RUN.search(text):
+        text = _SPELLED_RUN.sub(_spelled, text)
+    return _LOOKALIKE_RUN.sub(lambda m: m.group(0).translate(_LOOKALIKE), text)
+
+
+def _spelled(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if not re.search(_DIGIT_WORD, run, re.IGNORECASE):
+        return run
+    digits = re.sub(_DIGIT_WORD, lambda w: _DIGIT_WORDS[w.group(0).lower()], run, flags=re.I)
+    return re.sub(r"\D", "", digits)
+
+
+def _third_party(text: str, start: int, end: int) -> bool:
+    """True when the identifier's own clause names somebody else's service. The clause is cut
+    at other numbers and e-mails, so a cue speaks only about the identifier it stands by."""
+    left_edge = max((m.end() for m in _CLAUSE_BREAK.finditer(text, max(0, start - 120), start)),
+                    default=max(0, start - 120))  # fmt: skip
+    right = _CLAUSE_BREAK.search(text, end, end + 120)
+    right_edge = right.start() if right else min(len(text), end + 120)
+    before = text[left_edge:start]
+    others = list(_OTHER_NUMBER.finditer(before))
+    if others:
+        before = before[others[-1].end() :]
+    after = text[end:right_edge]
+    other = _OTHER_NUMBER.search(after)
+    if other:
+        after = after[: other.start()]
+    return bool(_CUES.search(before) or _CUES.search(after))

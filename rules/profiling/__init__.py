@@ -1,0 +1,14 @@
+"""Offender profiling: seller accounts linked into actors (pelaku) by shared identifiers.
+
+Pure: frozen dataclasses and functions, no I/O or clock while linking."""
+
+from rules.profiling.contacts import account_from_text, shop_key
+from rules.profiling.evaluate import PairScore, evaluate
+from rules.profiling.linker import default_cap, link
+from rules.profiling.model import STRONG_KINDS, Account, Link, Linkage, Pin, Suggestion
+from rules.profiling.stoplist import load_default_stoplist
+
+__all__ = [
+    "STRONG_KINDS", "Account", "Link", "Linkage", "PairScore", "Pin", "Suggestion",
+    "account_from_text", "default_cap", "evaluate", "link", "load_default_stoplist", "shop_key",
+]  # fmt: skip
