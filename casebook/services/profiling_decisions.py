@@ -36,20 +36,30 @@ MAX_SPLIT_PINS = 20_000  # apart-pins one split may write (split-off accounts x 
 
 
 def confirm_suggestion(
-    session: Session, suggestion_id: int, *, actor: str, now: datetime | None = None
+    session: Session,
+    suggestion_id: int,
+    *,
+    actor: str,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> LinkSuggestion:
     """The two accounts are one actor: pinned together, their actors joined by a relink."""
-    return _decide(session, suggestion_id, True, actor, now or utcnow())
+    return _decide(session, suggestion_id, True, actor, reason, now or utcnow())
 
 
 def reject_suggestion(
-    session: Session, suggestion_id: int, *, actor: str, now: datetime | None = None
+    session: Session,
+    suggestion_id: int,
+    *,
+    actor: str,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> LinkSuggestion:
     """The two accounts are not one actor: pinned apart, never suggested again."""
-    return _decide(session, suggestion_id, False, actor, now or utcnow())
+    return _decide(session, suggestion_id, False, actor, reason, now or utcnow())
 
 
-def _decide(session, suggestion_id, together, actor, now) -> LinkSuggestion:
+def _decide(session, suggestion_id, together, actor, reason, now) -> LinkSuggestion:
     suggestion = session.get(LinkSuggestion, suggestion_id)
     if suggestion is None:
         raise NoSuchSuggestion(f"no suggestion {suggestion_id}")
@@ -63,12 +73,14 @@ def _decide(session, suggestion_id, together, actor, now) -> LinkSuggestion:
     a, b = suggestion.seller_a_id, suggestion.seller_b_id
     if together:  # an older "apart" between the two actors would undo the confirmation
         _unpin_apart(session, _co_accounts(session, a), _co_accounts(session, b), now)
-    _pin(session, [(a, b)], together, f"suggestion {suggestion_id}", actor, now)
+    _pin(session, [(a, b)], together, reason.strip() or f"suggestion {suggestion_id}", actor,
+         now)  # fmt: skip
     session.flush()
     relink_as(session, actor=actor, seller_ids=[a, b], now=now,
               how="confirmed" if together else "auto")  # fmt: skip
     after = {"status": suggestion.status, "seller_a_id": a, "seller_b_id": b,
-             "actor_a_id": _actor_of(session, a), "actor_b_id": _actor_of(session, b)}  # fmt: skip
+             "actor_a_id": _actor_of(session, a), "actor_b_id": _actor_of(session, b),
+             "reason": reason.strip()}  # fmt: skip
     audit.record(session, actor, f"suggestion.{'confirm' if together else 'reject'}",
                  f"suggestion:{suggestion_id}", before, after, now=now)  # fmt: skip
     return suggestion

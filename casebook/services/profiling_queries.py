@@ -68,9 +68,11 @@ def actors(
     after_id: int | None = None,
     scope: access.Scope | None = None,
     min_accounts: int = 1,
+    min_risk: int = 0,
 ) -> list[ActorRow]:
     """Live actors in id order (pages: `after_id`); `q` matches the actor's or an account's
-    name, `platform` keeps actors with an account there, `min_accounts` 2 hides lone accounts."""
+    name, `platform` keeps actors with an account there, `min_accounts` 2 hides lone accounts,
+    `min_risk` keeps actors whose cached risk score (the last profile's) is at least that."""
     query = select(Actor).where(Actor.merged_into_id.is_(None)).order_by(Actor.id).limit(limit)
     if after_id is not None:
         query = query.where(Actor.id > after_id)
@@ -84,6 +86,8 @@ def actors(
         query = query.where(or_(Actor.name.ilike(pattern, escape="\\"), Actor.id.in_(named)))
     if platform:
         query = query.where(Actor.id.in_(members.where(Seller.platform == platform)))
+    if min_risk > 0:
+        query = query.where(Actor.risk_score >= min_risk)
     if min_accounts > 1:
         query = query.where(Actor.id.in_(
             select(ActorAccount.actor_id).group_by(ActorAccount.actor_id)
