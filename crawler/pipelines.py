@@ -13,7 +13,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from casebook.db import make_engine, make_session_factory
-from casebook.services import access, rechecks
+from casebook.services import access, profiling, rechecks
 from casebook.services import evidence as evidence_service
 from casebook.services import listings as listing_service
 from casebook.services.listings import ListingRecord, SellerRecord
@@ -188,18 +188,39 @@ class CasebookPipeline:
         checks = [i for i in batch if isinstance(i, StatusItem)]
         sellers = [i for i in batch if isinstance(i, SellerItem)]
         with self.sessions() as session, session.begin():
-            listing_service.record_sellers(session, [self._seller_record(i) for i in sellers])
+            seen = listing_service.record_sellers(
+                session, [self._seller_record(i) for i in sellers]
+            )
             ids = self._store_listings(session, listings)
             self._store_checks(session, checks)
             captures = [(i.capture, ids.get(i.url)) for i in listings if i.capture]
             captures += [(i.capture, i.listing_id) for i in checks if i.capture]
             captures += [(i.capture, None) for i in sellers if i.capture]
             evidence_service.record_captures(session, captures)
+            seller_ids = {s.id for s in seen.values()}
+            seller_ids |= profiling.sellers_of_listings(session, ids.values())
+        self._relink(seller_ids)
         self.stored += len(batch)
         self.crawler.stats.set_value("patroli/stored", self.stored)
         self.crawler.signals.send_catch_log(
             listings_stored, fingerprints=[i.request_fingerprint for i in batch]
         )
+
+    def _relink(self, seller_ids: set[int]) -> None:
+        """Link the batch's sellers into actors, once the batch is stored: a failure here loses
+        no listing, and the next relink (`patroli actors relink`) catches up."""
+        if not seller_ids:
+            return
+        try:
+            with self.sessions() as session, session.begin():
+                result = profiling.relink(session, actor="crawler", seller_ids=seller_ids)
+        except Exception:  # a crawl must go on; the log says what went wrong
+            logger.exception("linking %d sellers into actors failed", len(seller_ids))
+            return
+        stats = self.crawler.stats
+        stats.inc_value("patroli/actors_created", len(result.created))
+        stats.inc_value("patroli/actors_merged", len(result.merged))
+        stats.inc_value("patroli/link_suggestions", result.suggested)
 
     def _store_listings(self, session, items: list[ListingItem]) -> dict[str, int]:
         if not items:
