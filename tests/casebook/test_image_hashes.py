@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from casebook import imaging
 from casebook.models import ImageHash, Listing
 from casebook.services import evidence, listings
-from casebook.services.image_hashes import hash_new_images, image_hashes_of
+from casebook.services.image_hashes import SOURCES, hash_new_images, image_hashes_of
 from casebook.services.listings import ListingRecord, SellerRecord
 from crawler.evidence import EvidenceStore, Exchange
 from rules.model import Verdict
@@ -195,13 +195,14 @@ def test_the_linker_reads_each_sellers_distinct_hashes(sessions, config, world):
         hash_new_images(session, data_dir=config.data_dir, now=T1)
     with sessions() as session:
         seller = dict(session.execute(select(Listing.title, Listing.seller_id)).all())
-        everything = image_hashes_of(session, [*seller.values(), 999_999])
-        products = image_hashes_of(session, seller.values(), sources=("product",))
+        everything = image_hashes_of(session, [*seller.values(), 999_999], sources=SOURCES)
+        products = image_hashes_of(session, seller.values())  # screenshots are no link
     a, b, c = (seller[k] for k in ("slim-a", "slim-b", "jar-c"))
     assert set(everything) == {a, b, c}  # D has none; an unknown id is no error
     assert len(everything[a]) == 2 and len(everything[c]) == 3  # no duplicates
     assert all(isinstance(h, int) for hashes in everything.values() for h in hashes)
     assert products[a] == [imaging.dhash_int((IMAGES / "product-q60.jpg").read_bytes())]
+    assert set(products) == {a, b, c}
     near = imaging.distance(products[a][0], products[b][0])
     far = imaging.distance(products[a][0], products[c][0])
     assert near <= 10 < far
