@@ -77,7 +77,11 @@ def load_accounts(session: Session, seller_ids: Collection[int] | None) -> list[
     hashes: dict[int, set[int]] = defaultdict(set)
     for seller_id, dhash in _rows(
         session,
-        select(ImageHash.seller_id, ImageHash.dhash).where(ImageHash.seller_id.is_not(None)),
+        # Product images only: a screenshot's hash is its platform's page layout (services.
+        # image_hashes.image_hashes_of says why) and would suggest every pair on a platform.
+        select(ImageHash.seller_id, ImageHash.dhash).where(
+            ImageHash.seller_id.is_not(None), ImageHash.source == "product"
+        ),
         ImageHash.seller_id,
         seller_ids,
     ):
