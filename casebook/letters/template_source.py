@@ -30,6 +30,16 @@ ATTACHED = (
     "tangkapan layar dan paket bukti WACZ."
 )
 CLOSING = "Atas perhatian dan kerja sama Saudara, kami ucapkan terima kasih."
+# A Rekomendasi Pelaku about one actor (services.profiling_docs) names the actor, its accounts
+# and the identifiers joining them; one made from a takedown list has no `pelaku` and skips it.
+ACTOR = (
+    "Pelaku {{ pelaku.name }} (ID {{ pelaku.id }}, skor risiko {{ pelaku.score }}) terlihat "
+    "sejak {{ pelaku.first_seen }} sampai dengan {{ pelaku.last_seen }}, dengan akun:"
+)
+ACTOR_LISTS = (
+    ("Identitas yang menghubungkan akun:", "pelaku.identifiers"),
+    ("Alasan skor risiko:", "pelaku.reasons"),
+)
 
 BODY: dict[str, tuple[str, ...]] = {
     "rekomendasi_takedown": (
@@ -88,9 +98,24 @@ def _body(document: Document, kind: str) -> None:
         layout.line(document, "- {{ item.name }}: {{ item.count }} tautan", indent=Cm(0.75))
         layout.line(document, "{%p endfor %}")
         layout.line(document)
+    if kind == "rekomendasi_pelaku":
+        _actor(document)
     layout.paragraph(document, ATTACHED)
     layout.paragraph(document, body[-1])
     layout.paragraph(document, CLOSING)
+
+
+def _actor(document: Document) -> None:
+    layout.line(document, "{%p if pelaku is defined %}")
+    layout.paragraph(document, ACTOR, after=0)
+    for title, items in ((None, "pelaku.accounts"), *ACTOR_LISTS):
+        if title:
+            layout.paragraph(document, title, after=0, indent=False)
+        layout.line(document, f"{{%p for item in {items} %}}")
+        layout.line(document, "- {{ item }}", indent=Cm(0.75))
+        layout.line(document, "{%p endfor %}")
+    layout.paragraph(document, "{{ pelaku.takedowns }}", after=8)
+    layout.line(document, "{%p endif %}")
 
 
 def main(folder: Path | None = None) -> None:

@@ -47,6 +47,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                       "city": "Jakarta"},
         "tembusan": ["Deputi Bidang Pengawasan Obat Tradisional, Suplemen Kesehatan, dan Kosmetik"],
     },
+    "profiling": {  # the Dokumen Profiling (SOP step 7), services.profiling_docs
+        "recipient": {"title": "Deputi Bidang Penindakan",
+                      "agency": "Badan Pengawas Obat dan Makanan",
+                      "address": ["Jalan Percetakan Negara Nomor 23, Jakarta Pusat"],
+                      "city": "Jakarta"},
+        "tembusan": ["Direktur Intelijen Obat dan Makanan"],
+    },
 }  # fmt: skip
 
 MONEV_HEADER = ("No", "Tautan", "Platform", "Penerima", "Komoditas", "Penjual", "Produk",
