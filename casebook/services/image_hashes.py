@@ -52,15 +52,18 @@ def hash_new_images(
     *,
     data_dir: Path,
     limit: int | None = None,
+    capture_ids: Collection[int] | None = None,
     now: datetime | None = None,
 ) -> int:
     """Hash the screenshot and product image of every browser capture of a listing that has
-    no hash yet, oldest first, at most `limit` captures. Returns the number of hashes stored.
-    A picture that cannot be hashed (missing, truncated, a bomb, blank) is logged in one line
-    naming the capture and skipped; the capture's other picture is still hashed."""
+    no hash yet, oldest first, at most `limit` captures; with `capture_ids`, only among those
+    (the incremental path: the captures a crawl batch just stored). Returns the number of
+    hashes stored. A picture that cannot be hashed (missing, truncated, a bomb, blank) is
+    logged in one line naming the capture and skipped; the capture's other picture is still
+    hashed."""
     now = now or utcnow()
     stored = 0
-    for candidate in _unhashed(session, limit):
+    for candidate in _unhashed(session, limit, capture_ids):
         for source, data in _pictures(Path(data_dir), candidate):
             try:
                 dhash = imaging.dhash(data)
@@ -103,11 +106,14 @@ def image_hashes_of(
     return {seller_id: sorted(hashes) for seller_id, hashes in sorted(found.items())}
 
 
-def _unhashed(session: Session, limit: int | None) -> Iterator[Candidate]:
+def _unhashed(
+    session: Session, limit: int | None, capture_ids: Collection[int] | None
+) -> Iterator[Candidate]:
     """Browser captures of listings without a hash, in id order, a page at a time. A capture
     that yields nothing is looked at again on the next call (its files may be repaired); the
     cursor keeps it from coming back within one call."""
     hashed = select(ImageHash.id).where(ImageHash.capture_id == Capture.id).exists()
+    wanted = sorted(set(capture_ids)) if capture_ids is not None else None
     after, left = 0, limit
     while left is None or left > 0:
         size = PAGE if left is None else min(PAGE, left)
@@ -118,6 +124,11 @@ def _unhashed(session: Session, limit: int | None) -> Iterator[Candidate]:
             .order_by(Capture.id)
             .limit(size)
         )
+        if wanted is not None:  # the next window of the given ids, at most PAGE to an IN list
+            window = [i for i in wanted if i > after][:PAGE]
+            if not window:
+                return
+            query = query.where(Capture.id.in_(window))
         rows = session.execute(query).all()
         for capture, seller_id, images in rows:
             yield Candidate(
@@ -129,10 +140,14 @@ def _unhashed(session: Session, limit: int | None) -> Iterator[Candidate]:
                 seller_id=seller_id,
                 images=tuple(i for i in images or () if isinstance(i, str)),
             )
-        if len(rows) < size:
+        if left is not None:
+            left -= len(rows)
+        if len(rows) == size:  # a full page: more may follow it
+            after = rows[-1][0].id
+        elif wanted is not None:  # this window is done: on to the next
+            after = window[-1]
+        else:
             return
-        after = rows[-1][0].id
-        left = None if left is None else left - len(rows)
 
 
 def _pictures(data_dir: Path, candidate: Candidate) -> Iterator[tuple[str, bytes]]:

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 
 from casebook import imaging
-from casebook.models import ImageHash, Listing
-from casebook.services import evidence, listings
+from casebook.models import Capture, ImageHash, Listing
+from casebook.services import evidence, image_hashes, listings
 from casebook.services.image_hashes import SOURCES, hash_new_images, image_hashes_of
 from casebook.services.listings import ListingRecord, SellerRecord
 from crawler.evidence import EvidenceStore, Exchange
@@ -177,6 +177,28 @@ def test_a_limit_counts_captures_oldest_first(sessions, config, world):
     for limit, expected in [(1, 2), (2, 3), (1, 1), (None, 0), (None, 0)]:
         with sessions() as session, session.begin():
             assert hash_new_images(session, data_dir=config.data_dir, limit=limit) == expected
+
+
+def test_the_incremental_path_hashes_only_the_given_captures(sessions, config, world, monkeypatch):
+    monkeypatch.setattr(image_hashes, "PAGE", 2)  # windows and pages of two: every seam runs
+    with sessions() as session:
+        rows = session.execute(select(Capture.id, Capture.listing_id, Capture.kind)).all()
+    capture = {key: next(i for i, lid, _ in rows if lid == world[key]) for key in WORLD}
+    others = [i for i, lid, kind in rows if lid is None or kind == "http"]  # no pictures
+    steps = [  # (capture ids, limit, hashes stored)
+        ([capture["jar-c"], capture["bomb-d"], *others], None, 2),
+        ([capture["jar-c"], capture["lost-c"], capture["slim-a"]], 1, 2),  # jar-c is done
+        ([], None, 0),
+        ([*capture.values(), *others, 10_000], None, 2),  # slim-b and lost-c were left
+    ]
+    for capture_ids, limit, expected in steps:
+        with sessions() as session, session.begin():
+            stored_now = hash_new_images(
+                session, data_dir=config.data_dir, capture_ids=capture_ids, limit=limit
+            )
+        assert stored_now == expected, (capture_ids, limit)
+    with sessions() as session:
+        assert len(stored(session)) == len(EXPECTED)
 
 
 def test_a_missing_screenshot_file_is_skipped_and_the_product_still_hashed(sessions, config, world):
