@@ -13,6 +13,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from casebook.letters import office as office_module
@@ -238,3 +239,27 @@ def test_shipped_templates_are_rebuilt_from_their_source(tmp_path, shipped, buil
     build().save(tmp_path / "built.docx")
     root = Path(__file__).parents[2]
     assert text_of(root / shipped) == text_of(tmp_path / "built.docx")
+
+
+@pytest.mark.parametrize(
+    "args, code, out",
+    [
+        (["show", "{id}"], 0, '"reappeared": 1'),  # the score counts days to today
+        (["document", "--actor", "{id}", "--no-pdf"], 0, '"folder": "reports/profiling/actor-'),
+        (["document", "--since", "2026-11-07", "--until", "2026-11-02", "--no-pdf"], 1,
+         "Error: the period ends (2026-11-02) before it starts (2026-11-07)"),
+        (["refer", "{id}", "--to", "upt", "--no-pdf"], 0, '"number": "B-1/SM.01/PW.02.03/'),
+        (["refer", "{id}", "--to", "idea"], 2, "Invalid value for '--to'"),
+        (["show", "999"], 1, "Error: no actor 999"),
+        (["refer", "{merged}", "--to", "upt", "--no-pdf"], 1, "was merged into actor"),
+    ],
+)  # fmt: skip
+def test_commands(config, sessions, world, monkeypatch, args, code, out):
+    from patroli.cli import main
+
+    monkeypatch.setenv("PATROLI_DATA_DIR", str(config.data_dir))
+    monkeypatch.setenv("PATROLI_SECRET_KEY", "x")
+    ids = {"id": world["actors"]["Toko Sehat"], "merged": world["actors"]["Digabung"]}
+    result = CliRunner().invoke(main, ["actors", *(a.format(**ids) for a in args)])
+    assert result.exit_code == code, result.output
+    assert out in result.output
