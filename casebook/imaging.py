@@ -39,7 +39,13 @@ def dhash(data: bytes) -> str:
 
 
 def dhash_int(data: bytes) -> int:
-    grey = _thumbnail(_open(data))
+    image = _open(data)
+    try:
+        grey = _thumbnail(image)
+    except ImageError:
+        raise
+    except (ValueError, OSError) as error:  # a mode or palette the conversions do not take
+        raise ImageError(f"unreadable pixels ({image.mode}): {error}") from None
     pixels = grey.tobytes()  # mode L: one byte per pixel, row by row
     bits = 0
     for row in range(HASH_HEIGHT):
@@ -120,10 +126,13 @@ def _thumbnail(image: Image.Image) -> Image.Image:
         rgba = image.convert("RGBA")
         backdrop = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(backdrop, rgba)
+    if image.mode.startswith("I;16"):
+        # 16-bit grey: scaled to 8 bits, where a plain conversion would clip nearly all to white.
+        image = image.convert("I").point(lambda value: value * (1 / 256))
     grey = image.convert("L")
     low, high = grey.getextrema()
     if high - low < MIN_CONTRAST:
         raise ImageError("blank image (one flat colour): nothing to compare")
     # Box-reduce by whole factors to within twice the size first, then Lanczos: 50x faster on a
-    # tall screenshot than Lanczos all the way, and the same thumbnail to within a grey level.
+    # tall screenshot than Lanczos all the way. Stored hashes were made so: keep it.
     return grey.resize((HASH_WIDTH, HASH_HEIGHT), Image.Resampling.LANCZOS, reducing_gap=2.0)

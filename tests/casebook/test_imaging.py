@@ -33,6 +33,7 @@ def test_the_hash_of_a_picture_is_pinned():
         "product-cropped.jpg",  # 8 px cropped from each side and blurred
         "product-watermarked.png",  # a reseller's handle written in a corner
         "product-rgba.png",  # with an alpha channel
+        "product-16bit.png",  # 16-bit grey: not clipped to white
     ],
 )
 def test_a_re_upload_of_the_picture_is_near(name):
