@@ -25,7 +25,7 @@ THIRD_PARTY = "third_party_"
 _SEP = r"(?:\s*[.\-–/]\s*|\s+)?"
 # Indonesian mobile numbers: 08.. / +62 8.. / 62 8.., 9 to 12 digits after the 0 or 62.
 _PHONE = re.compile(
-    rf"(?<![\w+/])\(?(?:\+{_SEP}62|62|0){_SEP}8\d{{1,2}}\)?(?:{_SEP}\d){{6,10}}(?!\d)",
+    rf"(?<![\w+/])\(?(?:\+{_SEP}62\)?{_SEP}\(?0?|62|0){_SEP}8\d{{1,2}}\)?(?:{_SEP}\d){{6,10}}(?!\d)",
 )
 _WA_LINK = re.compile(
     r"(?:wa\.me/(?:c/)?|api\.whatsapp\.com/send/?\?phone=|whatsapp\.com/send\?phone=)"
@@ -40,6 +40,17 @@ _BANK = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, BANKS), key=len, reverse=True)) + r")\b"
     r"[\s:.,-]*(?:(?:no\.?|nomor|rek(?:ening)?\.?|acc(?:ount)?\.?)[\s:.,-]*)*"
     r"(\d(?:[\s.-]?\d){6,17})(?!\d)",
+    re.IGNORECASE,
+)
+# the number first: `No. rek 1234567890 (BCA)`, `norek 1234567890 - Mandiri`
+_BANK_AFTER = re.compile(
+    r"\b(?:no\.?\s*rek(?:ening)?|norek|rekening|rek)\.?[\s:]*(\d(?:[\s.-]?\d){6,17})(?!\d)"
+    r"\s*[(\-–/]?\s*(" + "|".join(sorted(map(re.escape, BANKS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+# `IG: tokoku`, `TikTok : toko.ku`: a handle named by its platform, without the @
+_NAMED_HANDLE = re.compile(
+    r"\b(?:ig|insta(?:gram)?|tiktok|tt|twitter)\s*[:：]\s*@?([A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_]))\b",
     re.IGNORECASE,
 )
 _PROFILE_LINK = re.compile(
@@ -68,16 +79,27 @@ _SPELLED_RUN = re.compile(
 )
 
 # Words that say a number belongs to somebody else's service, in Indonesian and English.
+_PLATFORMS = (
+    r"(?:marketplace|platform|tokopedia|shopee|lazada|bukalapak|blibli|tiktok\s*shop|tiktok)"
+)
 _CUES = re.compile(
     r"\b(?:"
-    r"cs\s+(?:marketplace|tokopedia|shopee|lazada|bukalapak|blibli|tiktok|platform)"
-    r"|customer\s+(?:service|care)|call\s*cent(?:er|re)|help\s*(?:desk|center|centre)"
-    r"|pusat\s+bantuan|bantuan\s+pesanan|layanan\s+pelanggan|kendala(?:\s+pesanan)?"
-    r"|keluhan|komplain|complain(?:t|ts)?|pengaduan|retur|refund"
+    # a marketplace's own desk
+    rf"(?:cs|admin|layanan|tim|pusat\s+bantuan)\s+{_PLATFORMS}"
+    r"|customer\s+(?:service|care|support)|call\s*cent(?:er|re)|help\s*(?:desk|center|centre)"
+    r"|hotline|pusat\s+bantuan|bantuan\s+pesanan|layanan\s+(?:pelanggan|konsumen)"
+    r"|(?:info|masalah|keamanan)\s+akun|no-?reply"
+    # complaints
+    r"|kendala(?:\s+pesanan)?|masalah\s+pesanan|keluhan|komplain|complain(?:t|ts)?|pengaduan"
+    r"|retur|refund"
+    # couriers
     r"|kurir|courier|ekspedisi|expedition|resi|pick\s*-?up|pengiriman|shipping|tracking"
-    r"|lacak|jne|j&t|jnt|sicepat|anteraja|ninja\s+xpress|pos\s+indonesia"
-    r"|rekber|rekening\s+bersama|escrow|middleman|pihak\s+ketiga"
-    r"|contoh|example|template|misal(?:nya)?|format\s+order"
+    r"|lacak|ongkir|jne|j&t|jnt|sicepat|anteraja|ninja\s+xpress|pos\s+indonesia|tiki"
+    r"|lion\s+parcel|gosend|grab\s*express"
+    # escrow
+    r"|rekber|rekening\s+bersama|escrow|middleman|pihak\s+ketiga|penengah"
+    # templates
+    r"|contoh|example|template|misal(?:nya)?|format\s+order|sample|dummy"
     r")\b",
     re.IGNORECASE,
 )
@@ -103,6 +125,8 @@ def normalize_phone(raw: str) -> str | None:
     digits = re.sub(r"\D", "", raw)
     if digits.startswith("62"):
         national = digits[2:]
+        if national.startswith("08"):  # `+62 0812...`: the trunk 0 written after the country code
+            national = national[1:]
     elif digits.startswith("0"):
         national = digits[1:]
     else:
@@ -153,6 +177,14 @@ def extract_identifiers(text: str) -> list[Identifier]:
         if 8 <= len(number) <= 18 and normalize_phone(number) is None:
             bank = f"{BANKS[match.group(1).lower()]}:{number}"
             add("bank_account", bank, match.group(0), text, *match.span())
+    for match in _BANK_AFTER.finditer(text):
+        number = re.sub(r"\D", "", match.group(1))
+        if 8 <= len(number) <= 18 and normalize_phone(number) is None:
+            bank = f"{BANKS[match.group(2).lower()]}:{number}"
+            add("bank_account", bank, match.group(0), text, *match.span())
+    for match in _NAMED_HANDLE.finditer(text):
+        handle = "@" + match.group(1).lower().rstrip(".")
+        add("handle", handle, match.group(0), text, *match.span())
     for match in _PROFILE_LINK.finditer(text):
         handle = "@" + match.group(1).lower().rstrip(".")
         add("handle", handle, match.group(0), text, *match.span())

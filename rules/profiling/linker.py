@@ -9,6 +9,11 @@ Order of work, and why:
 3. Identifiers join in order from the rarest (and strongest kind) to the most common, so when
    a chain would put two accounts pinned "apart" into one actor, the identifier refused is the
    most common (weakest) one of that chain: it still joins what it can without the conflict.
+4. An identifier over the cap (but within `HARD_CAP_FACTOR` times it) still joins when the
+   other evidence has already put its accounts into a few groups — at most `DENSE_GROUPS`, and
+   at most one group per `DENSE_RATIO` accounts: a large operation's number, shown on 80 of its
+   accounts that share e-mails and bank accounts among themselves, is one actor's; a courier's
+   number on 80 shops of 75 unrelated actors is not.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from rules.profiling.model import STRONG_KINDS, Account, Link, Linkage, Pin
 # number is paid for and personal; an e-mail is free; a shop URL or a handle can be quoted.
 KIND_ORDER = {"bank_account": 0, "phone": 1, "email": 2, "shop_url": 3, "handle": 4}
 MIN_CAP, MAX_CAP = 10, 50
+HARD_CAP_FACTOR = 4
+DENSE_GROUPS, DENSE_RATIO = 10, 4
 
 
 def default_cap(accounts: int) -> int:
@@ -51,7 +58,7 @@ def link(
     index = {account_id: i for i, account_id in enumerate(ids)}
     cap = default_cap(len(accounts)) if cap is None else cap
     holders, third = _holders(accounts)
-    usable, common, third_party = _usable(holders, third, stoplist, cap)
+    usable, over_cap, common, third_party = _usable(holders, third, stoplist, cap)
     pins = [pin for pin in pins if pin.a in index and pin.b in index and pin.a != pin.b]
     groups = _Groups(len(ids), [(index[p.a], index[p.b]) for p in pins if not p.together])
     for pin in pins:
@@ -59,10 +66,18 @@ def link(
             groups.union(index[pin.a], index[pin.b])
     cut = []
     for key in usable:
-        members = holders[key]
-        first = members[0]
-        if not all([groups.union(first, other) for other in members[1:]]):
+        if not _join(groups, holders[key]):
             cut.append(key)
+    for key in over_cap:
+        members = holders[key]
+        groups_joined = len({groups.find(i) for i in members})
+        if groups_joined <= DENSE_GROUPS and groups_joined * DENSE_RATIO <= len(members):
+            usable.append(key)
+            if not _join(groups, members):
+                cut.append(key)
+        else:
+            common.append((key[0], key[1], len(members) + third.get(key, 0)))
+    common.sort(key=lambda row: (-row[2], row[0], row[1]))
     actor_of, links = _actors_and_links(ids, groups, usable, holders, pins, index)
     suggestions = suggest_pairs(accounts, actor_of, pins) if suggest else ()
     return Linkage(
@@ -74,6 +89,12 @@ def link(
         cap=cap,
         cut=tuple(cut),
     )
+
+
+def _join(groups: _Groups, members: list[int]) -> bool:
+    """Join the accounts showing one identifier; False when an apart pin refused a join."""
+    first = members[0]
+    return all([groups.union(first, other) for other in members[1:]])
 
 
 def _holders(accounts: list[Account]):
@@ -98,24 +119,30 @@ def _holders(accounts: list[Account]):
 
 def _usable(holders, third, stoplist, cap):
     """The identifiers that may join, rarest and strongest first; the ones kept out."""
-    usable, common, third_party = [], [], []
+    usable, over_cap, common, third_party = [], [], [], []
     for key, members in holders.items():
         named_other = third.get(key, 0)
         if key in stoplist:
             continue
         if named_other and (named_other >= 2 or named_other >= len(members)):
             third_party.append((key[0], key[1], len(members) + named_other))
-        elif len(members) + named_other > cap:
+        elif len(members) + named_other > cap * HARD_CAP_FACTOR:
             common.append((key[0], key[1], len(members) + named_other))
+        elif len(members) + named_other > cap:
+            over_cap.append(key)
         elif len(members) > 1:
             usable.append(key)
     for key, named_other in third.items():
         if key not in holders and key not in stoplist:
             third_party.append((key[0], key[1], named_other))
-    usable.sort(key=lambda key: (len(holders[key]), KIND_ORDER.get(key[0], 9), key[1]))
-    common.sort(key=lambda row: (-row[2], row[0], row[1]))
+
+    def rarest_first(key):
+        return (len(holders[key]), KIND_ORDER.get(key[0], 9), key[1])
+
+    usable.sort(key=rarest_first)
+    over_cap.sort(key=rarest_first)
     third_party.sort(key=lambda row: (-row[2], row[0], row[1]))
-    return usable, common, third_party
+    return usable, over_cap, common, third_party
 
 
 class _Groups:

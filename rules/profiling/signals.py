@@ -1,11 +1,12 @@
 """Weak signals that only suggest links, each with its reason in plain words: similar shop
 names, near-identical images, the same city and product mix.
 
-Every signal is blocked so it scales: names are compared only within blocks of a shared rare
-name token, images only within blocks of an equal hash band, city and products only within
-blocks of (city, two product categories). A block bigger than `BLOCK_LIMIT` means the shared
-thing is too common to say anything (thousands of shops called "herbal", one stock photo) and
-is skipped — the same reasoning as the identifiers' frequency cap."""
+A suggestion is about two actors (confirming it joins them), shown as one account of each.
+Every signal is blocked so it scales: names are compared only within blocks of a shared name
+token, images only within blocks of an equal hash band, city and products only within blocks
+of (city, two product categories). A block holding more than `BLOCK_LIMIT` actors means the
+shared thing is too common to say anything (hundreds of shops called "Herbal Sehat", one stock
+photo) and is skipped — the reasoning of the identifiers' frequency cap."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ import re
 from collections.abc import Iterable, Mapping
 from itertools import combinations
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from rules.profiling.model import Account, Pin, Suggestion
 
-BLOCK_LIMIT = 60
+BLOCK_LIMIT = 30
 NAME_THRESHOLD = 88  # rapidfuzz token_sort_ratio of the names without their generic words
 HAMMING_THRESHOLD = 4  # bits of 64 that may differ between two dHashes of one picture
 PER_ACCOUNT = 5  # suggestions kept per account, best first
@@ -30,27 +32,44 @@ GENERIC_WORDS = frozenset({
 })  # fmt: skip
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _WORD = re.compile(r"[a-z]+")
+_BAND_WIDTHS = (13, 13, 13, 13, 12)  # 5 bands: hashes within 4 bits agree on one (pigeonhole)
+
+
+class _Found:
+    """Signals per pair of actors, each pair shown as the first two accounts that raised it."""
+
+    def __init__(self, accounts: list[Account], actor: list[int], apart: set[tuple[int, int]]):
+        self.accounts, self.actor, self.apart = accounts, actor, apart
+        self.signals: dict[tuple[int, int], list[tuple[float, str]]] = {}
+        self.shown: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def add(self, i: int, j: int, score: float, reason: str) -> None:
+        x, y = self.actor[i], self.actor[j]
+        if x == y:
+            return
+        pair = (x, y) if x < y else (y, x)
+        if pair in self.apart:
+            return
+        self.shown.setdefault(pair, (i, j))
+        self.signals.setdefault(pair, []).append((score, reason))
 
 
 def suggest(
     accounts: list[Account], actor_of: Mapping[str, str], pins: Iterable[Pin] = ()
 ) -> list[Suggestion]:
-    """Pairs of accounts in different actors that weak signals tie, best first."""
-    apart = {tuple(sorted((p.a, p.b))) for p in pins if not p.together}
-    found: dict[tuple[int, int], list[tuple[float, str]]] = {}
-
-    def add(i: int, j: int, score: float, reason: str) -> None:
-        a, b = accounts[i].id, accounts[j].id
-        if a == b or actor_of.get(a) == actor_of.get(b):
-            return
-        pair = (i, j) if a < b else (j, i)
-        if (accounts[pair[0]].id, accounts[pair[1]].id) in apart:
-            return
-        found.setdefault(pair, []).append((score, reason))
-
-    _similar_names(accounts, add)
-    _similar_images(accounts, add)
-    _same_city_and_products(accounts, add)
+    """Pairs of accounts in different actors that weak signals tie, best first; never two
+    actors an apart pin separates."""
+    numbers: dict[str, int] = {}
+    actor = [numbers.setdefault(actor_of[a.id], len(numbers)) for a in accounts]
+    apart = set()
+    for pin in pins:
+        if not pin.together and pin.a in actor_of and pin.b in actor_of:
+            x, y = numbers[actor_of[pin.a]], numbers[actor_of[pin.b]]
+            apart.add((min(x, y), max(x, y)))
+    found = _Found(accounts, actor, apart)
+    _similar_names(accounts, actor, found)
+    _similar_images(accounts, actor, found)
+    _same_city_and_products(accounts, actor, found)
     return _best(accounts, found)
 
 
@@ -61,99 +80,125 @@ def name_key(name: str) -> str:
     return " ".join(word for word in words if word not in GENERIC_WORDS)
 
 
-def _similar_names(accounts: list[Account], add) -> None:
+def _one_per_actor(members: list[int], actor: list[int]) -> list[int]:
+    seen: dict[int, int] = {}
+    for i in members:
+        seen.setdefault(actor[i], i)
+    return list(seen.values())
+
+
+def _similar_names(accounts: list[Account], actor: list[int], found: _Found) -> None:
     keys = [name_key(account.shop_name) for account in accounts]
     blocks: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
-        if not key:
-            continue
-        tokens = set(key.split()) | {key.replace(" ", "")}
-        for token in tokens:
-            if len(token) >= 3:
-                blocks.setdefault(token, []).append(i)
-    seen: set[tuple[int, int]] = set()
+        if key:
+            for token in {*key.split(), key.replace(" ", "")}:
+                if len(token) >= 3:
+                    blocks.setdefault(token, []).append(i)
+    compared: set[tuple[int, int]] = set()
     for members in blocks.values():
-        if len(members) < 2 or len(members) > BLOCK_LIMIT:
+        if len(members) < 2:
+            continue
+        members = _one_per_actor(members, actor)
+        if not 2 <= len(members) <= BLOCK_LIMIT:
             continue
         names = [keys[i] for i in members]
         scores = cdist(names, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_THRESHOLD)
-        for x, y in zip(*scores.nonzero(), strict=True):
-            if x >= y:
-                continue
+        for x, y in zip(*np.nonzero(scores), strict=True):
             i, j = members[x], members[y]
-            if (i, j) in seen:
+            if x >= y or (actor[i], actor[j]) in compared:
                 continue
-            seen.add((i, j))
-            score = float(scores[x, y]) / 100
+            compared.add((actor[i], actor[j]))
             a, b = accounts[i].shop_name, accounts[j].shop_name
             reason = f"similar shop names: '{a}' / '{b}'" if a != b else f"same shop name: '{a}'"
-            add(i, j, 0.6 * score, reason)
+            found.add(i, j, 0.6 * float(scores[x, y]) / 100, reason)
 
 
-def _bands(value: int):
-    """Five bands of a 64-bit hash (13+13+13+13+12 bits): two hashes within 4 bits of each
-    other agree on at least one band (pigeonhole), so comparing within bands misses none."""
-    shift = 0
-    for band, width in enumerate((13, 13, 13, 13, 12)):
-        yield band, (value >> shift) & ((1 << width) - 1)
-        shift += width
+def _popcount(values: np.ndarray) -> np.ndarray:
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(values)
+    table = np.array([bin(b).count("1") for b in range(256)], dtype=np.uint8)
+    return table[values.view(np.uint8)].reshape(-1, 8).sum(axis=1)
 
 
-def _similar_images(accounts: list[Account], add) -> None:
-    blocks: dict[tuple[int, int], list[tuple[int, int]]] = {}
+def _similar_images(accounts: list[Account], actor: list[int], found: _Found) -> None:
+    """Within each band, hashes sorted by the band's bits: a block is a run of equal bits, and
+    every pair of a run is compared at once (vectorised) as the run shifted by 1, 2, ... ."""
+    owners, hashes = [], []
     for i, account in enumerate(accounts):
         for value in set(account.image_hashes):
-            for band in _bands(value):
-                blocks.setdefault(band, []).append((i, value))
+            owners.append(i)
+            hashes.append(value & 0xFFFFFFFFFFFFFFFF)
+    if len(hashes) < 2:
+        return
+    owner = np.array(owners, dtype=np.int64)
+    value = np.array(hashes, dtype=np.uint64)
+    team = np.array(actor, dtype=np.int64)[owner]
     best: dict[tuple[int, int], int] = {}
-    for members in blocks.values():
-        if len(members) < 2 or len({i for i, _ in members}) > BLOCK_LIMIT:
-            continue
-        for (i, x), (j, y) in combinations(members, 2):
-            if i == j:
+    shift = 0
+    for width in _BAND_WIDTHS:
+        band = (value >> np.uint64(shift)) & np.uint64((1 << width) - 1)
+        shift += width
+        order = np.argsort(band, kind="stable")
+        band, hashed, who, teams = band[order], value[order], owner[order], team[order]
+        starts = np.flatnonzero(np.r_[True, band[1:] != band[:-1]])
+        sizes = np.diff(np.r_[starts, len(band)])
+        crowded = np.repeat(sizes > BLOCK_LIMIT * 3, sizes)  # a stock photo: too common
+        for step in range(1, int(min(sizes.max(), BLOCK_LIMIT * 3))):
+            same = band[step:] == band[:-step]
+            same &= ~crowded[step:] & (teams[step:] != teams[:-step])
+            if not same.any():
                 continue
-            distance = (x ^ y).bit_count()
-            if distance <= HAMMING_THRESHOLD:
-                pair = (min(i, j), max(i, j))
-                if distance < best.get(pair, 65):
-                    best[pair] = distance
-    for (i, j), distance in best.items():
+            left = np.flatnonzero(same)
+            distance = _popcount(hashed[left] ^ hashed[left + step])
+            close = distance <= HAMMING_THRESHOLD
+            for k, d in zip(left[close].tolist(), distance[close].tolist(), strict=True):
+                i, j = int(who[k]), int(who[k + step])
+                pair = (i, j) if i < j else (j, i)
+                if d < best.get(pair, 65):
+                    best[pair] = d
+    for (i, j), distance in sorted(best.items(), key=lambda item: item[1]):
         what = "identical" if distance == 0 else f"near-identical ({distance} of 64 bits differ)"
-        add(i, j, 0.8 - 0.05 * distance, f"{what} product images")
+        found.add(i, j, 0.8 - 0.05 * distance, f"{what} product images")
 
 
-def _same_city_and_products(accounts: list[Account], add) -> None:
+def _same_city_and_products(accounts: list[Account], actor: list[int], found: _Found) -> None:
     blocks: dict[tuple[str, str, str], list[int]] = {}
     for i, account in enumerate(accounts):
-        if not account.city or len(account.products) < 2:
-            continue
-        for pair in combinations(sorted(set(account.products))[:6], 2):
-            blocks.setdefault((account.city, *pair), []).append(i)
-    seen: set[tuple[int, int]] = set()
+        if account.city and len(account.products) >= 2:
+            for pair in combinations(sorted(set(account.products))[:6], 2):
+                blocks.setdefault((account.city, *pair), []).append(i)
+    compared: set[tuple[int, int]] = set()
     for members in blocks.values():
-        if len(members) < 2 or len(members) > BLOCK_LIMIT:
+        if len(members) < 2:
+            continue
+        members = _one_per_actor(members, actor)
+        if not 2 <= len(members) <= BLOCK_LIMIT:
             continue
         for i, j in combinations(members, 2):
-            if (i, j) in seen:
+            if (actor[i], actor[j]) in compared:
                 continue
-            seen.add((i, j))
+            compared.add((actor[i], actor[j]))
             a, b = set(accounts[i].products), set(accounts[j].products)
             overlap = len(a & b) / len(a | b)
             if overlap >= 0.5:
                 shared = ", ".join(sorted(a & b))
-                add(i, j, 0.3 * overlap, f"same city ({accounts[i].city}) and products ({shared})")
+                reason = f"same city ({accounts[i].city}) and products ({shared})"
+                found.add(i, j, 0.3 * overlap, reason)
 
 
-def _best(accounts: list[Account], found) -> list[Suggestion]:
+def _best(accounts: list[Account], found: _Found) -> list[Suggestion]:
     ranked = []
-    for (i, j), signals in found.items():
+    for pair, signals in found.signals.items():
         missing = 1.0
         for score, _ in signals:
             missing *= 1 - score
         score = round(1 - missing, 3)
         if score >= MIN_SCORE:
-            reasons = tuple(reason for _, reason in sorted(signals, reverse=True))
-            ranked.append(Suggestion(accounts[i].id, accounts[j].id, score, reasons))
+            i, j = found.shown[pair]
+            a, b = sorted((accounts[i].id, accounts[j].id))
+            reasons = tuple(dict.fromkeys(reason for _, reason in sorted(signals, reverse=True)))
+            ranked.append(Suggestion(a, b, score, reasons))
     ranked.sort(key=lambda s: (-s.score, s.a, s.b))
     kept, count = [], {}
     for suggestion in ranked:

@@ -32,6 +32,9 @@ def found(text: str) -> list[tuple[str, str]]:
         "WA 08 satu dua 3456 7890",
         "DANA/OVO 081234567890",
         "GoPay: +6281234567890",
+        "(+62) 812 3456 7890",
+        "+62 0812-3456-7890",
+        "+62 (812) 3456-7890",
     ],
 )
 def test_every_writing_of_a_phone_is_one_number(text):
@@ -98,7 +101,11 @@ def test_a_number_beside_somebody_elses_service_is_third_party(text, expected):
         ("bca:1234567890", [("bank_account", "bca:1234567890")]),
         ("rek CIMB Niaga 4692 9574 1547 23", [("bank_account", "cimb:46929574154723")]),
         ("BRI: 0056 98 688749 89 5 (atas nama X)", [("bank_account", "bri:005698688749895")]),
+        ("No. rek 1234567890 (BCA)", [("bank_account", "bca:1234567890")]),
+        ("norek 1234567890 - Mandiri", [("bank_account", "mandiri:1234567890")]),
         ("IG: @Prima_Mulia91", [("handle", "@prima_mulia91")]),
+        ("IG: prima_mulia91", [("handle", "@prima_mulia91")]),
+        ("TikTok : toko.ku", [("handle", "@toko.ku")]),
         ("instagram.com/Prima_mulia91", [("handle", "@prima_mulia91")]),
         ("tiktok.com/@official.prima_mulia", [("handle", "@official.prima_mulia")]),
         # hard negatives: the part of an e-mail after @ is no handle; a price is no account
