@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 from casebook.config import Config, session_secret
 from casebook.db import make_engine, make_session_factory
 from web import (
+    actors,
     admin,
     auth,
     dashboard,
@@ -70,7 +71,8 @@ def create_app(config: Config, *, testing: bool = False) -> Flask:
     auth.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(auth.bp)
-    for area in (findings, evidence, dashboard, plans, register, takedown, letters, monitoring):
+    for area in (findings, evidence, dashboard, plans, register, takedown, actors, letters,
+                 monitoring):  # fmt: skip
         app.register_blueprint(area.bp)
     for area in (admin, imports, jobs, health):
         app.register_blueprint(area.bp)
@@ -89,6 +91,7 @@ NAV = (
     ("findings.index", "Temuan patroli", "viewer"),
     ("register.index", "Register Informasi", "viewer"),
     ("takedown.index", "List takedown", "viewer"),
+    ("actors.index", "Pelaku", "viewer"),
     ("letters.index", "Surat", "viewer"),
     ("monitoring.index", "Monitoring", "viewer"),
     ("imports.index", "Impor", "analyst"),
