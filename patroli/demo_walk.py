@@ -2,8 +2,9 @@
 in it: Register Informasi (Dit. Siber's entries, an UPT's, a tip from Dit. Intelijen) -> List
 takedown -> two links taken down on the platform -> the list verified by a job -> letters to
 IdEA, Komdigi, Dit. Was and Dit. Intelijen, sent, IdEA's answer recorded -> a holiday override
--> monitoring. Run again, it adds nothing twice (a later run re-checks the list: the restarted
-demo platform took the same links down again)."""
+-> profiling (accounts linked into actors, a suggestion decided, a Dokumen profiling and a
+Rekomendasi Pelaku about one actor) -> monitoring. Run again, it adds nothing twice (a later
+run re-checks the list: the restarted demo platform took the same links down again)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from casebook.config import Config
 from casebook.models import Hit, Listing, RegisterEntry, TakedownLink
 from casebook.services import imports, monitoring, register, takedown
-from patroli import demo_jobs, demo_letters, demo_people
+from patroli import demo_actors, demo_jobs, demo_letters, demo_people
 from patroli.crawling import SpiderRun, run_spiders
 from patroli.platforms import kind_of
 from patroli.wiring import Casebook
@@ -52,6 +53,7 @@ def walk(casebook: Casebook, config: Config, market, settings: dict, step: Calla
     if new:
         demo_letters.send_letters(casebook, config, list_id, today, step)
     demo_people.office_day_off(casebook, today, step)
+    demo_actors.profile_actors(casebook, config, market.world, today, step)
     _monitoring(casebook, step)
 
 
