@@ -88,6 +88,8 @@ def actors(
         query = query.where(Actor.id.in_(members.where(Seller.platform == platform)))
     if min_risk > 0:
         query = query.where(Actor.risk_score >= min_risk)
+    if min_risk > 0:
+        query = query.where(Actor.risk_score >= min_risk)
     if min_accounts > 1:
         query = query.where(Actor.id.in_(
             select(ActorAccount.actor_id).group_by(ActorAccount.actor_id)

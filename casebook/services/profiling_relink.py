@@ -106,7 +106,8 @@ def relink_as(
     read = time.perf_counter()
     linkage = linker.link(accounts, stoplist=stops | common.keys(), pins=pins, cap=cap)
     linked = time.perf_counter()
-    written = store(session, linkage, scope, now=now, how=how, anchors=anchors)
+    names = {int(account.id): account.shop_name for account in accounts}
+    written = store(session, linkage, scope, now=now, names=names, how=how, anchors=anchors)
     session.flush()
     done = time.perf_counter()
     result = RelinkResult(

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from casebook.models import Actor, ActorAccount, ActorLink, LinkSuggestion, Seller
+from casebook.models import Actor, ActorAccount, ActorLink, LinkSuggestion
 from casebook.services.profiling_load import _rows, chunks
 from rules.profiling import Linkage
 
@@ -43,15 +43,18 @@ def store(
     scope: Collection[int] | None,
     *,
     now: datetime,
+    names: Mapping[int, str],
     how: str = "auto",
     anchors: Mapping[int, int] | None = None,
 ) -> Written:
-    """Write `linkage` over the sellers of `scope` (None: every seller); `anchors` maps an
-    actor id to an account whose group must keep that id (an analyst's merge or split)."""
+    """Write `linkage` over the sellers of `scope` (None: every seller); `names` are the
+    sellers' shop names; `anchors` maps an actor id to an account whose group must keep that
+    id (an analyst's merge or split)."""
     written = Written()
     groups: dict[str, list[int]] = defaultdict(list)
     for account, key in linkage.actor_of.items():
         groups[key].append(int(account))
+    name_of = {key: _name(members, names) for key, members in groups.items()}
     old = {
         seller_id: actor_id
         for seller_id, actor_id in _rows(
@@ -59,17 +62,27 @@ def store(
             ActorAccount.seller_id, scope,
         )
     }  # fmt: skip
-    actor_of_group = _assign(session, groups, old, anchors or {}, now, written)
+    actor_of_group = _assign(session, groups, name_of, old, anchors or {}, now, written)
     new = {seller: actor_of_group[key] for key, members in groups.items() for seller in members}
     _memberships(session, old, new, now, how, written)
-    members = {actor_of_group[key]: group for key, group in groups.items()}
-    _rename(session, members, scope, now, written)
+    fresh = set(written.created)
+    _rename(session, {actor_of_group[k]: n for k, n in name_of.items()
+                      if actor_of_group[k] not in fresh}, scope, now, written)  # fmt: skip
     _links(session, linkage, new, scope, now, written)
     _suggestions(session, linkage, new, scope, now, written)
     return written
 
 
-def _assign(session, groups, old, anchors, now, written) -> dict[str, int]:
+def _name(members: list[int], names: Mapping[int, str]) -> str:
+    """An actor is called by its accounts' most common shop name (the oldest account's on a tie)."""
+    if len(members) == 1:
+        return (names.get(members[0]) or "")[:300]
+    counts = Counter(names.get(s) or "" for s in sorted(members))
+    counts.pop("", None)
+    return max(counts, key=lambda n: counts[n])[:300] if counts else ""
+
+
+def _assign(session, groups, name_of, old, anchors, now, written) -> dict[str, int]:
     """Actor id per group (see the module's docstring); creates and merges actors as needed."""
     group_of = {seller: key for key, members in groups.items() for seller in members}
     held: dict[int, Counter[str]] = defaultdict(Counter)  # old actor -> group -> accounts
@@ -102,8 +115,8 @@ def _assign(session, groups, old, anchors, now, written) -> dict[str, int]:
              for a, into in written.merged.items()],
         )  # fmt: skip
     if fresh:
-        rows = [{"name": "", "created_at": now, "updated_at": now, "risk_score": 0, "note": ""}
-                for _ in fresh]  # fmt: skip
+        rows = [{"name": name_of[key], "created_at": now, "updated_at": now, "risk_score": 0,
+                 "note": ""} for key in fresh]  # fmt: skip
         ids = session.scalars(
             insert(Actor).returning(Actor.id, sort_by_parameter_order=True), rows
         ).all()
@@ -124,21 +137,12 @@ def _memberships(session, old, new, now, how, written) -> None:
     written.moved = len(added) + len(moved)
 
 
-def _rename(session, members: dict[int, list[int]], scope, now, written) -> None:
-    """An actor is called by its accounts' most common shop name (the oldest account's on a
-    tie); only the names that differ are written."""
-    if not members:
-        return
-    names = dict(_rows(session, select(Seller.id, Seller.name), Seller.id, scope))
-    actor_ids = None if scope is None else set(members)
-    current = dict(_rows(session, select(Actor.id, Actor.name), Actor.id, actor_ids))
-    rows = []
-    for actor_id, group in members.items():
-        counts = Counter(names.get(s) or "" for s in sorted(group))
-        counts.pop("", None)
-        name = max(counts, key=lambda n: counts[n])[:300] if counts else ""
-        if current.get(actor_id) != name:
-            rows.append({"id": actor_id, "name": name, "updated_at": now})
+def _rename(session, names: dict[int, str], scope, now, written) -> None:
+    """Only the names that differ are written."""
+    ids = None if scope is None else set(names)
+    current = dict(_rows(session, select(Actor.id, Actor.name), Actor.id, ids))
+    rows = [{"id": actor_id, "name": name, "updated_at": now}
+            for actor_id, name in names.items() if current.get(actor_id) != name]  # fmt: skip
     if rows:
         session.execute(update(Actor), rows)
     written.renamed = len(rows)

@@ -403,3 +403,13 @@ def test_the_list_of_actors(sessions, world, kwargs, expected):
             assert [x.seller_id for x in profiling.accounts(session, a.id)] == sorted(
                 world[x] for x in ("a1", "a2", "a3")
             )
+
+
+@pytest.mark.parametrize("floor, expected", [(0, {"a", "b", "c", "d"}), (30, {"a"}), (90, set())])
+def test_actors_at_or_above_a_risk_score(sessions, world, floor, expected):
+    with sessions() as session, session.begin():
+        actors = actor_of(session)
+        label_of = {actors[world[f"{x}1"]]: x for x in "abcd"}
+        session.get(Actor, actors[world["a1"]]).risk_score = 40
+        session.flush()
+        assert {label_of[row.id] for row in profiling.actors(session, min_risk=floor)} == expected
