@@ -144,11 +144,9 @@ def extract_identifiers(text: str) -> list[Identifier]:
     """Every identifier in the text, each once, in order of kind then appearance."""
     found: dict[tuple[str, str], Identifier] = {}
 
-    def add(kind: str, value: str | None, raw: str, scanned: str, start: int, end: int) -> None:
+    def keep(kind: str, value: str | None, raw: str, start: int) -> None:
         if not value:
             return
-        if kind != "handle" and _third_party(scanned, start, end):
-            kind = THIRD_PARTY + kind.removeprefix(THIRD_PARTY)
         own, other = (kind, value), (kind.removeprefix(THIRD_PARTY), value)
         if kind.startswith(THIRD_PARTY) and other in found:
             return  # the seller's own number, also mentioned beside a cue
@@ -156,6 +154,13 @@ def extract_identifiers(text: str) -> list[Identifier]:
             found[own] = Identifier(kind, value, raw, start)
             if not kind.startswith(THIRD_PARTY):
                 found.pop((THIRD_PARTY + kind, value), None)
+
+    cued = _CUES.search(text) is not None  # most shops name no service: skip the clauses
+
+    def add(kind: str, value: str | None, raw: str, scanned: str, start: int, end: int) -> None:
+        if cued and _third_party(scanned, start, end):
+            kind = THIRD_PARTY + kind.removeprefix(THIRD_PARTY)
+        keep(kind, value, raw, start)
 
     numbers = _numbers_form(text)
     for match in _WA_LINK.finditer(numbers):
@@ -209,6 +214,11 @@ def _spelled(match: re.Match[str]) -> str:
         return run
     digits = re.sub(_DIGIT_WORD, lambda w: _DIGIT_WORDS[w.group(0).lower()], run, flags=re.I)
     return re.sub(r"\D", "", digits)
+
+
+def names_a_service(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] (an identifier, a URL) stands beside a service's cue words."""
+    return _CUES.search(text) is not None and _third_party(text, start, end)
 
 
 def _third_party(text: str, start: int, end: int) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from rules.identifiers import extract_identifiers, normalize_phone
+from rules.identifiers import THIRD_PARTY, extract_identifiers, names_a_service, normalize_phone
 from rules.profiling.model import Account
 
 # Hosts whose first path part(s) name a shop: host -> the path prefix before the slug.
@@ -18,6 +18,12 @@ _SHOP_PATHS = {
     "blibli.com": "merchant/", "facebook.com": "", "shopee.com": "",
 }  # fmt: skip
 _HANDLE_HOSTS = {"instagram.com", "tiktok.com", "twitter.com", "x.com"}
+# First path parts of a marketplace that are its own pages, not a shop.
+_SITE_PAGES = {
+    "help", "bantuan", "about", "login", "register", "search", "cart", "checkout", "p",
+    "product", "products", "promo", "discovery", "category", "kategori", "terms", "privacy",
+    "page", "pages", "groups", "events", "watch", "share", "hashtag", "explore", "reel", "reels",
+}  # fmt: skip
 # Hosts that never name a seller's own shop: chat links, mail providers, link shorteners.
 _NOT_SHOPS = {
     "wa.me", "whatsapp.com", "api.whatsapp.com", "gmail.com", "yahoo.com", "yahoo.co.id",
@@ -62,8 +68,8 @@ PRODUCT_WORDS = {
     "penyakit_kronis": ("asam urat", "kolesterol", "darah tinggi", "pegal", "diabetes"),
     "peninggi": ("peninggi", "penggemuk", "nafsu makan"),
 }  # fmt: skip
-_PRODUCT = [(category, re.compile("|".join(map(re.escape, words)), re.IGNORECASE))
-            for category, words in PRODUCT_WORDS.items()]  # fmt: skip
+_CATEGORY_OF = {word: category for category, words in PRODUCT_WORDS.items() for word in words}
+_PRODUCT = re.compile("|".join(map(re.escape, sorted(_CATEGORY_OF, key=len, reverse=True))))
 
 
 def account_from_text(id: str, platform: str, shop_name: str, shop_url: str, text: str) -> Account:
@@ -106,6 +112,8 @@ def shop_mentions(text: str) -> list[tuple[str, str]]:
     for match in _URL.finditer(text):
         key = shop_key(match.group(0).rstrip(".!?"))
         if key and key[0] == "shop_url":
+            if names_a_service(text, *match.span()):
+                key = (THIRD_PARTY + key[0], key[1])
             keys.append(key)
     return keys
 
@@ -122,6 +130,8 @@ def shop_key(url: str) -> tuple[str, str] | None:
         if not segments:
             return None
         name = segments[0].removeprefix("@").rstrip(".")
+        if name in _SITE_PAGES:
+            return None
         return ("handle", "@" + name) if re.fullmatch(r"[a-z0-9_.]{2,30}", name) else None
     if host in _SHOP_PATHS:
         if host == "facebook.com" and segments[:1] == ["profile.php"]:
@@ -129,6 +139,8 @@ def shop_key(url: str) -> tuple[str, str] | None:
             return ("shop_url", f"facebook.com/profile/{ids[0]}") if ids else None
         prefix = [s for s in _SHOP_PATHS[host].split("/") if s]
         if segments[: len(prefix)] != prefix or len(segments) <= len(prefix):
+            return None
+        if segments[len(prefix)] in _SITE_PAGES:
             return None
         return ("shop_url", f"{host}/{'/'.join([*prefix, segments[len(prefix)]])}")
     if host in _NOT_SHOPS or host.endswith(".whatsapp.com"):
@@ -161,4 +173,5 @@ def city_of(text: str) -> str:
 
 
 def products_of(text: str) -> tuple[str, ...]:
-    return tuple(category for category, words in _PRODUCT if words.search(text))
+    found = {_CATEGORY_OF[word] for word in _PRODUCT.findall(text.lower())}
+    return tuple(category for category in PRODUCT_WORDS if category in found)

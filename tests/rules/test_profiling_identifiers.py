@@ -78,6 +78,7 @@ def test_registration_order_and_resi_numbers_prices_dates_are_not_phones(text):
         ("Keluhan: Admin@marketplace-contoh.id",
          [("third_party_email", "admin@marketplace-contoh.id")]),
         ("Email: help@tokopedia.com", [("third_party_email", "help@tokopedia.com")]),
+        ("Cek resi di IG @kurir_cepat", [("third_party_handle", "@kurir_cepat")]),
         # hard negatives: the seller's own number beside a cue for another one
         ("📱 08969284268, Kurir CepatSampai: 62 821 5596 6120",
          [("phone", "+628969284268"), ("third_party_phone", "+6282155966120")]),
@@ -135,14 +136,22 @@ def test_emails_banks_and_handles(text, expected):
         ("https://www.tiktok.com/@toko.jamu.sehat_id", ("handle", "@toko.jamu.sehat_id")),
         ("http://obatpriaoriginal.my.id", ("shop_url", "obatpriaoriginal.my.id")),
         ("obatpriaoriginal.store", ("shop_url", "obatpriaoriginal.store")),
-        # hard negatives: a marketplace's front page, chat links, mail providers
+        # hard negatives: a marketplace's front page and own pages, chat links, mail providers
         ("https://www.tokopedia.com/", None),
+        ("https://www.tokopedia.com/help/article/retur", None),
+        ("https://shopee.co.id/search?keyword=jamu", None),
+        ("https://www.instagram.com/explore/tags/jamu", None),
         ("https://wa.me/6281234567890", None),
         ("gmail.com", None),
     ],
 )  # fmt: skip
 def test_shop_urls(url, expected):
     assert shop_key(url) == expected
+
+
+def test_a_shop_url_beside_a_complaints_cue_is_third_party():
+    account = account_from_text("a1", "web", "", "", "Komplain: https://pusat-komplain.id/lapor")
+    assert account.identifiers == (("third_party_shop_url", "pusat-komplain.id"),)
 
 
 def test_an_account_reads_its_own_shop_mentions_city_and_products():
