@@ -378,3 +378,11 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "api_v1.openapi_document": Operation("This document", {200: {"type": "object"}}),
 }
+
+# Offender profiling (web.api_v1_actors) is described beside its shapes, in web.openapi_actors.
+from web import openapi as _openapi  # noqa: E402
+from web.openapi_actors import SCHEMAS as _ACTOR_SCHEMAS  # noqa: E402
+from web.openapi_actors import operations as _actor_operations  # noqa: E402
+
+_openapi.SCHEMAS.update(_ACTOR_SCHEMAS)
+OPERATIONS.update(_actor_operations(Operation))

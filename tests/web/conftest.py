@@ -18,7 +18,18 @@ from casebook import schema
 from casebook.db import make_engine, make_session_factory
 from casebook.letters import office as letter_office
 from casebook.models import Listing
-from casebook.services import evidence, letters, listings, plans, register, runs, takedown, users
+from casebook.services import (
+    access,
+    evidence,
+    letters,
+    listings,
+    plans,
+    profiling,
+    register,
+    runs,
+    takedown,
+    users,
+)
 from casebook.services.evidence import CaptureRecord
 from casebook.services.listings import ListingRecord, SellerRecord, StatusCheck
 from rules.model import Evidence, Hit, Verdict
@@ -151,3 +162,55 @@ def seed(config, sessions) -> Seeded:
     app.config["PATROLI_PLATFORM_KINDS"] = KINDS
     app.config["PATROLI_LETTER_PDF"] = False  # LibreOffice takes seconds
     return Seeded(app, sessions, tokens, ids)
+
+
+# -- offender profiling: accounts the casebook's linker joins into actors ---------------------
+
+PHONE, MAIL, BANK = "+6281377788899", "sehat@contoh.id", "bca:1234567890"
+P, M, B = ("phone", PHONE), ("email", MAIL), ("bank_account", BANK)
+RX, BKO, CLAIM = "prescription_drug", "hazardous_ingredient", "misleading_claim"
+# (key, platform, shop name, city, identifiers, listing title, violation codes). "sehat" is one
+# actor through a chain (phone, then e-mail), "murni" another (a bank account); the two decoys
+# share only a look-alike name with them, so the linker suggests, never joins.
+ACCOUNTS = [
+    ("sehat1", "pasarku", "Apotek Sehat", "Jakarta", [P], "Tramadol", [RX]),
+    ("sehat2", "sosmed", "Apotek Sehat Jaya", "Jakarta", [P, M], "Tramadol 50", [RX]),
+    ("sehat3", "tokosehat", "Sehat Farma", "Jakarta", [M], "Krim merkuri", [BKO]),
+    ("murni1", "pasarku", "Herbal Murni", "Medan", [B], "Jamu kuat", [CLAIM]),
+    ("murni2", "sosmed", "Herbal Murni Official", "Medan", [B], "Jamu kuat", []),
+    ("decoy1", "tokosehat", "Herbal Murni", "Medan", [("phone", "+6281399911122")],
+     "Jamu kuat", [CLAIM]),
+    ("decoy2", "pasarku", "Apotek Sehatku", "Jakarta", [("phone", "+6281355544433")],
+     "Tramadol", [RX]),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def profiled(shared) -> Seeded:
+    """`shared` plus the accounts above, linked into actors by the casebook's own relink; the
+    Surabaya UPT reads one listing of "sehat" (so it sees that actor, and no other). ids:
+    each account's seller (`sehat1`...) and listing (`sehat1_listing`...), the actors `sehat`
+    and `murni`, and `suggestion` / `suggestion2`, the pending suggestions in id order."""
+    ids = shared.ids
+    with shared.sessions() as session, session.begin():
+        rows = []
+        for key, platform, name, city, found, title, codes in ACCOUNTS:
+            url = f"http://pasar.example/{key}/1"
+            seller = SellerRecord(platform, name, f"http://{platform}.example/{key}", city,
+                                  tuple(found))  # fmt: skip
+            record = ListingRecord(url=url, platform=platform, title=title, price=1.0,
+                                   currency="IDR", seller=seller)  # fmt: skip
+            rows.append((record, _verdict(url, codes, title)))
+        listings.record_listings(session, rows, now=MADE)
+        for key, *_ in ACCOUNTS:
+            listing = session.scalar(
+                select(Listing).where(Listing.url == f"http://pasar.example/{key}/1")
+            )
+            ids[key], ids[f"{key}_listing"] = listing.seller_id, listing.id
+        access.claim_listings(session, SURABAYA, [ids["sehat3_listing"]], "test")
+        profiling.relink(session, actor="test")
+        ids["sehat"] = profiling.actor_of_seller(session, ids["sehat1"])
+        ids["murni"] = profiling.actor_of_seller(session, ids["murni1"])
+        pending = profiling.suggestions(session, status="pending")
+        ids["suggestion"], ids["suggestion2"] = pending[0].id, pending[1].id
+    return shared

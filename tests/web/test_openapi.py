@@ -4,6 +4,8 @@ and each answer (status and body) is checked against what the document says of i
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
@@ -85,6 +87,42 @@ WALK = [
     ("POST", "/warnings/import", "analis", {"data": WARNINGS_CSV, "content_type": "text/csv"}, 200),
     ("GET", "/audit", "analis", {"query_string": {"action": "letter.", "limit": 3}}, 200),
     ("GET", "/audit/verify", "analis", {}, 200),
+]
+
+# Offender profiling, walked on a casebook whose accounts the linker joined into actors
+# (conftest `profiled`: actors {sehat} and {murni}, pending suggestions in id order).
+ACTOR_WALK = [
+    ("GET", "/actors", "tamu", {"query_string": {"min_risk": 0, "limit": 3}}, 200),
+    ("GET", "/actors/{sehat}", "tamu", {}, 200),
+    ("GET", "/actors/99999", "tamu", {}, 404),
+    ("GET", "/actor-suggestions", "tamu", {}, 200),
+    ("GET", "/actor-suggestions", "tamu", {"query_string": {"status": "maybe"}}, 422),
+    ("POST", "/actor-suggestions/{suggestion}/confirm", "analis",
+     {"json": {"reason": "foto produk sama"}}, 200),
+    ("POST", "/actor-suggestions/{suggestion}/reject", "analis", {}, 409),  # decided
+    ("POST", "/actor-suggestions/{suggestion2}/reject", "analis", {}, 200),
+    ("POST", "/actors/{sehat}/merge", "analis",
+     {"json": {"actor_ids": ["{murni}"], "reason": "satu rekening"}}, 200),
+    ("POST", "/actors/{murni}/merge", "analis", {"json": {"actor_ids": ["{sehat}"]}}, 409),
+    ("POST", "/actors/{sehat}/split", "analis",
+     {"json": {"seller_ids": ["{murni1}", "{murni2}"]}}, 201),
+    ("POST", "/actors/{sehat}/split", "analis", {"json": {"seller_ids": ["{murni1}"]}}, 422),
+    ("GET", "/identifier-stoplist", "analis", {}, 200),
+    ("GET", "/identifier-stoplist", "tamu", {}, 403),
+    ("POST", "/identifier-stoplist", "analis",
+     {"json": {"kind": "phone", "value": "0813-9991-1122", "reason": "nomor kurir"}}, 201),
+    ("POST", "/identifier-stoplist", "analis",
+     {"json": {"kind": "phone", "value": "+62 813 9991 1122", "reason": "lagi"}}, 409),
+    ("DELETE", "/identifier-stoplist/1", "analis", {}, 200),
+    ("DELETE", "/identifier-stoplist/1", "analis", {}, 409),  # removed already
+    ("POST", "/actors/relink", "analis", {}, 200),
+    ("POST", "/actors/{sehat}/referrals", "analis", {"json": {"recipient": "dit_was"}}, 201),
+    ("POST", "/actors/{sehat}/referrals", "analis", {"json": {"recipient": "idea"}}, 422),
+    ("POST", "/actors/{sehat}/documents", "analis", {}, 201),
+    ("GET", "/profiling-documents/actor-{sehat}/docx", "analis", {}, 200),
+    ("GET", "/profiling-documents/actor-{sehat}/pdf", "analis", {}, 404),  # made without PDF
+    ("POST", "/profiling-documents", "analis",
+     {"json": {"since": "2026-03-01", "until": "2026-03-31"}}, 201),
 ]
 
 # Error answers: (method, path, who, request, status) — each checked against the Error schema
@@ -209,6 +247,10 @@ def test_an_undocumented_route_is_named(bare_app):
 
 def test_every_documented_route_answers_as_documented(sop, document):
     walked = {(_operation(sop, document, m, _fill(sop, p))["operationId"], m) for m, p, *_ in WALK}
+    walked |= {
+        (_operation(sop, document, m, re.sub(r"\{\w+\}", "1", p))["operationId"], m)
+        for m, p, *_ in ACTOR_WALK
+    }  # walked on their own casebook below
     documented = {
         (op["operationId"], method.upper())
         for item in document["paths"].values()
@@ -217,6 +259,10 @@ def test_every_documented_route_answers_as_documented(sop, document):
     assert documented - walked == set(), "documented routes the walk does not call"
     problems = [p for case in WALK if (p := _check(sop, document, *case))]
     assert problems == []
+
+
+def test_every_profiling_route_answers_as_documented(profiled, document):
+    assert [p for case in ACTOR_WALK if (p := _check(profiled, document, *case))] == []
 
 
 def test_error_answers_are_documented_and_in_the_error_shape(sop, document):
@@ -233,6 +279,7 @@ def test_every_route_with_a_token_documents_401_and_answers_it(sop, document):
                 continue
             concrete = path.replace("{kind}", "docx").replace("{move}", "close")
             concrete = concrete.replace("{username}", "tamu")
+            concrete = concrete.replace("{decision}", "confirm").replace("{name}", "actor-1")
             for name in (
                 "list_id",
                 "letter_id",
@@ -241,6 +288,9 @@ def test_every_route_with_a_token_documents_401_and_answers_it(sop, document):
                 "job_id",
                 "token_id",
                 "listing_id",
+                "actor_id",
+                "suggestion_id",
+                "stop_id",
             ):
                 concrete = concrete.replace("{" + name + "}", "1")
             problem = _check(sop, document, method.upper(), concrete, None, {}, 401)
