@@ -225,6 +225,15 @@ def profile(session: Session, actor_id: int, *, now: datetime | None = None) -> 
     )  # fmt: skip
 
 
+def refresh_risk(
+    session: Session, actor_ids: Iterable[int], *, now: datetime | None = None
+) -> dict[int, int]:
+    """Recompute and cache the risk score of these actors (e.g. those a relink touched), so
+    lists sorted or filtered by risk read a current score; actor id -> score."""
+    now = now or utcnow()
+    return {i: profile(session, i, now=now).risk_score for i in dict.fromkeys(actor_ids)}
+
+
 def graph(session: Session, actor_id: int) -> Graph:
     """The actor's accounts and the identifiers joining them (shown by two or more accounts, or
     recorded as the linker's evidence), with an edge from each account to what it shows."""

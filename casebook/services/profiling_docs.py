@@ -282,22 +282,31 @@ def _section(n: int, found: ActorProfile, names: dict[int, str]) -> dict[str, ob
         "still_up": words.amount(takedowns.still_up),
         "unknown": words.amount(takedowns.unknown),
         "reappeared": words.amount(takedowns.reappeared),
-        "reappearances": [
-            _reappearance(r, names) for r in takedowns.evidence[: SHOWN["reappearances"]]
-        ],
-        "suggestions": [
-            f"{names.get(s.seller_a_id, f'#{s.seller_a_id}')} dan "
-            f"{names.get(s.seller_b_id, f'#{s.seller_b_id}')} (skor "
-            f"{s.score:.2f}".replace(".", ",")
-            + f"): {'; '.join(s.reasons) or '-'}"
-            for s in found.suggestions[: SHOWN["suggestions"]]
-        ],
+        "reappearances": _capped(
+            [_reappearance(r, names) for r in takedowns.evidence], SHOWN["reappearances"]
+        ),
+        "suggestions": _capped(
+            [
+                f"{names.get(s.seller_a_id, f'#{s.seller_a_id}')} dan "
+                f"{names.get(s.seller_b_id, f'#{s.seller_b_id}')} (skor "
+                f"{s.score:.2f}".replace(".", ",")
+                + f"): {'; '.join(s.reasons) or '-'}"
+                for s in found.suggestions
+            ],
+            SHOWN["suggestions"],
+        ),
         "referrals": [
             f"{r.number} kepada {words.RECIPIENTS.get(r.recipient, r.recipient)} "
             f"({'dikirim ' + content.tanggal(r.sent_on) if r.sent_on else 'konsep'})"
             for r in found.referrals
         ],
     }
+
+
+def _capped(items: list[str], shown: int) -> list[str]:
+    """The first `shown` items, and how many more the attachment or the profile page has."""
+    rest = len(items) - shown
+    return items[:shown] + ([f"... dan {words.amount(rest)} lainnya"] if rest > 0 else [])
 
 
 def _reappearance(found: actor_profile.Reappearance, names: dict[int, str]) -> str:

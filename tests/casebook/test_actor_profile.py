@@ -4,11 +4,15 @@ identifiers, pending suggestions, the graph, and who may see which actor."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
+from casebook import schema
+from casebook.db import make_engine, make_session_factory
 from casebook.models import (
     Actor,
     ActorAccount,
@@ -135,6 +139,28 @@ def world(sessions):
     return build(sessions)
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared(request, tmp_path_factory):
+    """One world per database for the tests that only read it (the profile caches its score,
+    the same every time): (sessions, world)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('actors') / 'patroli.db'}"
+    else:
+        admin_url = request.getfixturevalue("postgres_template")
+        name = f"patroli_{request.module.__name__.rsplit('.', 1)[-1][5:30]}_{os.getpid()}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE patroli_template'))
+        admin.dispose()
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    sessions = make_session_factory(engine)
+    yield sessions, build(sessions)
+    engine.dispose()
+
+
 def profile_of(sessions, world, name):
     with sessions() as session, session.begin():
         return actor_profile.profile(session, world["actors"][name], now=NOW)
@@ -151,8 +177,9 @@ def profile_of(sessions, world, name):
     ],
 )  # fmt: skip
 def test_accounts_listings_and_violations(
-    sessions, world, name, accounts, platforms, listings, with_findings, violations
+    shared, name, accounts, platforms, listings, with_findings, violations
 ):
+    sessions, world = shared
     found = profile_of(sessions, world, name)
     assert [a.seller_id for a in found.accounts] == [world["sellers"][a] for a in accounts]
     assert sorted(found.platforms) == sorted(platforms)
@@ -161,7 +188,8 @@ def test_accounts_listings_and_violations(
     assert found.merged_into_id == (world["actors"]["Toko Sehat"] if name == "Digabung" else None)
 
 
-def test_account_facts_and_products(sessions, world):
+def test_account_facts_and_products(shared):
+    sessions, world = shared
     found = profile_of(sessions, world, "Toko Sehat")
     a, b, c = found.accounts
     assert (a.platform, a.shop_name, a.city, a.listings, a.with_findings) == (
@@ -190,7 +218,8 @@ def test_account_facts_and_products(sessions, world):
         ("Digabung", (0, 0, 0, 0, 0), []),
     ],
 )  # fmt: skip
-def test_takedown_history_and_reappearance(sessions, world, name, counts, reappearances):
+def test_takedown_history_and_reappearance(shared, name, counts, reappearances):
+    sessions, world = shared
     found = profile_of(sessions, world, name)
     t = found.takedowns
     assert (t.listed, t.taken_down, t.still_up, t.unknown, t.reappeared) == counts
@@ -219,7 +248,8 @@ def test_takedown_history_and_reappearance(sessions, world, name, counts, reappe
         ("Digabung", 0, []),
     ],
 )  # fmt: skip
-def test_risk_score_with_its_reasons_is_cached(sessions, world, name, score, reasons):
+def test_risk_score_with_its_reasons_is_cached(shared, name, score, reasons):
+    sessions, world = shared
     found = profile_of(sessions, world, name)
     assert found.risk_score == score
     assert sorted((r.points, r.id) for r in found.reasons) == sorted(reasons)
@@ -238,7 +268,8 @@ def test_recency_points(days_ago, points):
     assert sum(r.points for r in reasons) == points
 
 
-def test_identifiers_suggestions_and_graph(sessions, world):
+def test_identifiers_suggestions_and_graph(shared):
+    sessions, world = shared
     found = profile_of(sessions, world, "Toko Sehat")
     s = world["sellers"]
     assert [(i.kind, i.value, i.seller_ids, i.joins) for i in found.identifiers] == [
@@ -263,7 +294,8 @@ def test_identifiers_suggestions_and_graph(sessions, world):
     assert next(n for n in drawn.nodes if n.key == f"seller:{s['A']}").label == "Toko Sehat"
 
 
-def test_a_missing_actor_is_named(sessions, world):
+def test_a_missing_actor_is_named(shared):
+    sessions, _ = shared
     with sessions() as session, pytest.raises(NoSuchActor, match="no actor 999"):
         actor_profile.profile(session, 999)
     with sessions() as session, pytest.raises(NoSuchActor, match="no actor 999"):
@@ -279,7 +311,8 @@ def test_a_missing_actor_is_named(sessions, world):
         ("upt_officer", "Balai POM di Ambon", []),
     ],
 )
-def test_actor_condition(sessions, world, role, unit, seen):
+def test_actor_condition(shared, role, unit, seen):
+    sessions, world = shared
     scope = access.Scope("u", role, unit)
     with sessions() as session:
         found = session.scalars(
@@ -288,3 +321,14 @@ def test_actor_condition(sessions, world, role, unit, seen):
         assert found == seen
         hidden = world["actors"]["Dua Akun"]
         assert access.visible(session, scope, "actor", hidden) == ("Dua Akun" in seen)
+
+
+def test_refresh_risk_caches_the_scores_of_the_actors_named(sessions, world):
+    ids = world["actors"]
+    with sessions() as session, session.begin():
+        named = [ids["Toko Sehat"], ids["Toko Lain"], ids["Toko Sehat"]]
+        assert actor_profile.refresh_risk(session, named, now=NOW) == {
+            ids["Toko Sehat"]: 88, ids["Toko Lain"]: 18}  # fmt: skip
+    with sessions() as session:
+        cached = dict(session.execute(select(Actor.name, Actor.risk_score)).all())
+    assert cached == {"Toko Sehat": 88, "Toko Lain": 18, "Dua Akun": 0, "Digabung": 0}

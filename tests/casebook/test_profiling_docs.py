@@ -44,6 +44,21 @@ def world(sessions):
     return world_module.build(sessions)
 
 
+shared = world_module.shared  # one world per database for the tests that number no letter
+
+
+@pytest.fixture(scope="module")
+def shared_office(tmp_path_factory):
+    return office_module.load(tmp_path_factory.mktemp("var"))
+
+
+@pytest.fixture
+def on_shared(shared, shared_office):
+    """(sessions, world, office, backend) of the shared world."""
+    sessions, world = shared
+    return sessions, world, shared_office, sessions.kw["bind"].dialect.name
+
+
 def text_of(path: Path) -> str:
     document = docx.Document(str(path))
     parts = [p.text for p in document.paragraphs]
@@ -71,12 +86,14 @@ def refer(sessions, office, actor_id, recipient="dit_intelijen", **kwargs):
         return letter.id, letter.number, dict(letter.files), letter.list_id, letter.actor_id
 
 
-def test_one_actors_document_says_who_and_why(sessions, config, office, world, backend):
+def test_one_actors_document_says_who_and_why(on_shared):
+    sessions, world, office, backend = on_shared
     with_pdf = HAS_PDF and backend == "sqlite"  # the PDF is LibreOffice's, whatever the database
-    made = document(sessions, office, actor_id=world["actors"]["Toko Sehat"], with_pdf=with_pdf)
+    actor_id = world["actors"]["Toko Sehat"]
+    made = document(sessions, office, actor_id=actor_id, with_pdf=with_pdf)
     assert made.number == "B-.../SM.01/PW.02.03/11/2026"  # the running number left to the agenda
     assert made.folder == f"reports/profiling/actor-{world['actors']['Toko Sehat']}"
-    text = text_of(config.data_dir / made.files["docx"]["path"])
+    text = text_of(office.data_dir / made.files["docx"]["path"])
     assert "{{" not in text and "{%" not in text
     expected = [
         "Hal\t: Dokumen Profiling Pelaku Toko Sehat", "Deputi Bidang Penindakan",
@@ -97,7 +114,7 @@ def test_one_actors_document_says_who_and_why(sessions, config, office, world, b
     for part in expected:
         assert part in text, part
     assert "Toko F" not in text and "Dua Akun" not in text  # another actor's
-    sheet = openpyxl.load_workbook(config.data_dir / made.files["xlsx"]["path"]).active
+    sheet = openpyxl.load_workbook(office.data_dir / made.files["xlsx"]["path"]).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == profiling_docs.SHEET_HEADER
     assert sorted(r[5] for r in rows[1:]) == sorted(
@@ -105,13 +122,17 @@ def test_one_actors_document_says_who_and_why(sessions, config, office, world, b
     )
     assert {r[5]: r[9] for r in rows[1:]}[world_module.url_of("a1")] == "turun"
     if with_pdf:
-        printed = pdf_text(config.data_dir / made.files["pdf"]["path"])
+        printed = pdf_text(office.data_dir / made.files["pdf"]["path"])
         for part in ("Dokumen Profiling", "Sehat Store", "Sehat Official", PHONE, BANK,
                      violation_label("hazardous_ingredient")):  # fmt: skip
             assert part in printed, part
     with sessions() as session:
-        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "actor.document"))
-        assert [e.actor for e in event] == ["ana"]
+        last = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "actor.document", AuditEvent.target == f"actor:{actor_id}")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+    assert (last.actor, last.after["files"]["docx"]) == ("ana", made.files["docx"]["sha256"])
 
 
 @pytest.mark.parametrize(
@@ -123,16 +144,15 @@ def test_one_actors_document_says_who_and_why(sessions, config, office, world, b
         (7, 9, []),  # nobody was seen; the merged actor never shows
     ],
 )
-def test_a_periods_document_ranks_the_active_actors(
-    sessions, config, office, world, since, until, ranked
-):
+def test_a_periods_document_ranks_the_active_actors(on_shared, since, until, ranked):
+    sessions, world, office, _ = on_shared
     first, last = (T0 + timedelta(days=since)).date(), (T0 + timedelta(days=until)).date()
     made = document(sessions, office, since=first, until=last, with_pdf=False)
     assert made.summary["actors"] == [world["actors"][name] for name, _ in ranked]
-    table = docx.Document(str(config.data_dir / made.files["docx"]["path"])).tables[0]
+    table = docx.Document(str(office.data_dir / made.files["docx"]["path"])).tables[0]
     rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
     assert [(r[1], r[7]) for r in rows] == ranked
-    text = text_of(config.data_dir / made.files["docx"]["path"])
+    text = text_of(office.data_dir / made.files["docx"]["path"])
     assert f"Terdapat {len(ranked)} (" in text
     for name, _ in ranked:
         assert f". Pelaku {name} (ID {world['actors'][name]})" in text
@@ -147,12 +167,14 @@ def test_a_periods_document_ranks_the_active_actors(
         ({"since": date(2026, 11, 5), "until": date(2026, 11, 1)}, "ends \\(2026-11-01\\) before"),
     ],
 )
-def test_bad_document_requests_are_named(sessions, office, world, kwargs, message):
+def test_bad_document_requests_are_named(on_shared, kwargs, message):
+    sessions, _, office, _ = on_shared
     with pytest.raises(ReportError, match=message):
         document(sessions, office, with_pdf=False, **kwargs)
 
 
-def test_a_missing_actors_document_is_refused(sessions, office, world):
+def test_a_missing_actors_document_is_refused(on_shared):
+    sessions, _, office, _ = on_shared
     with pytest.raises(NoSuchActor, match="no actor 999"):
         document(sessions, office, actor_id=999, with_pdf=False)
 
@@ -254,12 +276,27 @@ def test_shipped_templates_are_rebuilt_from_their_source(tmp_path, shipped, buil
         (["refer", "{merged}", "--to", "upt", "--no-pdf"], 1, "was merged into actor"),
     ],
 )  # fmt: skip
-def test_commands(config, sessions, world, monkeypatch, args, code, out):
+def test_commands(on_shared, monkeypatch, args, code, out):
     from patroli.cli import main
 
-    monkeypatch.setenv("PATROLI_DATA_DIR", str(config.data_dir))
+    sessions, world, office, _ = on_shared
+    url = sessions.kw["bind"].url.render_as_string(hide_password=False)
+    monkeypatch.setenv("PATROLI_DATABASE_URL", url)
+    monkeypatch.setenv("PATROLI_DATA_DIR", str(office.data_dir))
     monkeypatch.setenv("PATROLI_SECRET_KEY", "x")
     ids = {"id": world["actors"]["Toko Sehat"], "merged": world["actors"]["Digabung"]}
     result = CliRunner().invoke(main, ["actors", *(a.format(**ids) for a in args)])
     assert result.exit_code == code, result.output
     assert out in result.output
+
+
+@pytest.mark.parametrize(
+    "items, shown, expected",
+    [
+        (["a", "b", "c"], 2, ["a", "b", "... dan 1 lainnya"]),
+        (["a", "b"], 2, ["a", "b"]),
+        ([], 2, []),
+    ],
+)
+def test_long_lists_say_how_many_more(items, shown, expected):
+    assert profiling_docs._capped(items, shown) == expected
