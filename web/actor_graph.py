@@ -20,9 +20,9 @@ from itertools import count
 
 from markupsafe import Markup
 
-WIDTH, HEIGHT = 900, 660
-CX, CY = WIDTH / 2, 310
-OUTER, INNER = 215, 105
+WIDTH = 900  # room for a shop name either side of the circle
+CX, CY = WIDTH / 2, 0.0  # the circles' centre; the viewBox is cut around them
+MAX_OUTER = 215
 MAX_ACCOUNTS, MAX_IDENTIFIERS = 36, 24
 PLATFORM_CLASSES = 6  # actors.css defines .platform-0 .. .platform-5
 _ids = count(1)
@@ -71,9 +71,12 @@ def draw(nodes: Sequence[Node], edges: Sequence[Edge], words: Words = Words()) -
     accounts, identifiers, hidden = _chosen(nodes, edges)
     graph_id = f"actor-graph-{next(_ids)}"
     description = _description(accounts, identifiers, edges)
+    # a few accounts draw a small circle: the picture keeps to what it shows
+    outer = min(MAX_OUTER, 90 + 14 * len(accounts)) if accounts else 0
+    top, bottom = CY - outer - 45, CY + outer + 65  # labels above; legend and "+N" below
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="actor-graph" role="img" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+        f'viewBox="0 {top:.0f} {WIDTH} {bottom - top:.0f}" width="100%" '
         f'aria-labelledby="{graph_id}-title {graph_id}-desc">',
         f'<title id="{graph_id}-title">{_e(words.title)}</title>',
         f'<desc id="{graph_id}-desc">{_e(description or words.empty)}</desc>',
@@ -82,8 +85,8 @@ def draw(nodes: Sequence[Node], edges: Sequence[Edge], words: Words = Words()) -
         parts.append(f'<text class="empty" x="{CX}" y="{CY}" text-anchor="middle">'
                      f"{_e(words.empty)}</text></svg>")  # fmt: skip
         return Markup("".join(parts))
-    where = _account_places(accounts)
-    where.update(_identifier_places(identifiers, edges, where))
+    where = _account_places(accounts, outer)
+    where.update(_identifier_places(identifiers, edges, where, outer * 0.49))
     platforms = sorted({node.group for node in accounts})
     parts.append('<g class="edges">')
     for edge in edges:
@@ -96,10 +99,10 @@ def draw(nodes: Sequence[Node], edges: Sequence[Edge], words: Words = Words()) -
         parts.append(_identifier(node, where[node.key]))
     for node in accounts:
         parts.append(_account(node, where[node.key], platforms.index(node.group)))
-    parts.append(_legend(platforms))
+    parts.append(_legend(platforms, bottom - 14))
     if hidden[0] or hidden[1]:
         text = words.more.format(accounts=hidden[0], identifiers=hidden[1])
-        parts.append(f'<text class="more" x="{WIDTH - 12}" y="{HEIGHT - 12}" '
+        parts.append(f'<text class="more" x="{WIDTH - 12}" y="{bottom - 10:.0f}" '
                      f'text-anchor="end">{_e(text)}</text>')  # fmt: skip
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -127,7 +130,7 @@ def _chosen(
     return shown_accounts, shown_identifiers, hidden
 
 
-def _account_places(accounts: list[Node]) -> dict[str, tuple[float, float]]:
+def _account_places(accounts: list[Node], outer: float) -> dict[str, tuple[float, float]]:
     """Evenly round the outer circle, one empty slot between platforms, from the top."""
     slots: list[Node | None] = []
     for node in accounts:
@@ -138,14 +141,17 @@ def _account_places(accounts: list[Node]) -> dict[str, tuple[float, float]]:
         slots.append(None)  # the gap between the last platform and the first
     step = 2 * math.pi / len(slots)
     return {
-        node.key: _at(OUTER, -math.pi / 2 + n * step)
+        node.key: _at(outer, -math.pi / 2 + n * step)
         for n, node in enumerate(slots)
         if node is not None
     }
 
 
 def _identifier_places(
-    identifiers: list[Node], edges: Sequence[Edge], accounts: dict[str, tuple[float, float]]
+    identifiers: list[Node],
+    edges: Sequence[Edge],
+    accounts: dict[str, tuple[float, float]],
+    inner: float,
 ) -> dict[str, tuple[float, float]]:
     """Inner circle, ordered by the mean direction of the accounts each joins (fewer crossings)."""
     if len(identifiers) == 1:
@@ -165,7 +171,7 @@ def _identifier_places(
     ordered = sorted(identifiers, key=direction)
     step = 2 * math.pi / max(len(ordered), 1)
     first = direction(ordered[0])[0] - math.pi / 2 if ordered else 0.0
-    return {node.key: _at(INNER, first + n * step) for n, node in enumerate(ordered)}
+    return {node.key: _at(inner, first + n * step) for n, node in enumerate(ordered)}
 
 
 def _at(radius: float, angle: float) -> tuple[float, float]:
@@ -199,12 +205,12 @@ def _identifier(node: Node, place: tuple[float, float]) -> str:
     )
 
 
-def _legend(platforms: list[str]) -> str:
+def _legend(platforms: list[str], y: float) -> str:
     out, x = ['<g class="legend">'], 12.0
     for n, name in enumerate(platforms[:8]):
         out.append(
-            f'<circle class="platform-{n % PLATFORM_CLASSES}" cx="{x + 6}" cy="{HEIGHT - 16}" '
-            f'r="6"/><text class="label" x="{x + 16}" y="{HEIGHT - 12}">'
+            f'<circle class="platform-{n % PLATFORM_CLASSES}" cx="{x + 6}" cy="{y - 4:.0f}" '
+            f'r="6"/><text class="label" x="{x + 16}" y="{y:.0f}">'
             f"{_e(_short(name, 20))}</text>"
         )
         x += 34 + 7 * len(_short(name, 20))
