@@ -1,7 +1,9 @@
 """Weak signals that only suggest links, each with its reason in plain words: similar shop
 names, near-identical images, the same city and product mix.
 
-A suggestion is about two actors (confirming it joins them), shown as one account of each.
+A suggestion is about two actors (confirming it joins them), shown as one account of each;
+each reason names the two accounts it compares (other accounts of the same two actors may be
+the ones that look alike).
 Every signal is blocked so it scales: names are compared only within blocks of a shared name
 token, images only within blocks of an equal hash band, city and products only within blocks
 of (city, two product categories). A block holding more than `BLOCK_LIMIT` actors means the
@@ -95,6 +97,11 @@ def _similar_names(accounts: list[Account], actor: list[int], found: _Found) -> 
             for token in {*key.split(), key.replace(" ", "")}:
                 if len(token) >= 3:
                     blocks.setdefault(token, []).append(i)
+    # a name many actors use says little about any two of them: its score is shared out
+    actors_named: dict[str, set[int]] = {}
+    for i, key in enumerate(keys):
+        if key:
+            actors_named.setdefault(key, set()).add(actor[i])
     compared: set[tuple[int, int]] = set()
     for members in blocks.values():
         if len(members) < 2:
@@ -109,9 +116,16 @@ def _similar_names(accounts: list[Account], actor: list[int], found: _Found) -> 
             if x >= y or (actor[i], actor[j]) in compared:
                 continue
             compared.add((actor[i], actor[j]))
-            a, b = accounts[i].shop_name, accounts[j].shop_name
-            reason = f"similar shop names: '{a}' / '{b}'" if a != b else f"same shop name: '{a}'"
-            found.add(i, j, 0.6 * float(scores[x, y]) / 100, reason)
+            a, b = accounts[i], accounts[j]
+            reason = (
+                f"similar shop names: '{a.shop_name}' ({a.id}) / '{b.shop_name}' ({b.id})"
+                if a.shop_name != b.shop_name
+                else f"same shop name: '{a.shop_name}' ({a.id}, {b.id})"
+            )
+            crowd = max(len(actors_named[keys[i]]), len(actors_named[keys[j]]))
+            if crowd > 2:
+                reason += f" (a name {crowd} actors use)"
+            found.add(i, j, 0.6 * float(scores[x, y]) / 100 * min(1.0, 2 / crowd), reason)
 
 
 def _popcount(values: np.ndarray) -> np.ndarray:
@@ -159,7 +173,8 @@ def _similar_images(accounts: list[Account], actor: list[int], found: _Found) ->
                     best[pair] = d
     for (i, j), distance in sorted(best.items(), key=lambda item: item[1]):
         what = "identical" if distance == 0 else f"near-identical ({distance} of 64 bits differ)"
-        found.add(i, j, 0.8 - 0.05 * distance, f"{what} product images")
+        ids = f"({accounts[i].id}, {accounts[j].id})"
+        found.add(i, j, 0.8 - 0.05 * distance, f"{what} product images {ids}")
 
 
 def _same_city_and_products(accounts: list[Account], actor: list[int], found: _Found) -> None:
@@ -183,7 +198,8 @@ def _same_city_and_products(accounts: list[Account], actor: list[int], found: _F
             overlap = len(a & b) / len(a | b)
             if overlap >= 0.5:
                 shared = ", ".join(sorted(a & b))
-                reason = f"same city ({accounts[i].city}) and products ({shared})"
+                ids = f"{accounts[i].id}, {accounts[j].id}"
+                reason = f"same city ({accounts[i].city}) and products ({shared}) ({ids})"
                 found.add(i, j, 0.3 * overlap, reason)
 
 

@@ -36,10 +36,11 @@ def test_name_key_drops_case_digits_and_generic_words(name, key):
     "a, b, reason",
     [
         (acc("a", shop_name="CendanaAlami Store"), acc("b", shop_name="Cendana Alami Official"),
-         "similar shop names: 'CendanaAlami Store' / 'Cendana Alami Official'"),
+         "similar shop names: 'CendanaAlami Store' (a) / 'Cendana Alami Official' (b)"),
         (acc("a", image_hashes=(H,)), acc("b", image_hashes=(H ^ 0b1011,)),
-         "near-identical (3 of 64 bits differ) product images"),
-        (acc("a", image_hashes=(H,)), acc("b", image_hashes=(H,)), "identical product images"),
+         "near-identical (3 of 64 bits differ) product images (a, b)"),
+        (acc("a", image_hashes=(H,)), acc("b", image_hashes=(H,)),
+         "identical product images (a, b)"),
         (acc("a", shop_name="Sumber Rezeki", city="Medan", products=("jamu", "obat_kuat")),
          acc("b", shop_name="Naga Mas", city="Medan", products=("jamu", "obat_kuat", "pemutih")),
          None),  # city and products alone are too weak to show (score 0.2 < 0.3)
@@ -57,7 +58,7 @@ def test_city_and_products_add_to_another_signal():
     a = acc("a", shop_name="Cendana Alami", city="Medan", products=("jamu", "obat_kuat"))
     b = acc("b", shop_name="Cendana Alamii", city="Medan", products=("jamu", "obat_kuat"))
     (suggestion,) = link([a, b]).suggestions
-    assert suggestion.reasons[1] == "same city (Medan) and products (jamu, obat_kuat)"
+    assert suggestion.reasons[1] == "same city (Medan) and products (jamu, obat_kuat) (a, b)"
     assert suggestion.score > 0.6 * 0.88
 
 
@@ -75,11 +76,24 @@ def test_no_suggestion_inside_one_actor_nor_across_an_apart_pin():
 
 
 def test_suggestions_per_account_are_capped_and_a_crowded_block_says_nothing():
-    many = [acc(f"s{i:02}", shop_name="Cendana Alami") for i in range(PER_ACCOUNT + 3)]
+    many = [acc(f"s{i:02}", image_hashes=(H,)) for i in range(PER_ACCOUNT + 3)]
     counts: dict[str, int] = {}
     for s in link(many).suggestions:
         counts[s.a] = counts.get(s.a, 0) + 1
         counts[s.b] = counts.get(s.b, 0) + 1
     assert max(counts.values()) == PER_ACCOUNT
-    crowd = [acc(f"s{i:03}", shop_name="Cendana Alami") for i in range(200)]
+    crowd = [acc(f"s{i:03}", image_hashes=(H,)) for i in range(200)]
     assert link(crowd).suggestions == ()
+
+
+def test_a_name_many_actors_use_says_little():
+    crowd = [acc(f"s{i}", shop_name="Pelangsing Alami Ampuh") for i in range(6)]
+    assert link(crowd).suggestions == ()
+    crowd[1] = acc("s1", shop_name="Pelangsing Alami Ampuh", image_hashes=(H,))
+    crowd[2] = acc("s2", shop_name="Pelangsing Alami Ampuh", image_hashes=(H,))
+    (suggestion,) = link(crowd).suggestions
+    assert (suggestion.a, suggestion.b) == ("s1", "s2")
+    assert suggestion.reasons == (
+        "identical product images (s1, s2)",
+        "same shop name: 'Pelangsing Alami Ampuh' (s1, s2) (a name 6 actors use)",
+    )
