@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from casebook.letters import docx, pdf
 from casebook.letters import office as letter_office
-from casebook.services import access, profiling, profiling_docs
+from casebook.services import access, actor_profile, profiling, profiling_docs
 from web.actors import DECIDER, REFERRED_TO, bp, visible_actor
 from web.auth import require_role
 from web.db import db_session
@@ -50,7 +50,10 @@ def _deciding(suggestion_id: int, decide, done: str):
     back = _back(url_for(".suggestions"))
     try:
         with db_session() as session, session.begin():
-            decide(session, suggestion_id, actor=current_user.username, reason=_reason())
+            decided = decide(session, suggestion_id, actor=current_user.username,
+                             reason=_reason())  # fmt: skip
+            pair = (decided.seller_a_id, decided.seller_b_id)
+            _rescore(session, [profiling.actor_of_seller(session, s) for s in pair])
     except profiling.NoSuchSuggestion:
         abort(404)
     except ERRORS as error:
@@ -70,6 +73,7 @@ def merge(actor_id: int):
         access.require_visible(session, current_scope(session), "actor", others)
         profiling.merge_actors(session, actor_id, others, actor=current_user.username,
                                reason=_reason())  # fmt: skip
+        _rescore(session, [actor_id])
         return t("Pelaku {ids} digabung ke #{id}.").format(
             ids=", ".join(f"#{n}" for n in others), id=actor_id)  # fmt: skip
 
@@ -88,6 +92,7 @@ def split(actor_id: int):
         new = profiling.split_actor(session, actor_id, sellers, actor=current_user.username,
                                     reason=_reason())  # fmt: skip
         session.flush()
+        _rescore(session, [actor_id, new.id])
         made.append(new.id)
         return t("{n} akun dipisah menjadi pelaku #{id}.").format(n=len(sellers), id=new.id)
 
@@ -197,6 +202,11 @@ def _acting(actor_id: int, act):
     else:
         flash(message, "ok")
     return redirect(url_for(".show", actor_id=actor_id), 303)
+
+
+def _rescore(session, actor_ids) -> None:
+    """The risk scores of the actors a decision changed, cached for the list's risk filter."""
+    actor_profile.refresh_risk(session, [i for i in actor_ids if i is not None])
 
 
 def _office():

@@ -29,7 +29,7 @@ from casebook.models import (
     Seller,
     utcnow,
 )
-from casebook.services import access, listings, profiling, users
+from casebook.services import access, actor_profile, listings, profiling, users
 from casebook.services.listings import ListingRecord, SellerRecord
 from rules.model import Evidence, Hit, Verdict
 from web import actor_graph, create_app
@@ -119,6 +119,7 @@ def build(folder) -> World:
             session.add(row)
             session.flush()
             suggestion = row.id
+        actor_profile.refresh_risk(session, set(actors.values()))  # what the list filters on
         # the UPT reads the listing of "Apotek Murah" only
         apotek = session.scalar(select(Listing.id).where(Listing.url.endswith("/p/apotek")))
         access.claim_listings(session, UPT, [apotek], "test")
@@ -200,6 +201,10 @@ LISTS = [  # (who, query, actors shown, actors not shown)
     ("analis", "?platform=tokosehat", ["cantik"], ["apotek", "herbal", "herbal2"]),
     ("analis", "?q=tidak+ada+yang+begini", [], ["cantik", "apotek"]),
     ("balai", "", ["apotek"], ["cantik", "herbal", "herbal2"]),
+    # three accounts on three platforms, a health hazard: high; tramadol: medium; a claim: low
+    ("analis", "?risk=60", ["cantik"], ["apotek", "herbal", "herbal2"]),
+    ("analis", "?risk=30", ["cantik", "apotek"], ["herbal", "herbal2"]),
+    ("analis", "?risk=5", ["cantik", "apotek", "herbal"], []),  # not a floor offered: no filter
 ]
 
 
