@@ -30,7 +30,8 @@ def actor_json(row: profiling.ActorRow) -> dict:
 
 def profile_json(session, found: actor_profile.ActorProfile, scope: access.Scope) -> dict:
     """One actor's profile: accounts, identifiers with the accounts they join, violations per
-    type, takedown history, risk score with its reasons, referral letters."""
+    type, takedown history, risk score with its reasons, referral letters. Suggestions and
+    letters keep to what `scope` may see (a suggestion's reasons name the other account)."""
     downs = found.takedowns
     referrals = [r.letter_id for r in found.referrals
                  if access.visible(session, scope, "letter", r.letter_id)]  # fmt: skip
@@ -76,7 +77,7 @@ def profile_json(session, found: actor_profile.ActorProfile, scope: access.Scope
                 "score": s.score,
                 "reasons": list(s.reasons),
             }
-            for s in found.suggestions
+            for s in _visible_suggestions(session, found, scope)
         ],
         "referrals": [letter_json(letter_service.get_letter(session, i)) for i in referrals],
     }
@@ -169,3 +170,12 @@ def document_json(made: ReportFiles) -> dict:
             if kind in made.files
         },
     }
+
+
+def _visible_suggestions(session, found: actor_profile.ActorProfile, scope: access.Scope):
+    """The profile's pending suggestions whose other account's actor `scope` may see too."""
+    if scope.national or not found.suggestions:
+        return found.suggestions
+    seen = {s.id for s in profiling.suggestions(session, actor_id=found.actor_id, scope=scope,
+                                                limit=len(found.suggestions))}  # fmt: skip
+    return tuple(s for s in found.suggestions if s.id in seen)

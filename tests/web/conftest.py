@@ -190,7 +190,8 @@ def profiled(shared) -> Seeded:
     """`shared` plus the accounts above, linked into actors by the casebook's own relink; the
     Surabaya UPT reads one listing of "sehat" (so it sees that actor, and no other). ids:
     each account's seller (`sehat1`...) and listing (`sehat1_listing`...), the actors `sehat`
-    and `murni`, and `suggestion` / `suggestion2`, the pending suggestions in id order."""
+    and `murni`, and the pending suggestions `suggestion` (decoy1, murni1) and `suggestion2`
+    (decoy2, sehat1)."""
     ids = shared.ids
     with shared.sessions() as session, session.begin():
         rows = []
@@ -211,6 +212,8 @@ def profiled(shared) -> Seeded:
         profiling.relink(session, actor="test")
         ids["sehat"] = profiling.actor_of_seller(session, ids["sehat1"])
         ids["murni"] = profiling.actor_of_seller(session, ids["murni1"])
-        pending = profiling.suggestions(session, status="pending")
-        ids["suggestion"], ids["suggestion2"] = pending[0].id, pending[1].id
+        pairs = {frozenset((s.a.seller_id, s.b.seller_id)): s.id
+                 for s in profiling.suggestions(session, status="pending", limit=500)}  # fmt: skip
+        ids["suggestion"] = pairs[frozenset((ids["decoy1"], ids["murni1"]))]
+        ids["suggestion2"] = pairs[frozenset((ids["decoy2"], ids["sehat1"]))]
     return shared

@@ -98,6 +98,14 @@ def test_the_profile_shows_the_evidence_joining_the_accounts(profiled):
     assert found["takedowns"]["listed"] == 0 and found["referrals"] == []
 
 
+@pytest.mark.parametrize("who, shown", [("analis", True), ("tamu", True), ("upt", False)])
+def test_a_profile_shows_suggestions_only_with_actors_one_may_see(profiled, who, shown):
+    """The decoy's actor is not the UPT's: a suggestion's reasons would name its shop."""
+    decoy = profiled.ids["decoy2"]
+    found = _profile(profiled, "sehat", who)["suggestions"]
+    assert any(decoy in (s["seller_a_id"], s["seller_b_id"]) for s in found) is shown
+
+
 @pytest.mark.parametrize(
     "query, shown, hidden",
     [
