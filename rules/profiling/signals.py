@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
+from rules.profiling.contacts import shop_key
 from rules.profiling.model import Account, Pin, Suggestion
 
 BLOCK_LIMIT = 30
@@ -42,10 +43,10 @@ class _Found:
 
     def __init__(self, accounts: list[Account], actor: list[int], apart: set[tuple[int, int]]):
         self.accounts, self.actor, self.apart = accounts, actor, apart
-        self.signals: dict[tuple[int, int], list[tuple[float, str]]] = {}
+        self.signals: dict[tuple[int, int], list[tuple[float, str, str]]] = {}
         self.shown: dict[tuple[int, int], tuple[int, int]] = {}
 
-    def add(self, i: int, j: int, score: float, reason: str) -> None:
+    def add(self, i: int, j: int, score: float, reason: str, family: str) -> None:
         x, y = self.actor[i], self.actor[j]
         if x == y:
             return
@@ -53,7 +54,7 @@ class _Found:
         if pair in self.apart:
             return
         self.shown.setdefault(pair, (i, j))
-        self.signals.setdefault(pair, []).append((score, reason))
+        self.signals.setdefault(pair, []).append((score, reason, family))
 
 
 def suggest(
@@ -89,8 +90,42 @@ def _one_per_actor(members: list[int], actor: list[int]) -> list[int]:
     return list(seen.values())
 
 
+def slug_key(url: str) -> str:
+    """The name a shop URL spells, without generic words: 'tokopedia.com/merapimakmurstoreid'
+    -> 'merapimakmur', 'https://www.obatpriaoriginal.store/' -> 'obatpriaoriginal'."""
+    key = shop_key(url)
+    if key is None:
+        return ""
+    kind, value = key
+    slug = value.removeprefix("@") if kind == "handle" else value
+    if kind == "shop_url":
+        slug = value.split("/")[-1] if "/" in value else value.split(".")[0]
+        if slug.isdigit():  # facebook.com/profile/<number>: no name
+            return ""
+    words = [w for w in _WORD.findall(slug.lower()) if w not in GENERIC_WORDS]
+    compact = "".join(words)
+    changed = True
+    while changed:  # a slug runs the words together: 'tokomerapimakmurstoreid'
+        changed = False
+        for word in _AFFIXES:
+            if compact.endswith(word) and len(compact) > len(word) + 3:
+                compact, changed = compact[: -len(word)], True
+            if compact.startswith(word) and len(compact) > len(word) + 3:
+                compact, changed = compact[len(word) :], True
+    return compact
+
+
+_AFFIXES = sorted(GENERIC_WORDS, key=len, reverse=True)
+
+
 def _similar_names(accounts: list[Account], actor: list[int], found: _Found) -> None:
-    keys = [name_key(account.shop_name) for account in accounts]
+    names = [name_key(account.shop_name) for account in accounts]
+    _similar_texts(accounts, actor, found, names, "shop_name", "shop names", 0.6)
+    slugs = [slug_key(account.shop_url) for account in accounts]
+    _similar_texts(accounts, actor, found, slugs, "shop_url", "shop addresses", 0.5)
+
+
+def _similar_texts(accounts, actor, found: _Found, keys, field, what, weight) -> None:
     blocks: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
         if key:
@@ -109,23 +144,25 @@ def _similar_names(accounts: list[Account], actor: list[int], found: _Found) -> 
         members = _one_per_actor(members, actor)
         if not 2 <= len(members) <= BLOCK_LIMIT:
             continue
-        names = [keys[i] for i in members]
-        scores = cdist(names, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_THRESHOLD)
+        texts = [keys[i] for i in members]
+        scores = cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_THRESHOLD)
         for x, y in zip(*np.nonzero(scores), strict=True):
             i, j = members[x], members[y]
             if x >= y or (actor[i], actor[j]) in compared:
                 continue
             compared.add((actor[i], actor[j]))
-            a, b = accounts[i], accounts[j]
+            a, b = getattr(accounts[i], field), getattr(accounts[j], field)
+            ids = accounts[i].id, accounts[j].id
             reason = (
-                f"similar shop names: '{a.shop_name}' ({a.id}) / '{b.shop_name}' ({b.id})"
-                if a.shop_name != b.shop_name
-                else f"same shop name: '{a.shop_name}' ({a.id}, {b.id})"
+                f"similar {what}: '{a}' ({ids[0]}) / '{b}' ({ids[1]})"
+                if a != b
+                else f"same {what[:-1] if what.endswith('s') else what}: '{a}' ({ids[0]}, {ids[1]})"
             )
             crowd = max(len(actors_named[keys[i]]), len(actors_named[keys[j]]))
             if crowd > 2:
-                reason += f" (a name {crowd} actors use)"
-            found.add(i, j, 0.6 * float(scores[x, y]) / 100 * min(1.0, 2 / crowd), reason)
+                reason += f" (used by {crowd} actors)"
+            score = weight * float(scores[x, y]) / 100 * min(1.0, 2 / crowd)
+            found.add(i, j, score, reason, "name")
 
 
 def _popcount(values: np.ndarray) -> np.ndarray:
@@ -174,7 +211,7 @@ def _similar_images(accounts: list[Account], actor: list[int], found: _Found) ->
     for (i, j), distance in sorted(best.items(), key=lambda item: item[1]):
         what = "identical" if distance == 0 else f"near-identical ({distance} of 64 bits differ)"
         ids = f"({accounts[i].id}, {accounts[j].id})"
-        found.add(i, j, 0.8 - 0.05 * distance, f"{what} product images {ids}")
+        found.add(i, j, 0.8 - 0.05 * distance, f"{what} product images {ids}", "image")
 
 
 def _same_city_and_products(accounts: list[Account], actor: list[int], found: _Found) -> None:
@@ -200,20 +237,25 @@ def _same_city_and_products(accounts: list[Account], actor: list[int], found: _F
                 shared = ", ".join(sorted(a & b))
                 ids = f"{accounts[i].id}, {accounts[j].id}"
                 reason = f"same city ({accounts[i].city}) and products ({shared}) ({ids})"
-                found.add(i, j, 0.3 * overlap, reason)
+                found.add(i, j, 0.3 * overlap, reason, "place")
 
 
 def _best(accounts: list[Account], found: _Found) -> list[Suggestion]:
     ranked = []
     for pair, signals in found.signals.items():
+        # names and addresses say one thing twice: per family of signal only the best counts
+        best: dict[str, float] = {}
+        for score, _, family in signals:
+            best[family] = max(best.get(family, 0.0), score)
         missing = 1.0
-        for score, _ in signals:
+        for score in best.values():
             missing *= 1 - score
         score = round(1 - missing, 3)
         if score >= MIN_SCORE:
             i, j = found.shown[pair]
             a, b = sorted((accounts[i].id, accounts[j].id))
-            reasons = tuple(dict.fromkeys(reason for _, reason in sorted(signals, reverse=True)))
+            ranked_signals = sorted(signals, key=lambda signal: -signal[0])
+            reasons = tuple(dict.fromkeys(reason for _, reason, _ in ranked_signals))
             ranked.append(Suggestion(a, b, score, reasons))
     ranked.sort(key=lambda s: (-s.score, s.a, s.b))
     kept, count = [], {}

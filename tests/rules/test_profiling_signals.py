@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rules.profiling import Account, Pin, link
-from rules.profiling.signals import PER_ACCOUNT, name_key
+from rules.profiling.signals import PER_ACCOUNT, name_key, slug_key
 
 H = 0x0F0F_1234_ABCD_5555  # a 64-bit dHash
 
@@ -33,6 +33,21 @@ def test_name_key_drops_case_digits_and_generic_words(name, key):
 
 
 @pytest.mark.parametrize(
+    "url, key",
+    [
+        ("https://www.tokopedia.com/merapimakmurstoreid", "merapimakmur"),
+        ("https://www.tokopedia.com/grosir-merapi-makmur-official", "merapimakmur"),
+        ("https://www.instagram.com/merapi_makmur.store/", "merapimakmur"),
+        ("https://www.obatpriaoriginal.store/", "obatpriaoriginal"),
+        ("https://www.facebook.com/profile.php?id=100098931917899", ""),
+        ("https://www.tokopedia.com/", ""),
+    ],
+)
+def test_slug_key_reads_the_name_a_shop_url_spells(url, key):
+    assert slug_key(url) == key
+
+
+@pytest.mark.parametrize(
     "a, b, reason",
     [
         (acc("a", shop_name="CendanaAlami Store"), acc("b", shop_name="Cendana Alami Official"),
@@ -44,6 +59,10 @@ def test_name_key_drops_case_digits_and_generic_words(name, key):
         (acc("a", shop_name="Sumber Rezeki", city="Medan", products=("jamu", "obat_kuat")),
          acc("b", shop_name="Naga Mas", city="Medan", products=("jamu", "obat_kuat", "pemutih")),
          None),  # city and products alone are too weak to show (score 0.2 < 0.3)
+        (acc("a", shop_url="https://www.tokopedia.com/merapimakmurstoreid"),
+         acc("b", shop_url="https://www.lazada.co.id/shop/merapi-makmur-64-id"),
+         "similar shop addresses: 'https://www.tokopedia.com/merapimakmurstoreid' (a) / "
+         "'https://www.lazada.co.id/shop/merapi-makmur-64-id' (b)"),
         # hard negatives: different names; images 5 bits apart; other city
         (acc("a", shop_name="Cendana Alami"), acc("b", shop_name="Kenanga Murni"), None),
         (acc("a", image_hashes=(H,)), acc("b", image_hashes=(H ^ 0b11111,)), None),
@@ -95,5 +114,12 @@ def test_a_name_many_actors_use_says_little():
     assert (suggestion.a, suggestion.b) == ("s1", "s2")
     assert suggestion.reasons == (
         "identical product images (s1, s2)",
-        "same shop name: 'Pelangsing Alami Ampuh' (s1, s2) (a name 6 actors use)",
+        "same shop name: 'Pelangsing Alami Ampuh' (s1, s2) (used by 6 actors)",
     )
+
+
+def test_a_name_and_its_address_count_once():
+    a = acc("a", shop_name="Merapi Makmur", shop_url="https://www.tokopedia.com/merapi-makmur")
+    b = acc("b", shop_name="Merapi Makmur", shop_url="https://shopee.co.id/merapimakmur")
+    (suggestion,) = link([a, b]).suggestions
+    assert suggestion.score == 0.6 and len(suggestion.reasons) == 2
