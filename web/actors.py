@@ -86,8 +86,9 @@ def show(actor_id: int):
             return redirect(url_for(".show", actor_id=actor.merged_into_id), 303)
         found = actor_profile.profile(session, actor_id)
         drawn = actor_profile.graph(session, actor_id)
+        pending = profiling.suggestions(session, actor_id=actor_id, scope=scope, limit=PAGE)
         return render_template(
-            "actors/show.html", profile=found, graph=_draw(drawn),
+            "actors/show.html", profile=found, graph=_draw(drawn), pending=pending,
             names={a.seller_id: a.shop_name or a.shop_url for a in found.accounts},
             recipients=REFERRED_TO, may_decide=scope.may(DECIDER), lang=current_lang(),
         )  # fmt: skip

@@ -249,6 +249,15 @@ def test_profile_shows_accounts_evidence_and_graph_with_crawled_text_escaped(wor
     assert 'style="' not in page and "onclick" not in page
 
 
+def test_an_account_links_to_its_listings_in_the_queue(world):
+    client = world.client()
+    page = client.get(f"/actors/{world.actors['cantik']}").get_data(as_text=True)
+    row = re.search(rf'id="account-{world.sellers["store"]}".*?</tr>', page, re.S).group(0)
+    queue = html.unescape(re.search(r'href="(/\?q=[^"]+)"', row).group(1))
+    shown = client.get(queue).get_data(as_text=True)
+    assert "Krim Malam" in shown and "Tramadol" not in shown and "Krim Pemutih" not in shown
+
+
 @pytest.mark.parametrize("who, forms", [("analis", True), ("tamu", False)])
 def test_profile_offers_decisions_to_analysts_only(world, who, forms):
     page = world.client(who).get(f"/actors/{world.actors['cantik']}").get_data(as_text=True)
@@ -262,6 +271,10 @@ def test_suggestion_queue_shows_both_accounts_and_reasons(world):
     assert "Herbal Nusantara" in block and "Herbal Nusantara Official" in block
     assert f"/actors/suggestions/{world.suggestion}/confirm" in block
     assert "<script>alert" not in page
+    profile = world.client().get(f"/actors/{world.actors['herbal']}").get_data(as_text=True)
+    listed = re.search(rf'data-suggestion-id="{world.suggestion}".*?</li>', profile, re.S)
+    assert "Herbal Nusantara Official" in listed.group(0)  # the other account, named
+    assert f"/actors/{world.actors['herbal2']}" in listed.group(0)
     viewer = world.client("tamu").get("/actors/suggestions").get_data(as_text=True)
     assert f"/actors/suggestions/{world.suggestion}/confirm" not in viewer
 
