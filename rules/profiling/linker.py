@@ -9,11 +9,6 @@ Order of work, and why:
 3. Identifiers join in order from the rarest (and strongest kind) to the most common, so when
    a chain would put two accounts pinned "apart" into one actor, the identifier refused is the
    most common (weakest) one of that chain: it still joins what it can without the conflict.
-4. An identifier over the cap (but within `HARD_CAP_FACTOR` times it) still joins when the
-   other evidence has already put its accounts into a few groups — at most `DENSE_GROUPS`, and
-   at most one group per `DENSE_RATIO` accounts: a large operation's number, shown on 80 of its
-   accounts that share e-mails and bank accounts among themselves, is one actor's; a courier's
-   number on 80 shops of 75 unrelated actors is not.
 """
 
 from __future__ import annotations
@@ -23,13 +18,12 @@ from collections.abc import Iterable, Mapping
 
 from rules.identifiers import THIRD_PARTY
 from rules.profiling.model import STRONG_KINDS, Account, Link, Linkage, Pin
+from rules.profiling.signals import suggest as suggest_pairs
 
 # Weaker kinds join later (and so are the ones cut by an apart pin): a bank account or a phone
 # number is paid for and personal; an e-mail is free; a shop URL or a handle can be quoted.
 KIND_ORDER = {"bank_account": 0, "phone": 1, "email": 2, "shop_url": 3, "handle": 4}
 MIN_CAP, MAX_CAP = 10, 50
-HARD_CAP_FACTOR = 4
-DENSE_GROUPS, DENSE_RATIO = 10, 4
 
 
 def default_cap(accounts: int) -> int:
@@ -50,15 +44,14 @@ def link(
     cap: int | None = None,
     suggest: bool = True,
 ) -> Linkage:
-    """Group accounts into actors; `links` names the identifiers that joined each account."""
-    from rules.profiling.signals import suggest as suggest_pairs
-
+    """Group accounts into actors; `links` names the identifiers that joined each account.
+    `suggest=False` skips the weak signals (for evaluation, or when nobody reads them)."""
     accounts = list(accounts)
     ids = [account.id for account in accounts]
     index = {account_id: i for i, account_id in enumerate(ids)}
     cap = default_cap(len(accounts)) if cap is None else cap
     holders, third = _holders(accounts)
-    usable, over_cap, common, third_party = _usable(holders, third, stoplist, cap)
+    usable, common, third_party = _usable(holders, third, stoplist, cap)
     pins = [pin for pin in pins if pin.a in index and pin.b in index and pin.a != pin.b]
     groups = _Groups(len(ids), [(index[p.a], index[p.b]) for p in pins if not p.together])
     for pin in pins:
@@ -68,16 +61,6 @@ def link(
     for key in usable:
         if not _join(groups, holders[key]):
             cut.append(key)
-    for key in over_cap:
-        members = holders[key]
-        groups_joined = len({groups.find(i) for i in members})
-        if groups_joined <= DENSE_GROUPS and groups_joined * DENSE_RATIO <= len(members):
-            usable.append(key)
-            if not _join(groups, members):
-                cut.append(key)
-        else:
-            common.append((key[0], key[1], len(members) + third.get(key, 0)))
-    common.sort(key=lambda row: (-row[2], row[0], row[1]))
     actor_of, links = _actors_and_links(ids, groups, usable, holders, pins, index)
     suggestions = suggest_pairs(accounts, actor_of, pins) if suggest else ()
     return Linkage(
@@ -119,17 +102,15 @@ def _holders(accounts: list[Account]):
 
 def _usable(holders, third, stoplist, cap):
     """The identifiers that may join, rarest and strongest first; the ones kept out."""
-    usable, over_cap, common, third_party = [], [], [], []
+    usable, common, third_party = [], [], []
     for key, members in holders.items():
         named_other = third.get(key, 0)
         if key in stoplist:
             continue
         if named_other and (named_other >= 2 or named_other >= len(members)):
             third_party.append((key[0], key[1], len(members) + named_other))
-        elif len(members) + named_other > cap * HARD_CAP_FACTOR:
-            common.append((key[0], key[1], len(members) + named_other))
         elif len(members) + named_other > cap:
-            over_cap.append(key)
+            common.append((key[0], key[1], len(members) + named_other))
         elif len(members) > 1:
             usable.append(key)
     for key, named_other in third.items():
@@ -140,9 +121,9 @@ def _usable(holders, third, stoplist, cap):
         return (len(holders[key]), KIND_ORDER.get(key[0], 9), key[1])
 
     usable.sort(key=rarest_first)
-    over_cap.sort(key=rarest_first)
+    common.sort(key=lambda row: (-row[2], row[0], row[1]))
     third_party.sort(key=lambda row: (-row[2], row[0], row[1]))
-    return usable, over_cap, common, third_party
+    return usable, common, third_party
 
 
 class _Groups:
