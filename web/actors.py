@@ -87,8 +87,12 @@ def show(actor_id: int):
         found = actor_profile.profile(session, actor_id)
         drawn = actor_profile.graph(session, actor_id)
         pending = profiling.suggestions(session, actor_id=actor_id, scope=scope, limit=PAGE)
+        # a referral classified above the reader's clearance is not named (its number says much)
+        referrals = [r for r in found.referrals
+                     if access.visible(session, scope, "letter", r.letter_id)]  # fmt: skip
         return render_template(
             "actors/show.html", profile=found, graph=_draw(drawn), pending=pending,
+            referrals=referrals,
             names={a.seller_id: a.shop_name or a.shop_url for a in found.accounts},
             recipients=REFERRED_TO, may_decide=scope.may(DECIDER), lang=current_lang(),
         )  # fmt: skip

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from casebook import config as config_module
 from casebook import schema
 from casebook.db import make_engine, make_session_factory
+from casebook.letters import office as letter_office
 from casebook.models import (
     ActorAccount,
     AuditEvent,
@@ -29,7 +30,14 @@ from casebook.models import (
     Seller,
     utcnow,
 )
-from casebook.services import access, actor_profile, listings, profiling, users
+from casebook.services import (
+    access,
+    actor_profile,
+    listings,
+    profiling,
+    profiling_docs,
+    users,
+)
 from casebook.services.listings import ListingRecord, SellerRecord
 from rules.model import Evidence, Hit, Verdict
 from web import actor_graph, create_app
@@ -376,6 +384,18 @@ def _file(answer) -> bytes:
 def _cells(data: bytes) -> str:
     return "\n".join(cell.text for table in Document(io.BytesIO(data)).tables
                      for row in table.rows for cell in row.cells)  # fmt: skip
+
+
+def test_a_referral_above_the_readers_clearance_is_not_named(fresh):
+    actor_id = fresh.actors["apotek"]
+    office = letter_office.load(fresh.app.config["PATROLI"].data_dir)
+    with fresh.sessions() as session, session.begin():
+        secret = profiling_docs.refer_actor(session, actor_id, "dit_intelijen", actor="analis",
+                                            office=office, classification="rahasia",
+                                            with_pdf=False)  # fmt: skip
+        marker = f'data-letter-id="{secret.id}"'
+    assert marker in fresh.client("analis").get(f"/actors/{actor_id}").get_data(as_text=True)
+    assert marker not in fresh.client("tamu").get(f"/actors/{actor_id}").get_data(as_text=True)
 
 
 REFUSED = [  # (path, form, flash); "{x}" is the actor of seller x, "{s_x}" seller x
