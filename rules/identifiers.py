@@ -1,4 +1,5 @@
-"""Seller identifiers in free text: phone/WhatsApp numbers, e-mails, bank accounts, handles.
+"""Seller identifiers in free text: phone/WhatsApp numbers, e-mails, bank accounts, handles,
+shop URLs.
 
 Normalized so that the same number written `0812-3456-7890`, `+62 812 3456 7890`,
 `wa.me/6281234567890`, `O812 3456 789O` or `nol delapan satu dua ...` is one value
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
 BANKS = {
     "bca": "bca", "bri": "bri", "bni": "bni", "mandiri": "mandiri", "bsi": "bsi",
@@ -113,9 +115,36 @@ _PLATFORM_MAIL = re.compile(
 )
 
 
+# Hosts whose first path part(s) name a shop: host -> the path prefix before the slug.
+_SHOP_PATHS = {
+    "tokopedia.com": "", "shopee.co.id": "", "bukalapak.com": "u/", "lazada.co.id": "shop/",
+    "blibli.com": "merchant/", "facebook.com": "", "shopee.com": "",
+}  # fmt: skip
+_HANDLE_HOSTS = {"instagram.com", "tiktok.com", "twitter.com", "x.com"}
+# First path parts of a marketplace that are its own pages, not a shop.
+_SITE_PAGES = {
+    "help", "bantuan", "about", "login", "register", "search", "cart", "checkout", "p",
+    "product", "products", "promo", "discovery", "category", "kategori", "terms", "privacy",
+    "page", "pages", "groups", "events", "watch", "share", "hashtag", "explore", "reel", "reels",
+}  # fmt: skip
+# Hosts that never name a seller's own shop: chat links, mail providers, link shorteners.
+_NOT_SHOPS = {
+    "wa.me", "whatsapp.com", "api.whatsapp.com", "gmail.com", "yahoo.com", "yahoo.co.id",
+    "hotmail.com", "outlook.com", "ymail.com", "bit.ly", "linktr.ee", "s.id", "google.com",
+    "youtube.com", "t.me", "wikipedia.org", "halodoc.com", "alodokter.com", "pom.go.id",
+}  # fmt: skip
+# Government, school and research sites: cited, never a seller's shop.
+_NOT_SHOP_SUFFIXES = (".go.id", ".ac.id", ".sch.id", ".mil.id", ".whatsapp.com")
+_URL = re.compile(
+    r"(?<![@\w.-])(?:https?://)?(?:[a-z0-9-]+\.)+"
+    r"(?:com|id|net|org|shop|store|online|site|xyz|biz|info|co|me)\b(?:/[^\s|,;()<>\"']*)?",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Identifier:
-    kind: str  # phone | email | bank_account | handle, or third_party_<kind>
+    kind: str  # phone | email | bank_account | handle | shop_url, or third_party_<kind>
     value: str  # normalized
     raw: str  # as written
     start: int = -1  # where it was written in the text it came from (the scanned form)
@@ -193,6 +222,10 @@ def extract_identifiers(text: str) -> list[Identifier]:
     for match in _PROFILE_LINK.finditer(text):
         handle = "@" + match.group(1).lower().rstrip(".")
         add("handle", handle, match.group(0), text, *match.span())
+    for match in _URL.finditer(text):
+        key = shop_key(match.group(0).rstrip(".!?"))
+        if key and key[0] == "shop_url":  # profiles (handles) came from _PROFILE_LINK
+            add("shop_url", key[1], match.group(0), text, *match.span())
     in_email = [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
     for match in _HANDLE.finditer(text):
         if not any(start <= match.start() < end for start, end in in_email):
@@ -237,3 +270,52 @@ def _third_party(text: str, start: int, end: int) -> bool:
     if other:
         after = after[: other.start()]
     return bool(_CUES.search(before) or _CUES.search(after))
+
+
+def shop_key(url: str) -> tuple[str, str] | None:
+    """A shop URL normalised: ("shop_url", "tokopedia.com/slug"), ("shop_url", "site.my.id"),
+    or ("handle", "@name") for Instagram/TikTok/X profiles; None when it names no shop."""
+    parts = split_url(url)
+    if parts is None:
+        return None
+    host, path, query = parts
+    segments = [s for s in path.split("/") if s]
+    if host in _HANDLE_HOSTS:
+        if not segments:
+            return None
+        name = segments[0].removeprefix("@").rstrip(".")
+        if name in _SITE_PAGES:
+            return None
+        return ("handle", "@" + name) if re.fullmatch(r"[a-z0-9_.]{2,30}", name) else None
+    if host in _SHOP_PATHS:
+        if host == "facebook.com" and segments[:1] == ["profile.php"]:
+            ids = query.get("id")
+            return ("shop_url", f"facebook.com/profile/{ids[0]}") if ids else None
+        prefix = [s for s in _SHOP_PATHS[host].split("/") if s]
+        if segments[: len(prefix)] != prefix or len(segments) <= len(prefix):
+            return None
+        if segments[len(prefix)] in _SITE_PAGES:
+            return None
+        return ("shop_url", f"{host}/{'/'.join([*prefix, segments[len(prefix)]])}")
+    if host in _NOT_SHOPS or host.endswith(_NOT_SHOP_SUFFIXES):
+        return None
+    return ("shop_url", host)  # the seller's own site: the host is the shop
+
+
+def split_url(url: str) -> tuple[str, str, dict[str, list[str]]] | None:
+    url = url.strip()
+    if not url:
+        return None
+    if "://" not in url:
+        url = "http://" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    for prefix in ("www.", "m.", "web."):
+        host = host.removeprefix(prefix)
+    host = {"fb.com": "facebook.com", "tokopedia.co.id": "tokopedia.com"}.get(host, host)
+    if "." not in host:
+        return None
+    return host, parts.path.lower(), parse_qs(parts.query)

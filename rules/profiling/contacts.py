@@ -1,40 +1,15 @@
 """A seller account's text read into identifiers, city and product mix (DESIGN §3 JSON -> Account).
 
-Strong identifiers come from `rules.identifiers` (phones, e-mails, bank accounts, handles) and
-from shop URLs: an account's own shop URL is one of its identifiers, so that another account
-pointing at that shop ("Cek juga toko kami di ...") joins it."""
+Strong identifiers come from `rules.identifiers` (phones, e-mails, bank accounts, handles, shop
+URLs written in the text), and an account's own shop URL is one of its identifiers too, so that
+another account pointing at that shop ("Cek juga toko kami di ...") joins it."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
 
-from rules.identifiers import THIRD_PARTY, extract_identifiers, names_a_service, normalize_phone
+from rules.identifiers import extract_identifiers, normalize_phone, shop_key, split_url
 from rules.profiling.model import Account
-
-# Hosts whose first path part(s) name a shop: host -> the path prefix before the slug.
-_SHOP_PATHS = {
-    "tokopedia.com": "", "shopee.co.id": "", "bukalapak.com": "u/", "lazada.co.id": "shop/",
-    "blibli.com": "merchant/", "facebook.com": "", "shopee.com": "",
-}  # fmt: skip
-_HANDLE_HOSTS = {"instagram.com", "tiktok.com", "twitter.com", "x.com"}
-# First path parts of a marketplace that are its own pages, not a shop.
-_SITE_PAGES = {
-    "help", "bantuan", "about", "login", "register", "search", "cart", "checkout", "p",
-    "product", "products", "promo", "discovery", "category", "kategori", "terms", "privacy",
-    "page", "pages", "groups", "events", "watch", "share", "hashtag", "explore", "reel", "reels",
-}  # fmt: skip
-# Hosts that never name a seller's own shop: chat links, mail providers, link shorteners.
-_NOT_SHOPS = {
-    "wa.me", "whatsapp.com", "api.whatsapp.com", "gmail.com", "yahoo.com", "yahoo.co.id",
-    "hotmail.com", "outlook.com", "ymail.com", "bit.ly", "linktr.ee", "s.id", "google.com",
-    "youtube.com", "t.me",
-}  # fmt: skip
-_URL = re.compile(
-    r"(?<![@\w.-])(?:https?://)?(?:[a-z0-9-]+\.)+"
-    r"(?:com|id|net|org|shop|store|online|site|xyz|biz|info|co|me)\b(?:/[^\s|,;()<>\"']*)?",
-    re.IGNORECASE,
-)
 
 CITIES = (
     "Jakarta Barat", "Jakarta Timur", "Jakarta Selatan", "Jakarta Utara", "Jakarta Pusat",
@@ -75,12 +50,10 @@ _PRODUCT = re.compile("|".join(map(re.escape, sorted(_CATEGORY_OF, key=len, reve
 def account_from_text(id: str, platform: str, shop_name: str, shop_url: str, text: str) -> Account:
     """One DESIGN §3 seller account object read into what the linker compares."""
     found: dict[tuple[str, str], None] = {}
-    for identifier in extract_identifiers(text):
-        found[(identifier.kind, identifier.value)] = None
     for identifier in own_shop_identifiers(shop_url):
         found[identifier] = None
-    for identifier in shop_mentions(text):
-        found.setdefault(identifier, None)
+    for identifier in extract_identifiers(text):
+        found.setdefault((identifier.kind, identifier.value), None)
     return Account(
         id=id,
         platform=platform,
@@ -95,7 +68,7 @@ def account_from_text(id: str, platform: str, shop_name: str, shop_url: str, tex
 def own_shop_identifiers(url: str) -> list[tuple[str, str]]:
     """What an account's own shop URL says about it: the shop itself, a handle, a WhatsApp
     catalogue's number."""
-    parts = _split(url)
+    parts = split_url(url)
     if parts is None:
         return []
     host, path, _ = parts
@@ -107,64 +80,12 @@ def own_shop_identifiers(url: str) -> list[tuple[str, str]]:
 
 
 def shop_mentions(text: str) -> list[tuple[str, str]]:
-    """Shop URLs and site names written in the text (handles come from `rules.identifiers`)."""
-    keys = []
-    for match in _URL.finditer(text):
-        key = shop_key(match.group(0).rstrip(".!?"))
-        if key and key[0] == "shop_url":
-            if names_a_service(text, *match.span()):
-                key = (THIRD_PARTY + key[0], key[1])
-            keys.append(key)
-    return keys
-
-
-def shop_key(url: str) -> tuple[str, str] | None:
-    """A shop URL normalised: ("shop_url", "tokopedia.com/slug"), ("shop_url", "site.my.id"),
-    or ("handle", "@name") for Instagram/TikTok/X profiles; None when it names no shop."""
-    parts = _split(url)
-    if parts is None:
-        return None
-    host, path, query = parts
-    segments = [s for s in path.split("/") if s]
-    if host in _HANDLE_HOSTS:
-        if not segments:
-            return None
-        name = segments[0].removeprefix("@").rstrip(".")
-        if name in _SITE_PAGES:
-            return None
-        return ("handle", "@" + name) if re.fullmatch(r"[a-z0-9_.]{2,30}", name) else None
-    if host in _SHOP_PATHS:
-        if host == "facebook.com" and segments[:1] == ["profile.php"]:
-            ids = query.get("id")
-            return ("shop_url", f"facebook.com/profile/{ids[0]}") if ids else None
-        prefix = [s for s in _SHOP_PATHS[host].split("/") if s]
-        if segments[: len(prefix)] != prefix or len(segments) <= len(prefix):
-            return None
-        if segments[len(prefix)] in _SITE_PAGES:
-            return None
-        return ("shop_url", f"{host}/{'/'.join([*prefix, segments[len(prefix)]])}")
-    if host in _NOT_SHOPS or host.endswith(".whatsapp.com"):
-        return None
-    return ("shop_url", host)  # the seller's own site: the host is the shop
-
-
-def _split(url: str) -> tuple[str, str, dict[str, list[str]]] | None:
-    url = url.strip()
-    if not url:
-        return None
-    if "://" not in url:
-        url = "http://" + url
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    host = (parts.hostname or "").lower()
-    for prefix in ("www.", "m.", "web."):
-        host = host.removeprefix(prefix)
-    host = {"fb.com": "facebook.com", "tokopedia.co.id": "tokopedia.com"}.get(host, host)
-    if "." not in host:
-        return None
-    return host, parts.path.lower(), parse_qs(parts.query)
+    """Shop URLs and site names written in the text (third_party_shop_url beside a cue)."""
+    return [
+        (identifier.kind, identifier.value)
+        for identifier in extract_identifiers(text)
+        if identifier.kind.endswith("shop_url")
+    ]
 
 
 def city_of(text: str) -> str:

@@ -109,9 +109,16 @@ def test_a_number_beside_somebody_elses_service_is_third_party(text, expected):
         ("TikTok : toko.ku", [("handle", "@toko.ku")]),
         ("instagram.com/Prima_mulia91", [("handle", "@prima_mulia91")]),
         ("tiktok.com/@official.prima_mulia", [("handle", "@official.prima_mulia")]),
-        # hard negatives: the part of an e-mail after @ is no handle; a price is no account
+        (
+            "Cek juga toko kami https://www.tokopedia.com/toko-x/obat-kuat-123",
+            [("shop_url", "tokopedia.com/toko-x")],
+        ),
+        ("🌐 obatpriaoriginal.store", [("shop_url", "obatpriaoriginal.store")]),
+        # hard negatives: the part of an e-mail after @ is no handle; a price is no account;
+        # a government site cited is no shop
         ("order@tokoku.id", [("email", "order@tokoku.id")]),
         ("BCA harga Rp 150.000", []),
+        ("Cek keaslian di cekbpom.pom.go.id atau www.kemkes.go.id", []),
     ],
 )
 def test_emails_banks_and_handles(text, expected):
