@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from casebook.models import Actor, ActorAccount, LinkSuggestion, Seller
+from casebook.models import Actor, ActorAccount, LinkSuggestion, Seller, SellerIdentifier
 from casebook.services import access
 from casebook.services.profiling_relink import NoSuchActor, NoSuchSuggestion, ProfilingError
+from rules.identifiers import normalize_phone
+from rules.profiling import STRONG_KINDS
 
 SUGGESTION_STATUSES = ("pending", "confirmed", "rejected")
 
@@ -71,8 +73,10 @@ def actors(
     min_risk: int = 0,
 ) -> list[ActorRow]:
     """Live actors in id order (pages: `after_id`); `q` matches the actor's or an account's
-    name, `platform` keeps actors with an account there, `min_accounts` 2 hides lone accounts,
-    `min_risk` keeps actors whose cached risk score (the last profile's) is at least that."""
+    name, or an identifier an account shows (a phone number in any writing, an e-mail, a
+    handle, bank:number); `platform` keeps actors with an account there, `min_accounts` 2
+    hides lone accounts, `min_risk` keeps actors whose cached risk score (the last profile's)
+    is at least that."""
     query = select(Actor).where(Actor.merged_into_id.is_(None)).order_by(Actor.id).limit(limit)
     if after_id is not None:
         query = query.where(Actor.id > after_id)
@@ -83,11 +87,18 @@ def actors(
         escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
         named = members.where(Seller.name.ilike(pattern, escape="\\"))
-        query = query.where(or_(Actor.name.ilike(pattern, escape="\\"), Actor.id.in_(named)))
+        showing = (
+            select(ActorAccount.actor_id)
+            .join(SellerIdentifier, SellerIdentifier.seller_id == ActorAccount.seller_id)
+            .where(
+                SellerIdentifier.kind.in_(sorted(STRONG_KINDS)),  # the (kind, value) index
+                SellerIdentifier.value.in_(_identifier_values(q)),
+            )
+        )
+        query = query.where(or_(Actor.name.ilike(pattern, escape="\\"), Actor.id.in_(named),
+                                Actor.id.in_(showing)))  # fmt: skip
     if platform:
         query = query.where(Actor.id.in_(members.where(Seller.platform == platform)))
-    if min_risk > 0:
-        query = query.where(Actor.risk_score >= min_risk)
     if min_risk > 0:
         query = query.where(Actor.risk_score >= min_risk)
     if min_accounts > 1:
@@ -102,6 +113,14 @@ def actors(
                  actor.created_at, actor.updated_at)
         for actor in found
     ]  # fmt: skip
+
+
+def _identifier_values(q: str) -> list[str]:
+    """The values a searched identifier may be stored as: a phone number as +62..., anything
+    else in lower case (e-mails, @handles, bca:1234567890)."""
+    text = q.strip().lower()
+    phone = normalize_phone(text)
+    return [text, phone] if phone else [text]
 
 
 def get_actor(session: Session, actor_id: int, *, scope: access.Scope | None = None) -> Actor:

@@ -112,6 +112,10 @@ def test_a_profile_shows_suggestions_only_with_actors_one_may_see(profiled, who,
         ({"q": "murni"}, {"murni1", "decoy1"}, {"sehat1"}),
         ({"q": "Sehat Farma"}, {"sehat1"}, {"murni1", "decoy2"}),  # an account's name
         ({"q": "%"}, set(), {"sehat1", "murni1"}),  # a literal %, not a wildcard
+        ({"q": "0813-7778-8899"}, {"sehat1"}, {"murni1", "decoy2"}),  # a phone, as written
+        ({"q": "Sehat@Contoh.id"}, {"sehat1"}, {"murni1"}),  # an e-mail
+        ({"q": "bca:1234567890"}, {"murni1"}, {"sehat1", "decoy1"}),
+        ({"q": "0813-7778-8890"}, set(), {"sehat1"}),  # one digit off: nobody
         ({"platform": "sosmed"}, {"sehat1", "murni1"}, {"decoy1", "decoy2"}),
         ({"platform": "tokosehat"}, {"sehat1", "decoy1"}, {"murni1", "decoy2"}),
         ({"min_risk": "50"}, {"sehat1"}, {"murni1"}),
