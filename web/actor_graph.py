@@ -23,6 +23,9 @@ from markupsafe import Markup
 WIDTH = 900  # room for a shop name either side of the circle
 CX, CY = WIDTH / 2, 0.0  # the circles' centre; the viewBox is cut around them
 MAX_OUTER = 215
+# From this many nodes on a circle, labels run along their radius (outwards for accounts,
+# inwards for identifiers): level labels of crowded neighbours would print over each other.
+RADIAL_ACCOUNTS, RADIAL_IDENTIFIERS = 13, 9
 MAX_ACCOUNTS, MAX_IDENTIFIERS = 36, 24
 PLATFORM_CLASSES = 6  # actors.css defines .platform-0 .. .platform-5
 _ids = count(1)
@@ -73,7 +76,10 @@ def draw(nodes: Sequence[Node], edges: Sequence[Edge], words: Words = Words()) -
     description = _description(accounts, identifiers, edges)
     # a few accounts draw a small circle: the picture keeps to what it shows
     outer = min(MAX_OUTER, 90 + 14 * len(accounts)) if accounts else 0
-    top, bottom = CY - outer - 45, CY + outer + 65  # labels above; legend and "+N" below
+    radial = len(accounts) >= RADIAL_ACCOUNTS
+    inward = len(identifiers) >= RADIAL_IDENTIFIERS
+    margin = 165 if radial else 45  # the labels' room beyond the circle
+    top, bottom = CY - outer - margin, CY + outer + margin + 20  # and the legend, the "+N"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="actor-graph" role="img" '
         f'viewBox="0 {top:.0f} {WIDTH} {bottom - top:.0f}" width="100%" '
@@ -86,7 +92,7 @@ def draw(nodes: Sequence[Node], edges: Sequence[Edge], words: Words = Words()) -
                      f"{_e(words.empty)}</text></svg>")  # fmt: skip
         return Markup("".join(parts))
     where = _account_places(accounts, outer)
-    where.update(_identifier_places(identifiers, edges, where, outer * 0.49))
+    where.update(_identifier_places(identifiers, edges, where, outer * (0.6 if inward else 0.49)))
     platforms = sorted({node.group for node in accounts})
     parts.append('<g class="edges">')
     for edge in edges:
@@ -96,9 +102,9 @@ def draw(nodes: Sequence[Node], edges: Sequence[Edge], words: Words = Words()) -
                          f'x2="{x2:.1f}" y2="{y2:.1f}"/>')  # fmt: skip
     parts.append("</g>")
     for node in identifiers:
-        parts.append(_identifier(node, where[node.key]))
+        parts.append(_identifier(node, where[node.key], inward))
     for node in accounts:
-        parts.append(_account(node, where[node.key], platforms.index(node.group)))
+        parts.append(_account(node, where[node.key], platforms.index(node.group), radial))
     parts.append(_legend(platforms, bottom - 14))
     if hidden[0] or hidden[1]:
         text = words.more.format(accounts=hidden[0], identifiers=hidden[1])
@@ -178,15 +184,29 @@ def _at(radius: float, angle: float) -> tuple[float, float]:
     return CX + radius * math.cos(angle), CY + radius * math.sin(angle)
 
 
-def _account(node: Node, place: tuple[float, float], platform: int) -> str:
+def _label(place: tuple[float, float], text: str, css: str, *, radial: bool, out: bool) -> str:
+    """A node's label: level beside it, or along its radius, away from (`out`) or towards
+    the centre; read left to right on either half of the circle."""
     x, y = place
-    right = x >= CX
-    label_x = x + (12 if right else -12)
-    anchor = "start" if right else "end"
+    angle = math.atan2(y - CY, x - CX)
+    right = math.cos(angle) >= -1e-9
+    if not radial:
+        return (f'<text class="{css}" x="{x + (12 if right else -12):.1f}" y="{y + 4:.1f}" '
+                f'text-anchor="{"start" if right else "end"}">{_e(text)}</text>')  # fmt: skip
+    step = 11 if out else -10
+    lx, ly = x + step * math.cos(angle), y + step * math.sin(angle)
+    turn = math.degrees(angle) + (0 if right else 180)
+    anchor = "start" if right == out else "end"
+    return (f'<text class="{css}" x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" '
+            f'dominant-baseline="middle" transform="rotate({turn:.1f} {lx:.1f} {ly:.1f})">'
+            f"{_e(text)}</text>")  # fmt: skip
+
+
+def _account(node: Node, place: tuple[float, float], platform: int, radial: bool) -> str:
+    x, y = place
     body = (
         f'<circle class="platform-{platform % PLATFORM_CLASSES}" cx="{x:.1f}" cy="{y:.1f}" '
-        f'r="8"/><text class="label" x="{label_x:.1f}" y="{y + 4:.1f}" '
-        f'text-anchor="{anchor}">{_e(_short(node.label))}</text>'
+        f'r="8"/>' + _label(place, _short(node.label), "label", radial=radial, out=True)
     )
     title = f"<title>{_e(node.group)}: {_e(node.label)}</title>"
     if node.href:
@@ -194,14 +214,18 @@ def _account(node: Node, place: tuple[float, float], platform: int) -> str:
     return f'<g class="node account" data-key="{_e(node.key)}">{title}{body}</g>'
 
 
-def _identifier(node: Node, place: tuple[float, float]) -> str:
+def _identifier(node: Node, place: tuple[float, float], inward: bool) -> str:
     x, y = place
+    css = "label identifier-label"
+    if inward:  # towards the centre, short enough not to reach the labels across it
+        label = _label(place, _short(node.label, 16), css, radial=True, out=False)
+    else:
+        label = (f'<text class="{css}" x="{x:.1f}" y="{y - 10:.1f}" text-anchor="middle">'
+                 f"{_e(_short(node.label, 22))}</text>")  # fmt: skip
     return (
         f'<g class="node identifier kind-{_css(node.group)}" data-key="{_e(node.key)}">'
         f"<title>{_e(node.group)}: {_e(node.label)}</title>"
-        f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" rx="2"/>'
-        f'<text class="label identifier-label" x="{x:.1f}" y="{y - 10:.1f}" '
-        f'text-anchor="middle">{_e(_short(node.label, 22))}</text></g>'
+        f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" rx="2"/>{label}</g>'
     )
 
 
