@@ -88,6 +88,7 @@ _CUES = re.compile(
     r"\b(?:"
     # a marketplace's own desk
     rf"(?:cs|admin|layanan|tim|pusat\s+bantuan)\s+{_PLATFORMS}"
+    rf"|{_PLATFORMS}\s+(?:care|cs|help|bantuan|support)"
     r"|customer\s+(?:service|care|support)|call\s*cent(?:er|re)|help\s*(?:desk|center|centre)"
     r"|hotline|pusat\s+bantuan|bantuan\s+pesanan|layanan\s+(?:pelanggan|konsumen)"
     r"|(?:info|masalah|keamanan)\s+akun|no-?reply"
@@ -97,9 +98,11 @@ _CUES = re.compile(
     # couriers
     r"|kurir|courier|ekspedisi|expedition|resi|pick\s*-?up|pengiriman|shipping|tracking"
     r"|lacak|ongkir|jne|j&t|jnt|sicepat|anteraja|ninja\s+xpress|pos\s+indonesia|tiki"
-    r"|lion\s+parcel|gosend|grab\s*express"
+    r"|lion\s+parcel|gosend|grab\s*express|driver|ojol|gojek"
     # escrow
     r"|rekber|rekening\s+bersama|escrow|middleman|pihak\s+ketiga|penengah"
+    # warnings about numbers that are not the seller's
+    r"|penipu(?:an)?|scam|bukan\s+(?:nomor|no|admin|milik|kami)"
     # templates
     r"|contoh|example|template|misal(?:nya)?|format\s+order|sample|dummy"
     r")\b",
@@ -108,6 +111,7 @@ _CUES = re.compile(
 # A clause: the stretch of text between separators in which a cue speaks about a number.
 _CLAUSE_BREAK = re.compile(r"\n|//|[|•;,]|\s[—–-]\s|[\U0001F000-\U0001FFFF\u2600-\u27BF]")
 _OTHER_NUMBER = re.compile(r"\d(?:[\s.\-]?\d){5,}|\S+@\S+")
+_NO_REPLY = re.compile(r"(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster)@")
 # E-mail domains of the marketplaces themselves: their addresses are the platform's.
 _PLATFORM_MAIL = re.compile(
     r"@(?:[\w-]+\.)*(?:tokopedia|shopee|lazada|bukalapak|blibli|tiktok|[\w-]*marketplace[\w-]*)\.",
@@ -204,7 +208,8 @@ def extract_identifiers(text: str) -> list[Identifier]:
     emails = list(_EMAIL.finditer(mails))
     for match in emails:
         value = normalize_email(match.group(0))
-        kind = THIRD_PARTY + "email" if _PLATFORM_MAIL.search(value) else "email"
+        service = _PLATFORM_MAIL.search(value) or _NO_REPLY.match(value)
+        kind = THIRD_PARTY + "email" if service else "email"
         add(kind, value, match.group(0), mails, *match.span())
     for match in _BANK.finditer(text):
         number = re.sub(r"\D", "", match.group(2))

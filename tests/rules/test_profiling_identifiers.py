@@ -79,6 +79,11 @@ def test_registration_order_and_resi_numbers_prices_dates_are_not_phones(text):
          [("third_party_email", "admin@marketplace-contoh.id")]),
         ("Email: help@tokopedia.com", [("third_party_email", "help@tokopedia.com")]),
         ("Cek resi di IG @kurir_cepat", [("third_party_handle", "@kurir_cepat")]),
+        ("Hubungi Shopee Care 0812-3456-7001", [("third_party_phone", "+6281234567001")]),
+        ("Driver ojol: 0812-3456-7001", [("third_party_phone", "+6281234567001")]),
+        ("Waspada penipuan atas nama kami: 0812-3456-7001",
+         [("third_party_phone", "+6281234567001")]),
+        ("noreply@tokoku.id", [("third_party_email", "noreply@tokoku.id")]),
         # hard negatives: the seller's own number beside a cue for another one
         ("📱 08969284268, Kurir CepatSampai: 62 821 5596 6120",
          [("phone", "+628969284268"), ("third_party_phone", "+6282155966120")]),
