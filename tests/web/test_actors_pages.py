@@ -11,6 +11,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -496,3 +497,24 @@ def test_graph_escapes_labels_and_draws_the_same_twice():
     assert any(HOSTILE in "".join(e.itertext()) for e in root.iter(f"{SVG}title"))
     first, second = ET.tostring(_graph(5, 3)), ET.tostring(_graph(5, 3))
     assert re.sub(rb"actor-graph-\d+", b"", first) == re.sub(rb"actor-graph-\d+", b"", second)
+
+
+# -- every word has its English ------------------------------------------------------------------
+
+AREA = Path(__file__).parents[2] / "web"
+WORDS = re.compile(r"""\bt\(\s*(?:"([^"]+)"|'([^']+)')""")
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["actors.py", "actor_decisions.py",
+     *sorted(f"templates/actors/{p.name}" for p in (AREA / "templates/actors").glob("*.html"))],
+)  # fmt: skip
+def test_every_word_of_the_actor_pages_has_its_english(source):
+    from web import actors, i18n
+
+    said = {a or b for a, b in WORDS.findall((AREA / source).read_text(encoding="utf-8"))}
+    if source == "actors.py":
+        said |= {*actors.HOW.values(), *actors.IDENTIFIER_KINDS.values(),
+                 *actors.SUGGESTION_LABELS.values(), *actors.RISK_FLOORS.values()}  # fmt: skip
+    assert said and sorted(said - set(i18n.EN)) == []
