@@ -129,6 +129,7 @@ def actor_split(actor_id: int):
         _live(session, actor_id)
         made = profiling.split_actor(session, actor_id, sellers, actor=g.caller.name,
                                      reason=reason)  # fmt: skip
+        actor_profile.refresh_risk(session, [actor_id])  # the list's risk filter reads it
         return profile_json(session, actor_profile.profile(session, made.id), g.caller.scope), 201
 
 
@@ -169,7 +170,10 @@ def suggestion_decide(suggestion_id: int, decision: str):
             raise ApiError(409, "conflict", f"suggestion {suggestion_id} was already "
                            f"{found.status} by {found.decided_by}")  # fmt: skip
         decide(session, suggestion_id, actor=g.caller.name, reason=reason)
-        return suggestion_json(profiling.get_suggestion(session, suggestion_id))
+        decided = profiling.get_suggestion(session, suggestion_id)
+        # the risk scores the list filters on, of the actors the decision changed
+        actor_profile.refresh_risk(session, {decided.a.actor_id, decided.b.actor_id} - {None})
+        return suggestion_json(decided)
 
 
 # -- the identifier stoplist ----------------------------------------------------------------------

@@ -259,7 +259,11 @@ def test_merge_then_split(profiled):
     assert new["id"] not in (sehat, murni)
     assert {a["seller_id"] for a in new["accounts"]} == theirs
     assert {a["how"] for a in new["accounts"]} == {"split"}
-    assert {a["seller_id"] for a in _profile(profiled, "sehat")["accounts"]} == before
+    listed = _ok(profiled.call("GET", "/actors", query_string={"limit": 500}))["items"]
+    cached = next(a["risk_score"] for a in listed if a["id"] == sehat)  # before a profile
+    after = _profile(profiled, "sehat")
+    assert {a["seller_id"] for a in after["accounts"]} == before
+    assert cached == after["risk_score"] < merged["risk_score"]  # rescored by the split
     assert [e.target for e in _audited(profiled, "actor.merge")] == [f"actor:{sehat}"]
     assert [e.target for e in _audited(profiled, "actor.split")] == [f"actor:{sehat}"]
 
