@@ -202,7 +202,7 @@ add_words(
         "Antrean saran tautan": "Link suggestion queue",
         "Daftar henti identitas": "Identifier stoplist",
         "Dokumen profiling per periode": "Profiling document per period",
-        "Cari nama pelaku atau toko": "Search actor or shop name",
+        "Cari nama toko atau identitas": "Search shop name or identifier",
         "Tidak ada pelaku.": "No actors.",
         "Identitas yang terlalu umum untuk menghubungkan akun (layanan pelanggan marketplace, "
         "kurir, rekber, nomor di templat) tidak dipakai oleh penghubung.": (

@@ -207,6 +207,8 @@ LISTS = [  # (who, query, actors shown, actors not shown)
     ("analis", "", ["cantik", "apotek", "herbal", "herbal2"], []),
     ("analis", "?q=apotek", ["apotek"], ["cantik", "herbal"]),
     ("analis", "?q=Cantik+Store", ["cantik"], ["apotek"]),  # an account's name finds its actor
+    ("analis", "?q=0813-7771-2345", ["cantik"], ["apotek", "herbal"]),  # a phone, as written
+    ("analis", "?q=CANTIK%40example.id", ["cantik"], ["apotek"]),  # an e-mail
     ("analis", "?platform=tokosehat", ["cantik"], ["apotek", "herbal", "herbal2"]),
     ("analis", "?q=tidak+ada+yang+begini", [], ["cantik", "apotek"]),
     ("balai", "", ["apotek"], ["cantik", "herbal", "herbal2"]),
