@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 DEV = Path(__file__).parents[1] / "fixtures" / "profiling" / "dev" / "accounts.jsonl"
 
 
@@ -50,22 +48,24 @@ def test_link_writes_one_line_per_account_with_actor_and_links(tmp_path):
     assert lines[3]["links"] == [] and lines[4]["links"] == []
 
 
-@pytest.mark.parametrize(
-    "bad, message",
-    [
-        ("{broken", "accounts.jsonl:2: not valid JSON"),
-        ('["a list"]', "accounts.jsonl:2: not a JSON object"),
-        ('{"platform": "shopee", "text": "x"}', 'accounts.jsonl:2: no "id"'),
-        (account("s1", "again"), "accounts.jsonl:2: duplicate id 's1' (first on line 1)"),
-        ('{"id": "s9", "text": 12}', 'accounts.jsonl:2: "text" is not a string'),
-    ],
-)
-def test_a_bad_line_is_named_and_the_good_lines_are_kept(tmp_path, bad, message):
-    path = write(tmp_path, [account("s1", "WA 0812-3456-7001"), bad,
+BAD_LINES = [  # (line, the message naming it)
+    ("{broken", "accounts.jsonl:2: not valid JSON"),
+    ('["a list"]', "accounts.jsonl:3: not a JSON object"),
+    ('{"platform": "shopee", "text": "x"}', 'accounts.jsonl:4: no "id"'),
+    (account("s1", "again"), "accounts.jsonl:5: duplicate id 's1' (first on line 1)"),
+    ('{"id": "s9", "text": 12}', 'accounts.jsonl:6: "text" is not a string'),
+]
+
+
+def test_each_bad_line_is_named_and_the_good_lines_are_kept(tmp_path):
+    path = write(tmp_path, [account("s1", "WA 0812-3456-7001"), *(line for line, _ in BAD_LINES),
                             account("s2", "wa.me/6281234567001")])  # fmt: skip
     result = patroli("link", str(path))
     assert result.returncode == 1
-    assert message in result.stderr and len(result.stderr.splitlines()) == 1
+    errors = result.stderr.splitlines()
+    assert len(errors) == len(BAD_LINES)
+    for error, (_, message) in zip(errors, BAD_LINES, strict=True):
+        assert message in error and error.endswith("; skipped")
     assert [json.loads(line)["actor"] for line in result.stdout.splitlines()] == ["s1", "s1"]
 
 
