@@ -55,7 +55,8 @@ def show(actor_id: int) -> None:
 @click.option("--until", help="the period's last day, included (YYYY-MM-DD)")
 @click.option("--classification", default="biasa", help="biasa, terbatas, rahasia (office.toml)")
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="the DOCX and XLSX only")
-@click.option("--by", "by", default="cli", help=ACTOR_HELP)
+@click.option("--by", "by", default="cli",
+              help=ACTOR_HELP + "; --actor names the actor profiled")  # fmt: skip
 def document(actor_id: int | None, since: str | None, until: str | None, classification: str,
              no_pdf: bool, by: str) -> None:  # fmt: skip
     """The Dokumen Profiling of one actor, or of the actors active in a period ranked by risk:
@@ -74,7 +75,7 @@ def document(actor_id: int | None, since: str | None, until: str | None, classif
               type=click.Choice(content.KINDS[profiling_docs.KIND].recipients))  # fmt: skip
 @click.option("--classification", default="biasa", help="biasa, terbatas, rahasia (office.toml)")
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="the DOCX and XLSX only")
-@click.option("--by", "by", default="cli", help=ACTOR_HELP)
+@click.option("--actor", "by", default="cli", help=ACTOR_HELP)
 def refer(actor_id: int, recipient: str, classification: str, no_pdf: bool, by: str) -> None:
     """The Rekomendasi Pelaku of an actor (again while a draft: that draft), as JSON; send and
     answer it with `patroli letters sent|response`."""
