@@ -14,6 +14,7 @@ Order of work, and why:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from rules.identifiers import THIRD_PARTY
@@ -49,6 +50,10 @@ def link(
     accounts = list(accounts)
     ids = [account.id for account in accounts]
     index = {account_id: i for i, account_id in enumerate(ids)}
+    if len(index) != len(ids):
+        counts = Counter(ids)
+        twice = next(i for i in ids if counts[i] > 1)
+        raise ValueError(f"account {twice!r} is given twice")
     cap = default_cap(len(accounts)) if cap is None else cap
     holders, third = _holders(accounts)
     usable, common, third_party = _usable(holders, third, stoplist, cap)

@@ -105,6 +105,11 @@ def test_default_cap_grows_with_the_data_within_bounds(accounts, cap):
     assert default_cap(accounts) == cap
 
 
+def test_an_account_given_twice_is_refused():
+    with pytest.raises(ValueError, match="account 'a' is given twice"):
+        link([acc("a", P1), acc("b"), acc("a")])
+
+
 def test_apart_pin_cut_is_reported():
     linkage = link([acc("a", P1), acc("b", P1)], pins=[Pin("a", "b", False)])
     assert groups(linkage) == {("a",), ("b",)} and linkage.cut == (P1,)
