@@ -61,16 +61,18 @@ def index():
     q = (request.args.get("q") or "").strip()[:200] or None
     platform = (request.args.get("platform") or "").strip()[:64] or None
     risk = request.args.get("risk", "") if request.args.get("risk") in RISK_FLOORS else ""
+    sort = "id" if request.args.get("sort") == "id" else ""  # by risk unless asked
     after = _cursor(request.args.get("after"))
     with db_session() as session:
         scope = current_scope(session)
         rows = profiling.actors(session, q=q, platform=platform, limit=PAGE, after_id=after,
-                                scope=scope, min_risk=int(risk or 0))  # fmt: skip
+                                scope=scope, min_risk=int(risk or 0), by_risk=not sort)  # fmt: skip
+        wanted = (("q", q), ("platform", platform), ("risk", risk), ("sort", sort))
         return render_template(
             "actors/index.html", rows=rows, q=q or "", platform=platform or "", risk=risk,
-            platforms=findings.platforms(session), risk_floors=RISK_FLOORS,
+            sort=sort, platforms=findings.platforms(session), risk_floors=RISK_FLOORS,
             next_after=rows[-1].id if len(rows) == PAGE else None,
-            args={k: v for k, v in (("q", q), ("platform", platform), ("risk", risk)) if v},
+            args={k: v for k, v in wanted if v},
         )  # fmt: skip
 
 
@@ -237,6 +239,9 @@ add_words(
         "Akun media sosial": "Social media handle",
         "Alamat toko": "Shop address",
         "Semua risiko": "Any risk",
+        "Urutkan": "Sort",
+        "Risiko tertinggi dahulu": "Highest risk first",
+        "Nomor pelaku": "Actor number",
         "Risiko sedang ke atas (≥ 30)": "Medium risk and above (≥ 30)",
         "Risiko tinggi (≥ 60)": "High risk (≥ 60)",
     }

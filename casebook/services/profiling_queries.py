@@ -71,15 +71,25 @@ def actors(
     scope: access.Scope | None = None,
     min_accounts: int = 1,
     min_risk: int = 0,
+    by_risk: bool = False,
 ) -> list[ActorRow]:
     """Live actors in id order (pages: `after_id`); `q` matches the actor's or an account's
     name, or an identifier an account shows (a phone number in any writing, an e-mail, a
     handle, bank:number); `platform` keeps actors with an account there, `min_accounts` 2
     hides lone accounts, `min_risk` keeps actors whose cached risk score (the last profile's)
-    is at least that."""
-    query = select(Actor).where(Actor.merged_into_id.is_(None)).order_by(Actor.id).limit(limit)
-    if after_id is not None:
-        query = query.where(Actor.id > after_id)
+    is at least that. `by_risk` orders by the cached risk score, highest first (then id; pages:
+    `after_id` is the last row's id, its score read back)."""
+    query = select(Actor).where(Actor.merged_into_id.is_(None)).limit(limit)
+    if by_risk:
+        query = query.order_by(Actor.risk_score.desc(), Actor.id)
+        if after_id is not None:
+            risk = select(Actor.risk_score).where(Actor.id == after_id).scalar_subquery()
+            same = (Actor.risk_score == risk) & (Actor.id > after_id)
+            query = query.where(or_(Actor.risk_score < risk, same))
+    else:
+        query = query.order_by(Actor.id)
+        if after_id is not None:
+            query = query.where(Actor.id > after_id)
     if scope is not None:
         query = query.where(access.actor_condition(scope))
     members = select(ActorAccount.actor_id).join(Seller, Seller.id == ActorAccount.seller_id)

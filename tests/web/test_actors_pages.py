@@ -22,6 +22,7 @@ from casebook import schema
 from casebook.db import make_engine, make_session_factory
 from casebook.letters import office as letter_office
 from casebook.models import (
+    Actor,
     ActorAccount,
     AuditEvent,
     IdentifierStop,
@@ -227,18 +228,26 @@ def test_actor_list_searches_filters_and_keeps_to_the_unit(world, who, query, sh
     assert not {world.actors[k] for k in hidden} & found
 
 
-def test_actor_list_pages_by_keyset(world, monkeypatch):
+@pytest.mark.parametrize("query, order", [("", "risk"), ("?sort=id", "id")])
+def test_actor_list_pages_by_keyset(fresh, monkeypatch, query, order):
     from web import actors as area
 
+    world = fresh
+    with world.sessions() as session, session.begin():  # the newest actor, riskiest: not id order
+        session.get(Actor, world.actors["herbal2"]).risk_score = 99
     monkeypatch.setattr(area, "PAGE", 2)
     client = world.client()
-    seen, path = [], "/actors/"
+    seen, path = [], f"/actors/{query}"
     while path:
         page = client.get(path).get_data(as_text=True)
         seen += [int(n) for n in re.findall(r'data-actor-id="(\d+)"', page)]
         more = re.search(r'class="next" href="([^"]+)"', page)
         path = html.unescape(more.group(1)) if more else None
-    assert seen == sorted(set(world.actors.values()))
+    assert sorted(seen) == sorted(set(world.actors.values()))  # each once, none lost
+    with world.sessions() as session:
+        risk = {i: session.get(Actor, i).risk_score for i in seen}
+    wanted = sorted(seen, key=lambda i: (-risk[i], i)) if order == "risk" else sorted(seen)
+    assert seen == wanted and seen[0] == (world.actors["herbal2"] if order == "risk" else min(seen))
 
 
 # -- the profile ---------------------------------------------------------------------------------
