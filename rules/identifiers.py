@@ -29,6 +29,12 @@ _SEP = r"(?:\s*[.\-–/]\s*|\s+)?"
 _PHONE = re.compile(
     rf"(?<![\w+/])\(?(?:\+{_SEP}62\)?{_SEP}\(?0?|62|0){_SEP}8\d{{1,2}}\)?(?:{_SEP}\d){{6,10}}(?!\d)",
 )
+# `WA 812-3456-7890`: the trunk 0 left out, said to be a number by the word before it
+_BARE_MOBILE = re.compile(
+    rf"\b(?:wa|whatsapp|telp|tlp|telepon|hp|no\.?\s*hp|call|sms|hub(?:ungi)?|kontak|contact)"
+    rf"\W{{0,3}}(8\d{{1,2}}(?:{_SEP}\d){{6,10}})(?!\d)",
+    re.IGNORECASE,
+)
 _WA_LINK = re.compile(
     r"(?:wa\.me/(?:c/)?|api\.whatsapp\.com/send/?\?phone=|whatsapp\.com/send\?phone=)"
     r"\+?(\d{9,15})",
@@ -102,7 +108,7 @@ _CUES = re.compile(
     # escrow
     r"|rekber|rekening\s+bersama|escrow|middleman|pihak\s+ketiga|penengah"
     # warnings about numbers that are not the seller's
-    r"|penipu(?:an)?|scam|bukan\s+(?:nomor|no|admin|milik|kami)"
+    r"|penipu(?:an)?|scam|bukan\s+(?:nomor|no|admin|milik|kami)|fake|(?:toko|akun)\s+palsu"
     # templates
     r"|contoh|example|template|misal(?:nya)?|format\s+order|sample|dummy"
     r")\b",
@@ -204,6 +210,9 @@ def extract_identifiers(text: str) -> list[Identifier]:
         if _NIE_BEFORE.search(numbers, max(0, match.start() - 12), match.start()):
             continue
         add("phone", normalize_phone(match.group(0)), match.group(0), numbers, *match.span())
+    for match in _BARE_MOBILE.finditer(numbers):
+        phone = normalize_phone("0" + match.group(1))
+        add("phone", phone, match.group(1), numbers, *match.span(1))
     mails = _DOT.sub(".", _AT.sub("@", text))
     emails = list(_EMAIL.finditer(mails))
     for match in emails:

@@ -35,6 +35,8 @@ def found(text: str) -> list[tuple[str, str]]:
         "(+62) 812 3456 7890",
         "+62 0812-3456-7890",
         "+62 (812) 3456-7890",
+        "WA 812-3456-7890",
+        "No. HP: 812 3456 7890",
     ],
 )
 def test_every_writing_of_a_phone_is_one_number(text):
@@ -53,6 +55,7 @@ def test_every_writing_of_a_phone_is_one_number(text):
         "harga Rp 081.000 12/08/2024 Buka 08.00-21.00 WIB",
         "kantor 021-5550123",
         "Terjual 20.7rb+ Rating 4.9/5",
+        "Isi 812 3456 7890 kapsul",  # no word says it is a number to call
     ],
 )
 def test_registration_order_and_resi_numbers_prices_dates_are_not_phones(text):
