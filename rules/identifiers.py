@@ -13,6 +13,7 @@ it is kept (and counted) but never links accounts."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,8 +43,17 @@ _WA_LINK = re.compile(
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # `nama [at] gmail [dot] com`, `nama(at)gmail.com`: written so that scrapers miss them
-_AT = re.compile(r"\s*[\[({]\s*(?:at|et)\s*[\])}]\s*", re.IGNORECASE)
-_DOT = re.compile(r"\s*[\[({]\s*(?:dot|titik)\s*[\])}]\s*", re.IGNORECASE)
+_AT = re.compile(r"\s*[\[({]\s*(?:at|et)\s*[\])}]\s*|(?<=\w)\s+@\s+(?=\w)", re.IGNORECASE)
+_DOT = re.compile(
+    r"\s*[\[({]\s*(?:dot|titik)\s*[\])}]\s*|(?<=\w)\s+\.\s+(?=(?:com|co|id|net|org)\b)",
+    re.IGNORECASE,
+)
+# `nama at gmail dot com`: bare words, trusted only around a known mail provider
+_WORDY_MAIL = re.compile(
+    r"\b([\w.+-]+)\s+(?:at|et)\s+(gmail|yahoo|ymail|hotmail|outlook|icloud)"
+    r"\s+(?:dot|titik)\s+(com|co\s*(?:dot|titik|\.)\s*id)\b",
+    re.IGNORECASE,
+)
 _BANK = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, BANKS), key=len, reverse=True)) + r")\b"
     r"[\s:.,-]*(?:(?:no\.?|nomor|rek(?:ening)?\.?|acc(?:ount)?\.?)[\s:.,-]*)*"
@@ -62,7 +72,8 @@ _NAMED_HANDLE = re.compile(
     re.IGNORECASE,
 )
 _PROFILE_LINK = re.compile(
-    r"(?:instagram\.com|tiktok\.com|twitter\.com|x\.com)/@?([A-Za-z0-9_.]{2,30})", re.IGNORECASE
+    r"(?:instagram\.com|tiktok\.com|twitter\.com|x\.com|t\.me)/@?([A-Za-z0-9_.]{2,30})",
+    re.IGNORECASE,
 )
 _HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)(?![\w@])")
 
@@ -182,6 +193,8 @@ def normalize_email(raw: str) -> str:
 def extract_identifiers(text: str) -> list[Identifier]:
     """Every identifier in the text, each once, in order of kind then appearance."""
     found: dict[tuple[str, str], Identifier] = {}
+    # full-width and circled digits, keycap emoji (0️⃣8️⃣...): plain characters first
+    text = unicodedata.normalize("NFKC", text.replace("\ufe0f\u20e3", "").replace("\u20e3", ""))
 
     def keep(kind: str, value: str | None, raw: str, start: int) -> None:
         if not value:
@@ -213,7 +226,7 @@ def extract_identifiers(text: str) -> list[Identifier]:
     for match in _BARE_MOBILE.finditer(numbers):
         phone = normalize_phone("0" + match.group(1))
         add("phone", phone, match.group(1), numbers, *match.span(1))
-    mails = _DOT.sub(".", _AT.sub("@", text))
+    mails = _DOT.sub(".", _AT.sub("@", _WORDY_MAIL.sub(_wordy_mail, text)))
     emails = list(_EMAIL.finditer(mails))
     for match in emails:
         value = normalize_email(match.group(0))
@@ -246,6 +259,11 @@ def extract_identifiers(text: str) -> list[Identifier]:
             handle = "@" + match.group(1).lower().rstrip(".")
             add("handle", handle, match.group(0), text, *match.span())
     return list(found.values())
+
+
+def _wordy_mail(match: re.Match[str]) -> str:
+    domain = re.sub(r"\s*(?:dot|titik|\.)\s*", ".", match.group(3), flags=re.IGNORECASE)
+    return f"{match.group(1)}@{match.group(2)}.{domain}"
 
 
 def _numbers_form(text: str) -> str:

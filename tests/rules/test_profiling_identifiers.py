@@ -37,6 +37,8 @@ def found(text: str) -> list[tuple[str, str]]:
         "+62 (812) 3456-7890",
         "WA 812-3456-7890",
         "No. HP: 812 3456 7890",
+        "WA ０８１２-３４５６-７８９０",
+        "WA 0️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣9️⃣0️⃣",
     ],
 )
 def test_every_writing_of_a_phone_is_one_number(text):
@@ -107,6 +109,12 @@ def test_a_number_beside_somebody_elses_service_is_third_party(text, expected):
         ("Email: Order.Toko@Gmail.com", [("email", "order.toko@gmail.com")]),
         ("nama [at] gmail [dot] com", [("email", "nama@gmail.com")]),
         ("tokoku(at)yahoo.co.id", [("email", "tokoku@yahoo.co.id")]),
+        ("nama @ gmail . com", [("email", "nama@gmail.com")]),
+        ("toko.ku at gmail dot com", [("email", "toko.ku@gmail.com")]),
+        ("tokoku at yahoo dot co dot id", [("email", "tokoku@yahoo.co.id")]),
+        ("t.me/TokoKu_88", [("handle", "@tokoku_88")]),
+        # hard negative: "at" in a sentence is no e-mail
+        ("beli at toko kami", []),
         ("bca:1234567890", [("bank_account", "bca:1234567890")]),
         ("rek CIMB Niaga 4692 9574 1547 23", [("bank_account", "cimb:46929574154723")]),
         ("BRI: 0056 98 688749 89 5 (atas nama X)", [("bank_account", "bri:005698688749895")]),
