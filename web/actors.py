@@ -211,6 +211,11 @@ add_words(
             "Identifiers too common to link accounts (a marketplace's customer service, a "
             "courier, an escrow service, a number in a template) are not used by the linker."
         ),
+        "Daftar bawaan Patroli (nomor contoh di templat, nomor palsu) berlaku juga; yang di "
+        "sini menambahinya.": (
+            "Patroli's built-in list (sample numbers printed in templates, dummy numbers) "
+            "applies too; the entries here add to it."
+        ),
         "Tambah ke daftar henti": "Add to the stoplist",
         "Tambahkan": "Add",
         "Ditambahkan oleh": "Added by",
