@@ -268,7 +268,7 @@ def _wordy_mail(match: re.Match[str]) -> str:
 
 def _numbers_form(text: str) -> str:
     """The text with spelled digits and look-alike letters inside numbers turned into digits."""
-    if _SPELLED_RUN.search(text):
+    if not _DIGIT_WORDS.keys().isdisjoint(re.findall(r"[a-z]+", text.lower())):
         text = _SPELLED_RUN.sub(_spelled, text)
     return _LOOKALIKE_RUN.sub(lambda m: m.group(0).translate(_LOOKALIKE), text)
 
