@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -115,12 +115,24 @@ def _own_shop(url: str) -> list[tuple[str, str]]:
     """The linker reads a URL on a host it does not know as a site of the seller's own (the
     host is the shop); a casebook seller's URL with a path is a profile on a platform, so the
     path names the shop, or every seller of that platform would show one shop URL."""
-    keys = own_shop_identifiers(url)
-    parts = urlsplit(url if "://" in url else f"http://{url}")
-    path = parts.path.strip("/").lower()
-    if path and keys and keys[0][0] == "shop_url" and "/" not in keys[0][1]:
-        return [("shop_url", f"{keys[0][1]}/{path}")]
-    return keys
+    if not url:
+        return []
+    host, _, path = url.split("://", 1)[-1].partition("/")
+    generic = _generic_host(host.rsplit("@", 1)[-1].split(":")[0].lower())
+    if generic is None:  # a host the linker knows (a marketplace, a social site, wa.me)
+        return own_shop_identifiers(url)
+    path = path.split("?", 1)[0].split("#", 1)[0].strip("/").lower()
+    return [("shop_url", f"{generic}/{path}" if path else generic)]
+
+
+@lru_cache(maxsize=4096)
+def _generic_host(host: str) -> str | None:
+    """The host as the linker names a site it does not know, or None for a host it reads in
+    its own way — asked once per host (parsing every seller's URL costs seconds at 200k)."""
+    keys = own_shop_identifiers(f"http://{host}/a/b")
+    if len(keys) == 1 and keys[0][0] == "shop_url" and "/" not in keys[0][1]:
+        return keys[0][1]
+    return None
 
 
 def _city(location: str) -> str:
@@ -141,11 +153,14 @@ def _products(session: Session, seller_ids: Collection[int] | None) -> dict[int,
 
 
 def _rows(session: Session, query, column, ids: Collection[int] | None) -> Iterable[Any]:
+    """Plain rows of columns, through the session's connection (no ORM row handling: a full
+    relink reads a million listing titles)."""
+    connection = session.connection()
     if ids is None:
-        return session.execute(query).all()
+        return connection.execute(query).all()
     rows: list[Any] = []
     for part in chunks(ids):
-        rows += session.execute(query.where(column.in_(part))).all()
+        rows += connection.execute(query.where(column.in_(part))).all()
     return rows
 
 

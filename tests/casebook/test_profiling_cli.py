@@ -26,8 +26,9 @@ SHOPS = [
 def patroli(config, engine, sessions):
     with sessions() as session, session.begin():
         listings.record_sellers(session, [
-            SellerRecord(platform, name, f"https://{platform}.test/toko/{i}", "", ids)
-            for i, (platform, name, ids) in enumerate(SHOPS)
+            SellerRecord(platform, name, f"https://{platform}.test/{name.replace(' ', '')}", "",
+                         ids)
+            for platform, name, ids in SHOPS
         ])  # fmt: skip
     env = {"PATROLI_DATA_DIR": str(config.data_dir), "PATROLI_DATABASE_URL": config.database_url}
 
@@ -46,9 +47,9 @@ def actors(sessions) -> dict[int, int]:
 
 def test_the_casebook_commands_end_to_end(patroli, sessions):
     assert patroli("relink").startswith("4 accounts (all) in 3 actors: 3 new")
-    [line] = patroli("suggestions").splitlines()
-    suggestion = json.loads(line)
-    assert {suggestion["a"]["seller_id"], suggestion["b"]["seller_id"]} == {3, 4}
+    lines = [json.loads(line) for line in patroli("suggestions").splitlines()]
+    [suggestion] = [x for x in lines if {x["a"]["seller_id"], x["b"]["seller_id"]} == {3, 4}]
+    assert suggestion["status"] == "pending" and suggestion["reasons"]
     assert f"suggestion {suggestion['id']} confirmed" in patroli("confirm", str(suggestion["id"]))
     assert "already confirmed" in patroli("reject", str(suggestion["id"]), code=1)
     linked = actors(sessions)
