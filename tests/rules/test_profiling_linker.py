@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rules.profiling import (
+    STRONG_KINDS,
     Account,
     Pin,
     account_from_text,
@@ -165,3 +166,11 @@ def test_a_small_world_in_other_words():
     # the courier, the rekber, the marketplace's desk and the template join nobody; z3 shows
     # nothing of its own, so no linker can join it
     assert score.false_links == () and score.missed == (("z1", "z3"), ("z2", "z3"))
+
+
+def test_the_default_stoplist_says_why_for_every_entry():
+    from rules.profiling.stoplist import default_stops
+
+    stops = default_stops()
+    assert stops and all(stop.kind in STRONG_KINDS and stop.reason for stop in stops)
+    assert ("phone", "+6281234567890") in load_default_stoplist()
