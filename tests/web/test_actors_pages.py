@@ -439,6 +439,15 @@ def test_refused_decisions_are_a_message_not_a_500(world, path, form, flash):
     assert flash in shown
 
 
+def test_a_pdf_that_cannot_be_made_is_a_message(world, monkeypatch):
+    monkeypatch.setenv("PATROLI_SOFFICE", "/nonexistent/soffice")
+    client = world.client()
+    path = f"/actors/{world.actors['cantik']}"
+    answer = _post(client, f"{path}/document", {"format": "pdf"})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith(path)
+    assert "LibreOffice" in html.unescape(_flashes(client, path))
+
+
 GATES = [  # (who, method path, status, csrf)
     ("tamu", "/actors/suggestions/{suggestion}/confirm", 403, True),
     ("tamu", "/actors/{cantik}/merge", 403, True),
