@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from markupsafe import Markup
 
 from casebook.models import SUGGESTION_STATUSES
 from casebook.services import access, actor_profile, findings, profiling
@@ -14,7 +15,7 @@ from casebook.services.profiling_decisions import STRONG_KINDS
 from web import actor_graph
 from web.auth import require_role
 from web.db import db_session
-from web.i18n import add_words, current_lang, t
+from web.i18n import add_words, t
 from web.takedown import current_scope
 
 bp = Blueprint("actors", __name__, url_prefix="/actors")
@@ -96,11 +97,12 @@ def show(actor_id: int):
             "actors/show.html", profile=found, graph=_draw(drawn), pending=pending,
             referrals=referrals,
             names={a.seller_id: a.shop_name or a.shop_url for a in found.accounts},
-            recipients=REFERRED_TO, may_decide=scope.may(DECIDER), lang=current_lang(),
+            recipients=REFERRED_TO, may_decide=scope.may(DECIDER),
         )  # fmt: skip
 
 
-def _draw(drawn) -> object:
+def _draw(drawn: actor_profile.Graph) -> Markup:
+    """The profile's graph as SVG, each account node leading to its row in the accounts table."""
     nodes = [
         actor_graph.Node(n.key, n.label, n.group, n.account,
                          href=f"#account-{n.key.split(':', 1)[1]}" if n.account else "")

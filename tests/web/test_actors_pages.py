@@ -278,6 +278,19 @@ def test_an_account_links_to_its_listings_in_the_queue(world):
     assert "Krim Malam" in shown and "Tramadol" not in shown and "Krim Pemutih" not in shown
 
 
+@pytest.mark.parametrize(
+    "lang, said, not_said",
+    [("id", ["pelanggaran terberat", "Akun penjual"], ["most severe violation"]),
+     ("en", ["most severe violation", "Seller accounts"], ["pelanggaran terberat"])],
+)  # fmt: skip
+def test_profile_speaks_the_readers_language(world, lang, said, not_said):
+    client = world.client()
+    if lang == "en":
+        assert _post(client, "/lang/en").status_code == 302
+    page = client.get(f"/actors/{world.actors['cantik']}").get_data(as_text=True)
+    assert all(w in page for w in said) and not any(w in page for w in not_said)
+
+
 @pytest.mark.parametrize("who, forms", [("analis", True), ("tamu", False)])
 def test_profile_offers_decisions_to_analysts_only(world, who, forms):
     page = world.client(who).get(f"/actors/{world.actors['cantik']}").get_data(as_text=True)
