@@ -90,6 +90,7 @@ def relink_as(
     `anchors` (actor id -> account) keep an actor's id with the account the analyst meant."""
     now = now or utcnow()
     clock = time.perf_counter()
+    session.flush()  # the reads and bulk writes below go through the connection, unflushed
     stops = load.active_stops(session) | linker.load_default_stoplist()
     cap = linker.default_cap(session.scalar(select(func.count()).select_from(Seller)) or 0)
     scope: set[int] | None = None
@@ -108,7 +109,7 @@ def relink_as(
     linked = time.perf_counter()
     names = {int(account.id): account.shop_name for account in accounts}
     written = store(session, linkage, scope, now=now, names=names, how=how, anchors=anchors)
-    session.flush()
+    session.expire_all()  # objects loaded before are reread: actors may have merged or renamed
     done = time.perf_counter()
     result = RelinkResult(
         full=scope is None,
