@@ -93,6 +93,22 @@ API_ROUTES = {
     "api_v1.user_token_create": Route(),
     "api_v1.audit_events": Route(),
     "api_v1.audit_verify": Route(),
+    # Actors are outside the world's kinds: who sees which actor is tested in
+    # tests/web/test_api_v1_actors.py (an UPT through a listing it reads).
+    "api_v1.actor_list": Route(),
+    "api_v1.actor_show": Route(),
+    "api_v1.actor_merge": Route(body={"actor_ids": [2]}),
+    "api_v1.actor_split": Route(body={"seller_ids": [1]}),
+    "api_v1.actors_relink": Route(),
+    "api_v1.suggestion_list": Route(),
+    "api_v1.suggestion_decide": Route(),
+    "api_v1.stop_list": Route(),
+    "api_v1.stop_add": Route(body={"kind": "phone", "value": "0813", "reason": "x"}),
+    "api_v1.stop_remove": Route(),
+    "api_v1.actor_refer": Route(body={"recipient": "dit_was"}),
+    "api_v1.actor_document": Route(),
+    "api_v1.period_document": Route(body={"since": "2026-11-01", "until": "2026-11-30"}),
+    "api_v1.profiling_document_file": Route(),
 }
 API_PUBLIC = {"api_v1.openapi_document", "api_v1.no_such_endpoint"}
 
@@ -124,6 +140,15 @@ PAGE_OBJECTS = {
     "jobs.show": None,
     "jobs.status_json": None,
     "admin.token_revoke": None,  # one's own token
+    # Actors are outside the world's kinds: tests/web/test_actors_pages.py tests who sees which.
+    "actors.show": None,
+    "actors.merge": None,
+    "actors.split": None,
+    "actors.refer": None,
+    "actors.document": None,
+    "actors.confirm": None,
+    "actors.reject": None,
+    "actors.remove_stop": None,
 }
 # Reached without logging in: the login form, health checks, the language switch, static
 # files, and the old /api paths that only point to /api/v1.

@@ -13,9 +13,21 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from casebook.letters import office as letter_office
-from casebook.services import jobs, letters, listings, plans, register, runs, takedown, users
+from casebook.models import ActorAccount
+from casebook.services import (
+    jobs,
+    letters,
+    listings,
+    plans,
+    profiling,
+    register,
+    runs,
+    takedown,
+    users,
+)
 from casebook.services.listings import ListingRecord, SellerRecord
 from rules.model import Evidence, Hit, Verdict
 from web import NAV, create_app
@@ -68,7 +80,8 @@ def _seed(sessions, data_dir) -> dict[str, int]:
             record = ListingRecord(
                 url=url, platform="pasarku", title=f"{HOSTILE} Krim {n}",
                 description=f"Deskripsi {HOSTILE}", price=10000.0, currency="IDR",
-                seller=SellerRecord("pasarku", f"Toko {HOSTILE}", f"javascript:{RUN}"),
+                seller=SellerRecord("pasarku", f"Toko {HOSTILE} {n}", f"javascript:{RUN}{n}",
+                                    HOSTILE, identifiers=_IDENTIFIERS),
             )  # fmt: skip
             records.append((record, _verdict(url, codes)))
         stored = listings.record_listings(session, records)
@@ -91,9 +104,16 @@ def _seed(sessions, data_dir) -> dict[str, int]:
         runs.finish_run(session, run.id, "finished", {"errors": [HOSTILE], "pages": 2})
         job = jobs.enqueue(session, "verify_list", {"list_id": built.id}, "analis")
         jobs.fail(session, job.id, HOSTILE)
+        profiling.add_stop(session, "email", "cs@pasar.example", reason=HOSTILE, actor="analis")
+        profiling.relink(session, actor="analis")  # the two shops share a phone: one actor
+        actor_id = session.scalar(select(ActorAccount.actor_id).limit(1))
         return {"listing_id": listing_ids[0], "entry_id": entries[0].id, "list_id": built.id,
                 "letter_id": made[0].id, "plan_id": plan.id, "run_id": run.id,
-                "job_id": job.id}  # fmt: skip
+                "job_id": job.id, "actor_id": actor_id}  # fmt: skip
+
+
+# The two shops share a phone (one actor, drawn as a graph) and show a hostile handle.
+_IDENTIFIERS = (("phone", "+6281377712345"), ("handle", f"@{HOSTILE}"[:200]))
 
 
 def _verdict(url: str, codes: list[str]) -> Verdict:
