@@ -321,7 +321,7 @@ def shop_key(url: str) -> tuple[str, str] | None:
         return ("handle", "@" + name) if re.fullmatch(r"[a-z0-9_.]{2,30}", name) else None
     if host in _SHOP_PATHS:
         if host == "facebook.com" and segments[:1] == ["profile.php"]:
-            ids = query.get("id")
+            ids = parse_qs(query).get("id")
             return ("shop_url", f"facebook.com/profile/{ids[0]}") if ids else None
         prefix = [s for s in _SHOP_PATHS[host].split("/") if s]
         if segments[: len(prefix)] != prefix or len(segments) <= len(prefix):
@@ -334,7 +334,8 @@ def shop_key(url: str) -> tuple[str, str] | None:
     return ("shop_url", host)  # the seller's own site: the host is the shop
 
 
-def split_url(url: str) -> tuple[str, str, dict[str, list[str]]] | None:
+def split_url(url: str) -> tuple[str, str, str] | None:
+    """(host without www./m., lower-case path, query) of a URL written with or without scheme."""
     url = url.strip()
     if not url:
         return None
@@ -350,4 +351,4 @@ def split_url(url: str) -> tuple[str, str, dict[str, list[str]]] | None:
     host = {"fb.com": "facebook.com", "tokopedia.co.id": "tokopedia.com"}.get(host, host)
     if "." not in host:
         return None
-    return host, parts.path.lower(), parse_qs(parts.query)
+    return host, parts.path.lower(), parts.query

@@ -27,6 +27,9 @@ BLOCK_LIMIT = 30
 NAME_THRESHOLD = 88  # rapidfuzz token_sort_ratio of the names without their generic words
 HAMMING_THRESHOLD = 4  # bits of 64 that may differ between two dHashes of one picture
 PER_ACCOUNT = 5  # suggestions kept per account, best first
+# A name (or address) more actors use than this is left out: its score, shared out among them
+# (2 / actors), would stay under a tenth.
+NAME_CROWD = 12
 MIN_SCORE = 0.3
 # Words every other shop name carries: they say nothing about who runs the shop.
 GENERIC_WORDS = frozenset({
@@ -104,18 +107,13 @@ def slug_key(url: str) -> str:
             return ""
     words = [w for w in _WORD.findall(slug.lower()) if w not in GENERIC_WORDS]
     compact = "".join(words)
-    changed = True
-    while changed:  # a slug runs the words together: 'tokomerapimakmurstoreid'
-        changed = False
-        for word in _AFFIXES:
-            if compact.endswith(word) and len(compact) > len(word) + 3:
-                compact, changed = compact[: -len(word)], True
-            if compact.startswith(word) and len(compact) > len(word) + 3:
-                compact, changed = compact[len(word) :], True
-    return compact
+    # a slug runs the words together: 'tokomerapimakmurstoreid'
+    stripped = _AFFIXES.sub("", compact)
+    return stripped if len(stripped) >= 4 else compact
 
 
-_AFFIXES = sorted(GENERIC_WORDS, key=len, reverse=True)
+_AFFIX = "|".join(sorted(GENERIC_WORDS, key=len, reverse=True))
+_AFFIXES = re.compile(rf"^(?:{_AFFIX})+|(?:{_AFFIX})+$")
 
 
 def _similar_names(accounts: list[Account], actor: list[int], found: _Found) -> None:
@@ -141,7 +139,9 @@ def _similar_texts(accounts, actor, found: _Found, keys, field, what, weight) ->
     for members in blocks.values():
         if len(members) < 2:
             continue
-        members = _one_per_actor(members, actor)
+        # a name more than NAME_CROWD actors use cannot reach MIN_SCORE with any partner
+        members = [i for i in _one_per_actor(members, actor)
+                   if len(actors_named[keys[i]]) <= NAME_CROWD]  # fmt: skip
         if not 2 <= len(members) <= BLOCK_LIMIT:
             continue
         texts = [keys[i] for i in members]
