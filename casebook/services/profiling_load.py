@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from casebook.models import (
@@ -62,8 +62,11 @@ def active_pins(session: Session, seller_ids: Collection[int] | None = None) -> 
     return [Pin(str(a), str(b), bool(together)) for a, b, together in rows]
 
 
-def load_accounts(session: Session, seller_ids: Collection[int] | None) -> list[Account]:
-    """The accounts of `seller_ids` (None: every seller) as the linker reads them."""
+def load_accounts(
+    session: Session, seller_ids: Collection[int] | None, *, weak: bool = True
+) -> list[Account]:
+    """The accounts of `seller_ids` (None: every seller) as the linker reads them; without
+    `weak`, only what links (no image hashes, products or city: what suggests)."""
     sellers = _rows(session, select(Seller.id, Seller.platform, Seller.name, Seller.url,
                                     Seller.location), Seller.id, seller_ids)  # fmt: skip
     identifiers: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -74,35 +77,36 @@ def load_accounts(session: Session, seller_ids: Collection[int] | None) -> list[
         seller_ids,
     ):
         identifiers[seller_id].append((kind, value))
-    hashes: dict[int, set[int]] = defaultdict(set)
-    for seller_id, dhash in _rows(
-        session,
-        # Product images only: a screenshot's hash is its platform's page layout (services.
-        # image_hashes.image_hashes_of says why) and would suggest every pair on a platform.
-        select(ImageHash.seller_id, ImageHash.dhash).where(
-            ImageHash.seller_id.is_not(None), ImageHash.source == "product"
-        ),
-        ImageHash.seller_id,
-        seller_ids,
-    ):
-        try:
-            hashes[seller_id].add(int(dhash, 16))
-        except ValueError:
-            continue  # a damaged hash links nothing
-    products = _products(session, seller_ids)
+    hashes = _image_hashes(session, seller_ids) if weak else {}
+    products = _products(session, seller_ids) if weak else {}
     return [
         Account(
             id=str(seller_id),
             platform=platform,
             shop_name=name or "",
             shop_url=url or "",
-            city=_city(location or ""),
+            city=_city(location or "") if weak else "",
             identifiers=_identifiers(identifiers.get(seller_id, []), url or ""),
             image_hashes=tuple(sorted(hashes.get(seller_id, ()))),
             products=products.get(seller_id, ()),
         )
         for seller_id, platform, name, url, location in sellers
     ]
+
+
+def _image_hashes(session: Session, seller_ids: Collection[int] | None) -> dict[int, set[int]]:
+    hashes: dict[int, set[int]] = defaultdict(set)
+    # Product images only: a screenshot's hash is its platform's page layout (services.
+    # image_hashes.image_hashes_of says why) and would suggest every pair on a platform.
+    query = select(ImageHash.seller_id, ImageHash.dhash).where(
+        ImageHash.seller_id.is_not(None), ImageHash.source == "product"
+    )
+    for seller_id, dhash in _rows(session, query, ImageHash.seller_id, seller_ids):
+        try:
+            hashes[seller_id].add(int(dhash, 16))
+        except ValueError:
+            continue  # a damaged hash links nothing
+    return hashes
 
 
 def _identifiers(found: list[tuple[str, str]], shop_url: str) -> tuple[tuple[str, str], ...]:
@@ -182,15 +186,28 @@ def kept_out(
 
 
 def _counts(session: Session, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """How many sellers show each pair, counted in the (kind, value) index alone."""
     counts: dict[tuple[str, str], int] = {}
-    for part in chunks(pairs, CHUNK // 2):
-        rows = session.execute(
-            select(SellerIdentifier.kind, SellerIdentifier.value, func.count())
-            .where(tuple_(SellerIdentifier.kind, SellerIdentifier.value).in_(part))
-            .group_by(SellerIdentifier.kind, SellerIdentifier.value)
+    connection = session.connection()
+    for kind, values in _by_kind(pairs):
+        rows = connection.execute(
+            select(SellerIdentifier.value, func.count())
+            .where(SellerIdentifier.kind == kind, SellerIdentifier.value.in_(values))
+            .group_by(SellerIdentifier.value)
         )
-        counts.update({(kind, value): n for kind, value, n in rows})
+        counts.update({(kind, value): n for value, n in rows})
     return counts
+
+
+def _by_kind(pairs: Collection[tuple[str, str]]) -> Iterator[tuple[str, list[str]]]:
+    """(kind, values) in chunks: `kind = ? AND value IN (...)` walks the (kind, value) index,
+    where a row-value IN over both columns would not on SQLite."""
+    values: dict[str, set[str]] = defaultdict(set)
+    for kind, value in pairs:
+        values[kind].add(value)
+    for kind, some in sorted(values.items()):
+        for part in chunks(some):
+            yield kind, part
 
 
 def reach(
@@ -249,7 +266,7 @@ def _co_members(session: Session, seller_ids: Collection[int]) -> set[int]:
 def _pinned_with(session: Session, seller_ids: Collection[int]) -> set[int]:
     found: set[int] = set()
     for part in chunks(seller_ids):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(LinkPin.seller_a_id, LinkPin.seller_b_id).where(
                 LinkPin.superseded_at.is_(None),
                 LinkPin.together.is_(True),
@@ -263,12 +280,13 @@ def _pinned_with(session: Session, seller_ids: Collection[int]) -> set[int]:
 
 def _holders(session: Session, pairs: Collection[tuple[str, str]]) -> set[int]:
     found: set[int] = set()
-    for part in chunks(pairs, CHUNK // 2):
+    connection = session.connection()
+    for kind, values in _by_kind(pairs):
         found.update(
-            session.scalars(
+            connection.execute(
                 select(SellerIdentifier.seller_id).where(
-                    tuple_(SellerIdentifier.kind, SellerIdentifier.value).in_(part)
+                    SellerIdentifier.kind == kind, SellerIdentifier.value.in_(values)
                 )
-            )
+            ).scalars()
         )
     return found

@@ -3,9 +3,10 @@
 
 The incremental relink (after each crawl batch) loads the sellers the batch's sellers reach
 through identifiers, together-pins and shared actors (`profiling_load.reach`), links only them
-and writes only them; identifiers too common over the whole casebook are kept out as the full
-relink keeps them out. Suggestions from weak signals are found among the loaded accounts only:
-a full relink (`patroli actors relink`) also finds those between unconnected parts.
+and writes only them; identifiers kept out over the whole casebook (too common, or named as a
+courier's or a marketplace's) are kept out as the full relink keeps them out. Suggestions from
+weak signals come from full relinks (`patroli actors relink`): weak signals are compared in
+blocks across the whole casebook, and a part of it would suggest what the whole does not.
 """
 
 from __future__ import annotations
@@ -102,13 +103,18 @@ def relink_as(
         reached = load.reach(session, seeds, stops=stops, cap=cap, limit=REACH_LIMIT)
         if reached is not None:
             scope, common = reached
-    accounts = load.load_accounts(session, scope)
+    accounts = load.load_accounts(session, scope, weak=scope is None)
     pins = load.active_pins(session, scope)
     read = time.perf_counter()
-    linkage = linker.link(accounts, stoplist=stops | common.keys(), pins=pins, cap=cap)
+    # Weak signals are compared in blocks across the whole casebook (a block too big says
+    # nothing); over a part of it they would suggest what the whole does not: suggestions come
+    # from full relinks, the incremental one keeps the pending ones.
+    linkage = linker.link(accounts, stoplist=stops | common.keys(), pins=pins, cap=cap,
+                          suggest=scope is None)  # fmt: skip
     linked = time.perf_counter()
     names = {int(account.id): account.shop_name for account in accounts}
-    written = store(session, linkage, scope, now=now, names=names, how=how, anchors=anchors)
+    written = store(session, linkage, scope, now=now, names=names, how=how, anchors=anchors,
+                    suggested=scope is None)  # fmt: skip
     session.expire_all()  # objects loaded before are reread: actors may have merged or renamed
     done = time.perf_counter()
     result = RelinkResult(

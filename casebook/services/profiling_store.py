@@ -46,10 +46,12 @@ def store(
     names: Mapping[int, str],
     how: str = "auto",
     anchors: Mapping[int, int] | None = None,
+    suggested: bool = True,
 ) -> Written:
     """Write `linkage` over the sellers of `scope` (None: every seller); `names` are the
     sellers' shop names; `anchors` maps an actor id to an account whose group must keep that
-    id (an analyst's merge or split)."""
+    id (an analyst's merge or split). Without `suggested` (the linker was not asked for
+    suggestions) the pending ones stay, but those now inside one actor."""
     written = Written()
     groups: dict[str, list[int]] = defaultdict(list)
     for account, key in linkage.actor_of.items():
@@ -69,7 +71,7 @@ def store(
     _rename(session, {actor_of_group[k]: n for k, n in name_of.items()
                       if actor_of_group[k] not in fresh}, scope, now, written)  # fmt: skip
     _links(session, linkage, new, scope, now, written)
-    _suggestions(session, linkage, new, scope, now, written)
+    _suggestions(session, linkage, new, scope, now, written, suggested)
     return written
 
 
@@ -168,7 +170,7 @@ def _links(session, linkage, new, scope, now, written) -> None:
     }  # fmt: skip
     gone = [row[0] for key, row in existing.items() if key not in wanted]
     for part in chunks(gone):
-        session.execute(delete(ActorLink).where(ActorLink.id.in_(part)))
+        session.connection().execute(delete(ActorLink).where(ActorLink.id.in_(part)))
     fresh = [{"seller_id": s, "kind": k, "value": v, "actor_id": a, "other_seller_id": o,
               "created_at": now}
              for (s, k, v), (a, o) in wanted.items() if (s, k, v) not in existing]  # fmt: skip
@@ -182,7 +184,7 @@ def _links(session, linkage, new, scope, now, written) -> None:
     written.links_added, written.links_removed = len(fresh), len(gone)
 
 
-def _suggestions(session, linkage, new, scope, now, written) -> None:
+def _suggestions(session, linkage, new, scope, now, written, suggested) -> None:
     """New pairs become pending suggestions; a decided pair (confirmed or rejected) is never
     opened again; a pending one the linker no longer makes, or now inside one actor, goes."""
     wanted = {}
@@ -200,6 +202,13 @@ def _suggestions(session, linkage, new, scope, now, written) -> None:
         )
     }  # fmt: skip
     in_scope = (lambda pair: True) if scope is None else (lambda pair: pair[1] in scope)
+    if not suggested:
+        inside = [row[0] for (a, b), row in existing.items()
+                  if row[1] == "pending" and b in new and new.get(a) == new[b]]  # fmt: skip
+        for part in chunks(inside):
+            session.connection().execute(delete(LinkSuggestion).where(LinkSuggestion.id.in_(part)))
+        written.withdrawn = len(inside)
+        return
     fresh = [{"seller_a_id": a, "seller_b_id": b, "score": score, "reasons": reasons,
               "status": "pending", "created_at": now}
              for (a, b), (score, reasons) in wanted.items() if (a, b) not in existing]  # fmt: skip
@@ -213,7 +222,7 @@ def _suggestions(session, linkage, new, scope, now, written) -> None:
     stale = [row[0] for pair, row in existing.items()
              if row[1] == "pending" and pair not in wanted and in_scope(pair)]  # fmt: skip
     for part in chunks(stale):
-        session.execute(delete(LinkSuggestion).where(LinkSuggestion.id.in_(part)))
+        session.connection().execute(delete(LinkSuggestion).where(LinkSuggestion.id.in_(part)))
     written.suggested, written.withdrawn = len(fresh), len(stale)
 
 

@@ -419,3 +419,17 @@ def test_actors_at_or_above_a_risk_score(sessions, world, floor, expected):
         session.get(Actor, actors[world["a1"]]).risk_score = 40
         session.flush()
         assert {label_of[row.id] for row in profiling.actors(session, min_risk=floor)} == expected
+
+
+def test_the_incremental_relink_suggests_nothing_new_and_drops_what_is_now_one_actor(
+    sessions, world
+):
+    with sessions() as session, session.begin():
+        before = {x.id for x in profiling.suggestions(session)}
+        new = add_sellers(session, {"z": ("ceritaku", "Kencana Obat Murah Baru", ())})
+        result = profiling.relink(session, seller_ids=new.values(), now=T0)
+        assert result.suggested == 0 and {x.id for x in profiling.suggestions(session)} == before
+        bridge = add_sellers(session, {"y": ("ceritaku", "Y", (("phone", P2), ("phone", P3)))})
+        result = profiling.relink(session, seller_ids=bridge.values(), now=T0)
+        assert together(session, world, "c1", "d1") and result.withdrawn >= 1
+        assert pending_pair(session, world, "c1", "d1") is None
