@@ -27,7 +27,7 @@ class BadStoplist(click.ClickException):
               "too common (default: √accounts, 10 to 50).")  # fmt: skip
 @click.option("--suggestions", is_flag=True,
               help='Also write one line per suggestion: {"suggestion": [a, b], ...}.')  # fmt: skip
-@click.argument("accounts", type=_JSONL)
+@click.argument("accounts", type=_JSONL, metavar="ACCOUNTS.jsonl")
 def link_command(stoplist_path: Path | None, cap: int | None, suggestions: bool, accounts: Path):
     """Write one JSON line per account: {"id", "actor", "links": [{"kind", "value", "accounts"}]}.
 
@@ -56,7 +56,7 @@ def link_command(stoplist_path: Path | None, cap: int | None, suggestions: bool,
 @click.command("eval")
 @click.option("--stoplist", "stoplist_path", type=_FILE, help="More stops (as for `link`).")
 @click.option("--cap", type=click.IntRange(min=2), help="As for `link`.")
-@click.argument("labeled", type=_JSONL)
+@click.argument("labeled", type=_JSONL, metavar="LABELED.jsonl")
 def eval_command(stoplist_path: Path | None, cap: int | None, labeled: Path) -> None:
     """Print pairwise precision, recall and F1 of the automatic links against "actor_truth",
     and every false link with the identifiers that made it."""
