@@ -122,6 +122,9 @@ _CUES = re.compile(
     r"|penipu(?:an)?|scam|bukan\s+(?:nomor|no|admin|milik|kami)|fake|(?:toko|akun)\s+palsu"
     # templates
     r"|contoh|example|template|misal(?:nya)?|format\s+order|sample|dummy"
+    # the maker of a shop's website, printed on every site it made
+    r"|powered\s+by|(?:made|developed|designed|design)\s+(?:by|with)|dibuat\s+(?:oleh|dengan)"
+    r"|jasa\s+(?:pembuatan\s+)?(?:website|web|toko\s+online)"
     r")\b",
     re.IGNORECASE,
 )

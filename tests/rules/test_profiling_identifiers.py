@@ -172,9 +172,21 @@ def test_shop_urls(url, expected):
     assert shop_key(url) == expected
 
 
-def test_a_shop_url_beside_a_complaints_cue_is_third_party():
-    account = account_from_text("a1", "web", "", "", "Komplain: https://pusat-komplain.id/lapor")
-    assert account.identifiers == (("third_party_shop_url", "pusat-komplain.id"),)
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Komplain: https://pusat-komplain.id/lapor",
+            ("third_party_shop_url", "pusat-komplain.id"),
+        ),
+        ("Powered by tokoweb.id", ("third_party_shop_url", "tokoweb.id")),
+        ("Website dibuat oleh https://jasaweb.co.id", ("third_party_shop_url", "jasaweb.co.id")),
+        # hard negative: the seller's own site
+        ("Toko resmi kami: https://herbalku.id", ("shop_url", "herbalku.id")),
+    ],
+)
+def test_a_shop_url_beside_a_service_cue_is_third_party(text, expected):
+    assert account_from_text("a1", "web", "", "", text).identifiers == (expected,)
 
 
 def test_an_account_reads_its_own_shop_mentions_city_and_products():
