@@ -9,7 +9,7 @@ identifier, image hash and listing title of a casebook of a million listings.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -156,15 +156,19 @@ def _products(session: Session, seller_ids: Collection[int] | None) -> dict[int,
     return {seller_id: products_of("\n".join(some)) for seller_id, some in titles.items()}
 
 
-def _rows(session: Session, query, column, ids: Collection[int] | None) -> Iterable[Any]:
-    """Plain rows of columns, through the session's connection (no ORM row handling: a full
-    relink reads a million listing titles)."""
+def _rows(
+    session: Session, query, column, ids: Collection[int] | None, *, typed: bool = False
+) -> list[Any]:
+    """Rows of columns, `column IN ids` in chunks (None: all rows), through the session's
+    connection. Untyped (the default, for integer and text columns), the driver's own tuples
+    are returned: building a row object per row costs seconds over a million listings."""
     connection = session.connection()
-    if ids is None:
-        return connection.execute(query).all()
+    queries = [query] if ids is None else [query.where(column.in_(part)) for part in chunks(ids)]
     rows: list[Any] = []
-    for part in chunks(ids):
-        rows += connection.execute(query.where(column.in_(part))).all()
+    for one in queries:
+        result = connection.execute(one)
+        rows += result.all() if typed else result.cursor.fetchall()
+        result.close()
     return rows
 
 

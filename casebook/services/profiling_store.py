@@ -198,7 +198,7 @@ def _suggestions(session, linkage, new, scope, now, written, suggested) -> None:
             session,
             select(LinkSuggestion.id, LinkSuggestion.seller_a_id, LinkSuggestion.seller_b_id,
                    LinkSuggestion.status, LinkSuggestion.score, LinkSuggestion.reasons),
-            LinkSuggestion.seller_a_id, scope,
+            LinkSuggestion.seller_a_id, scope, typed=True,
         )
     }  # fmt: skip
     in_scope = (lambda pair: True) if scope is None else (lambda pair: pair[1] in scope)
