@@ -218,13 +218,13 @@ def _pin(session, pairs, together, reason, actor, now) -> None:
     if not ordered:
         return
     for part in chunks(ordered, 500):
-        firsts = {a for a, _ in part}
+        firsts, wanted = {a for a, _ in part}, set(part)
         rows = session.execute(
             select(LinkPin.id, LinkPin.seller_a_id, LinkPin.seller_b_id).where(
                 LinkPin.superseded_at.is_(None), LinkPin.seller_a_id.in_(firsts)
             )
         )
-        old = [pin_id for pin_id, a, b in rows if (a, b) in set(part)]
+        old = [pin_id for pin_id, a, b in rows if (a, b) in wanted]
         if old:
             session.execute(update(LinkPin).where(LinkPin.id.in_(old)).values(superseded_at=now))
     session.add_all(
