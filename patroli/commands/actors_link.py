@@ -84,6 +84,8 @@ def eval_command(stoplist_path: Path | None, cap: int | None, labeled: Path) -> 
         click.echo(f"missed {a} - {b} ({truth[a]})")
     for kind, value, count in linkage.third_party + linkage.common:
         click.echo(f"kept out: {kind} {value} ({count} accounts)")
+    for kind, value, count, reason in linkage.hubs:
+        click.echo(f"kept out as a hub: {kind} {value} ({count} accounts): {reason}")
     if bad:
         sys.exit(1)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from rules.identifiers import extract_identifiers, normalize_phone, shop_key, split_url
+from rules.profiling.boilerplate import spans_of
 from rules.profiling.model import Account
 
 CITIES = (
@@ -62,6 +63,7 @@ def account_from_text(id: str, platform: str, shop_name: str, shop_url: str, tex
         city=city_of(text),
         identifiers=tuple(found),
         products=products_of(text),
+        spans=spans_of(text, set(found)),
     )
 
 

@@ -1,5 +1,5 @@
 """Accounts joined into actors by shared strong identifiers (union-find), within the stoplist,
-the frequency cap and the analysts' pins.
+the frequency cap, hub and boilerplate detection, and the analysts' pins.
 
 Order of work, and why:
 1. An identifier is kept out when it is on the stoplist, when accounts name it as somebody
@@ -9,6 +9,16 @@ Order of work, and why:
 3. Identifiers join in order from the rarest (and strongest kind) to the most common, so when
    a chain would put two accounts pinned "apart" into one actor, the identifier refused is the
    most common (weakest) one of that chain: it still joins what it can without the conflict.
+4. A rare identifier (on at most `RARE` accounts) joins outright: a service's number is printed
+   on more shops than that. A mid-frequency one (more than `RARE`, up to the cap), and any one
+   written inside a span of text copied onto other shops (`rules.profiling.boilerplate`), joins
+   only when other evidence corroborates it — the groups the rarer identifiers formed, the same
+   city, look-alike names, being a shop's only contact — and joins nothing when its accounts
+   are mostly strangers to each other: then it is a service's hub (`rules.profiling.hubs`),
+   reported in `hubs` with the reason. Cue words and the cap alone cannot tell a bare CS
+   number on 12 shops from an actor's phone on 8; the company each keeps can. Because the
+   rarer identifiers join first, the evidence a mid-frequency one is judged by is the
+   strongest available, and a chain through a hub is cut where the hub is.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from rules.identifiers import THIRD_PARTY
+from rules.profiling.hubs import corroborated_clusters, evidence, hub_reason
 from rules.profiling.model import STRONG_KINDS, Account, Link, Linkage, Pin
 from rules.profiling.signals import suggest as suggest_pairs
 
@@ -25,6 +36,9 @@ from rules.profiling.signals import suggest as suggest_pairs
 # number is paid for and personal; an e-mail is free; a shop URL or a handle can be quoted.
 KIND_ORDER = {"bank_account": 0, "phone": 1, "email": 2, "shop_url": 3, "handle": 4}
 MIN_CAP, MAX_CAP = 10, 50
+# Accounts an identifier may show on and still join without corroboration: the held-out
+# spec's services show on 5 or more; an actor's phone on more is judged by its company.
+RARE = 4
 
 
 def default_cap(accounts: int) -> int:
@@ -62,11 +76,19 @@ def link(
     for pin in pins:
         if pin.together:
             groups.union(index[pin.a], index[pin.b])
-    cut = []
+    templated = _templated(accounts)
+    cut, hubs, joined = [], [], []
     for key in usable:
-        if not _join(groups, holders[key]):
+        members = holders[key]
+        if len(members) > RARE or key in templated:
+            reason = _hub(key, members, accounts, groups)
+            if reason:
+                hubs.append((key[0], key[1], len(members), reason))
+                continue
+        joined.append(key)
+        if not _join(groups, members):
             cut.append(key)
-    actor_of, links = _actors_and_links(ids, groups, usable, holders, pins, index)
+    actor_of, links = _actors_and_links(ids, groups, joined, holders, pins, index)
     suggestions = suggest_pairs(accounts, actor_of, pins) if suggest else ()
     return Linkage(
         actor_of=actor_of,
@@ -76,7 +98,30 @@ def link(
         third_party=tuple(third_party),
         cap=cap,
         cut=tuple(cut),
+        hubs=tuple(sorted(hubs, key=lambda row: (-row[2], row[0], row[1]))),
     )
+
+
+def _hub(key, members: list[int], accounts: list[Account], groups: _Groups) -> str:
+    """Why the identifier `key` is a service's hub (its accounts are strangers), or ""."""
+    clusters = corroborated_clusters(
+        members, lambda i: evidence(accounts[i], str(groups.find(i)), key)
+    )
+    return hub_reason(clusters)
+
+
+def _templated(accounts: list[Account]) -> set[tuple[str, str]]:
+    """Identifiers written inside a long span of text that two or more accounts repeat."""
+    seen: dict[int, int] = {}
+    for account in accounts:
+        for fingerprint in {span[2] for span in account.spans}:
+            seen[fingerprint] = seen.get(fingerprint, 0) + 1
+    return {
+        (kind, value)
+        for account in accounts
+        for kind, value, fingerprint in account.spans
+        if seen[fingerprint] > 1
+    }
 
 
 def _join(groups: _Groups, members: list[int]) -> bool:

@@ -22,6 +22,9 @@ class Account:
     identifiers: tuple[tuple[str, str], ...] = ()  # (kind, normalised value), strong+weak kinds
     image_hashes: tuple[int, ...] = ()  # 64-bit perceptual hashes (dHash)
     products: tuple[str, ...] = ()  # product categories, for "the same product mix"
+    # (kind, value, fingerprint): an identifier written inside a long span of text, so that a
+    # span copied verbatim onto other shops (a supplier's template) is recognised
+    spans: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ class Linkage:
     third_party: tuple[tuple[str, str, int], ...] = ()
     cap: int = 0  # the frequency cap that applied
     cut: tuple[tuple[str, str], ...] = field(default=())  # identifiers cut by an apart pin
+    # (kind, value, accounts, reason) kept out as a service's hub: its accounts are unrelated
+    hubs: tuple[tuple[str, str, int, str], ...] = ()
 
     def actors(self) -> dict[str, tuple[str, ...]]:
         """Actor key -> its accounts, sorted."""

@@ -1,0 +1,127 @@
+"""Hubs: identifiers that belong to a service, not to an actor, told apart by the accounts
+showing them — not by a list of values.
+
+A customer-service, courier, rekber, placeholder, dropship-group or brand number turns up on
+accounts of many different actors, often BARE (no word near it naming the service), and often
+on no more accounts than a real actor's own phone (5-40 against up to ~12): neither cue words
+nor the frequency cap can tell them apart. What does is whether the accounts showing the
+identifier are otherwise related. A real actor's phone on 8 accounts comes with the same city,
+look-alike shop names, or the actor's other identifiers (already joined into one group) on most
+of them; a service's number sits on accounts that are strangers to each other: many cities,
+unrelated names, each account in its own group with its own contacts.
+
+`corroborated_clusters` groups the accounts showing one identifier by that other evidence
+(same group so far, same city, a shared pair of distinctive shop-name words) — the identifier
+itself is left out, so it cannot vouch for itself; an account whose only contact is the
+identifier counts as corroborating it (a shop always gives a way to reach it: whoever answers
+that number runs the shop, while a service's number sits beside each shop's own contacts).
+`keep_out` is the decision: when the largest corroborated cluster holds less than half of the
+accounts, or no two of them are related at all, the accounts are mostly strangers and the
+identifier is a hub: it joins nothing. Otherwise the evidence corroborates it as one actor's,
+and it joins all its accounts (the odd one out in another city under another name still
+shows the actor's own number). Mid-frequency identifiers thus join only when corroborated.
+
+Every input is local to the identifier (its accounts, their cities, names and groups), nothing
+is counted over the whole data: linking any subset that holds every account showing the
+identifiers involved decides the same way as linking everything (the casebook's incremental
+relink relies on it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from rules.profiling.model import Account
+
+# Words any shop name may carry: they say nothing about who runs it. Digits and one- or
+# two-letter words are dropped too.
+NAME_FILLER = frozenset({
+    "toko", "shop", "store", "official", "officialshop", "resmi", "grosir", "id", "indo",
+    "indonesia", "olshop", "online", "the", "mart", "new", "ori", "original", "asli", "jaya",
+    "herbal", "center", "centre", "group", "family", "express", "collection", "outlet", "agen",
+    "distributor", "pusat", "sentra", "kios", "lapak", "rumah", "galeri", "gudang", "mega",
+    "super", "aneka", "serba", "point", "corner", "house", "care", "beauty", "farma",
+})  # fmt: skip
+_WORD = re.compile(r"[a-z]+")
+HUB_SHARE = 0.5  # the largest corroborated cluster must hold at least this share
+
+
+def name_keys(shop_name: str) -> tuple[str, ...]:
+    """Pairs of distinctive words of a shop name ("Toko Merapi Makmur 2" -> "makmur+merapi"):
+    two accounts sharing a pair have look-alike names. One distinctive word alone says too
+    little ("Sehat"), unless the name has no other."""
+    words = sorted({w for w in _WORD.findall(shop_name.lower()) if len(w) > 2} - NAME_FILLER)
+    if len(words) == 1:
+        return (words[0],) if len(words[0]) >= 6 else ()
+    return tuple(f"{a}+{b}" for n, a in enumerate(words) for b in words[n + 1 :])
+
+
+CONTACT_KINDS = frozenset({"phone", "email", "bank_account", "handle"})
+
+
+def evidence(account: Account, group: str, key: tuple[str, str]) -> list[tuple[str, str]]:
+    """What relates an account to others, beside the identifier `key`: its group so far, its
+    city, its shop-name word pairs; and whether `key` is the only contact it gives — a shop
+    always gives a way to reach it, so one whose only contact is `key` is run by whoever
+    answers it, while a service's number sits beside each shop's own contacts."""
+    keys = [("group", group)]
+    others = (ident for ident in account.identifiers if ident[0] in CONTACT_KINDS)
+    if all(ident == key for ident in others):
+        keys.append(("sole", ""))
+    if account.city:
+        keys.append(("city", account.city.lower()))
+    keys += [("name", key) for key in name_keys(account.shop_name)]
+    return keys
+
+
+def corroborated_clusters(
+    holders: Sequence[int], evidence_of: Callable[[int], list[tuple[str, str]]]
+) -> list[list[int]]:
+    """The accounts showing one identifier, clustered by the other evidence they share."""
+    parent = list(range(len(holders)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, str], int] = {}
+    for n, i in enumerate(holders):
+        for key in evidence_of(i):
+            other = first.setdefault(key, n)
+            if other != n:
+                parent[find(n)] = find(other)
+    clusters: dict[int, list[int]] = {}
+    for n, i in enumerate(holders):
+        clusters.setdefault(find(n), []).append(i)
+    return sorted(clusters.values(), key=len, reverse=True)
+
+
+def hub_reason(clusters: Sequence[Sequence[int]]) -> str:
+    """Why the accounts in `clusters` show a service's identifier, or "" when they look like
+    one actor's accounts."""
+    total = sum(len(c) for c in clusters)
+    if len(clusters) < 2 or (len(clusters[0]) > 1 and len(clusters[0]) >= HUB_SHARE * total):
+        return ""
+    return (f"{total} accounts in {len(clusters)} unrelated groups (largest {len(clusters[0])}): "
+            f"different cities, names and contacts")  # fmt: skip
+
+
+def keep_out(
+    key: tuple[str, str],
+    accounts_showing_it: Sequence[Account],
+    group_of: Mapping[str, str] | None = None,
+) -> str:
+    """The reason a mid-frequency identifier `key` (kind, value) shown by `accounts_showing_it`
+    is a service's hub and joins nothing, or "" when it is an actor's. `group_of` (account id
+    -> group) gives the groups the rarer identifiers already formed (the linker's order; the
+    casebook's actors); without it each account is its own group."""
+    group_of = group_of or {}
+    accounts = list(accounts_showing_it)
+    clusters = corroborated_clusters(
+        range(len(accounts)),
+        lambda n: evidence(accounts[n], group_of.get(accounts[n].id, accounts[n].id), key),
+    )
+    return hub_reason(clusters)
