@@ -224,7 +224,11 @@ def reach(
 ) -> tuple[set[int], dict[tuple[str, str], int]] | None:
     """The sellers a relink of `seeds` must load: everything joined to them by an identifier
     (neither stoplisted nor kept out), a together-pin or a shared actor, transitively; and the
-    identifiers kept out on the way. None when more than `limit` sellers (then relink all)."""
+    identifiers kept out on the way. None when more than `limit` sellers (then relink all).
+
+    A seller's own shop URL reaches the sellers that mention it; the other way round (a seller
+    mentioning a shop URL, to the seller whose shop it is) needs every seller's URL read and is
+    left to the full relink: seller URLs are not indexed by the shop they name."""
     scope: set[int] = set()
     common: dict[tuple[str, str], int] = {}
     seen_pairs: set[tuple[str, str]] = set()
@@ -244,12 +248,18 @@ def reach(
             )
             if kind in STRONG_KINDS
         }
+        pairs |= _own_shops_of(session, frontier)
         pairs -= seen_pairs | stops
         seen_pairs |= pairs
         common.update(kept_out(session, pairs, cap))
         found |= _holders(session, pairs - common.keys())
         frontier = found - scope
     return scope, common
+
+
+def _own_shops_of(session: Session, seller_ids: Collection[int]) -> set[tuple[str, str]]:
+    urls = _rows(session, select(Seller.url), Seller.id, seller_ids)
+    return {key for (url,) in urls for key in _own_shop(url or "")}
 
 
 def _co_members(session: Session, seller_ids: Collection[int]) -> set[int]:

@@ -433,3 +433,20 @@ def test_the_incremental_relink_suggests_nothing_new_and_drops_what_is_now_one_a
         result = profiling.relink(session, seller_ids=bridge.values(), now=T0)
         assert together(session, world, "c1", "d1") and result.withdrawn >= 1
         assert pending_pair(session, world, "c1", "d1") is None
+
+
+@pytest.mark.parametrize("mode", ["full", "incremental"])
+def test_a_shop_joins_the_accounts_that_point_at_it(sessions, world, mode):
+    with sessions() as session, session.begin():
+        pointing = add_sellers(
+            session, {"m": ("pasarku", "Cek Juga", (("shop_url", "tokopedia.com/cendana"),))}
+        )
+        profiling.relink(session, seller_ids=pointing.values(), now=T0)
+        found = listings.record_sellers(
+            session, [SellerRecord("tokopedia", "Cendana", "https://www.tokopedia.com/cendana/")]
+        )
+        [owner] = [seller.id for seller in found.values()]
+        profiling.relink(session, seller_ids=None if mode == "full" else [owner], now=T0)
+        actors = actor_of(session)
+        assert actors[owner] == actors[pointing["m"]]
+        assert actors[owner] != actors[world["a1"]]  # a name alike joins nothing
