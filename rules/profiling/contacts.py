@@ -25,10 +25,13 @@ CITIES = (
     "Karawang", "Purwakarta", "Garut",
 )  # fmt: skip
 _CITY = re.compile(
-    r"(?:kirim(?:an)?\s+dari|dikirim\s+dari|lokasi|gudang|area|alamat|kota|domisili|📍)"
+    r"(?:kirim(?:an)?\s+dari|dikirim\s+dari|lokasi|gudang|area|alamat|kota|domisili|asal|"
+    r"berlokasi\s+di|ready\s+(?:stock\s+|stok\s+)?di|toko\s+(?:kami\s+)?di|base(?:camp)?|"
+    r"cod|📍|📌|🏠)"
     r"[\s:]*(" + "|".join(CITIES) + r")\b",
     re.IGNORECASE,
 )
+_ANY_CITY = re.compile(r"\b(" + "|".join(CITIES) + r")\b", re.IGNORECASE)
 _CITY_NAMES = {city.lower(): city for city in CITIES}
 
 # Product categories by the words that name them: "the same product mix" compares these.
@@ -91,8 +94,14 @@ def shop_mentions(text: str) -> list[tuple[str, str]]:
 
 
 def city_of(text: str) -> str:
+    """The shop's city: the first one written after a word saying where the shop is ("kirim
+    dari", "lokasi", "📍" ...); else the only city the text names at all (a shop that names
+    two without saying which is its own has none)."""
     match = _CITY.search(text)
-    return _CITY_NAMES[match.group(1).lower()] if match else ""
+    if match:
+        return _CITY_NAMES[match.group(1).lower()]
+    named = {_CITY_NAMES[found.lower()] for found in _ANY_CITY.findall(text)}
+    return named.pop() if len(named) == 1 else ""
 
 
 def products_of(text: str) -> tuple[str, ...]:

@@ -45,6 +45,12 @@ NAME_FILLER = frozenset({
 })  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
 HUB_SHARE = 0.5  # the largest corroborated cluster must hold at least this share
+# Accounts an identifier may show on and still join without corroboration: two accounts
+# sharing a number are a pair; on three or more it is a pattern that the accounts' company
+# must explain (a rekber or template number on 3-4 shops of strangers glues as surely as one
+# on 40). On the benchmark world with its cue words ignored, 2 against 4 took precision from
+# 0.943 to 0.985 at the same recall.
+RARE = 2
 
 
 def name_keys(shop_name: str) -> tuple[str, ...]:
@@ -113,13 +119,19 @@ def keep_out(
     key: tuple[str, str],
     accounts_showing_it: Sequence[Account],
     group_of: Mapping[str, str] | None = None,
+    *,
+    templated: bool = False,
 ) -> str:
     """The reason a mid-frequency identifier `key` (kind, value) shown by `accounts_showing_it`
     is a service's hub and joins nothing, or "" when it is an actor's. `group_of` (account id
     -> group) gives the groups the rarer identifiers already formed (the linker's order; the
-    casebook's actors); without it each account is its own group."""
+    casebook's actors); without it each account is its own group. On at most `RARE` accounts
+    an identifier joins outright, unless `templated` (written inside a span of text other
+    accounts repeat, `rules.profiling.boilerplate`)."""
     group_of = group_of or {}
     accounts = list(accounts_showing_it)
+    if len(accounts) <= RARE and not templated:
+        return ""
     clusters = corroborated_clusters(
         range(len(accounts)),
         lambda n: evidence(accounts[n], group_of.get(accounts[n].id, accounts[n].id), key),

@@ -9,16 +9,16 @@ Order of work, and why:
 3. Identifiers join in order from the rarest (and strongest kind) to the most common, so when
    a chain would put two accounts pinned "apart" into one actor, the identifier refused is the
    most common (weakest) one of that chain: it still joins what it can without the conflict.
-4. A rare identifier (on at most `RARE` accounts) joins outright: a service's number is printed
-   on more shops than that. A mid-frequency one (more than `RARE`, up to the cap), and any one
-   written inside a span of text copied onto other shops (`rules.profiling.boilerplate`), joins
-   only when other evidence corroborates it — the groups the rarer identifiers formed, the same
-   city, look-alike names, being a shop's only contact — and joins nothing when its accounts
-   are mostly strangers to each other: then it is a service's hub (`rules.profiling.hubs`),
-   reported in `hubs` with the reason. Cue words and the cap alone cannot tell a bare CS
-   number on 12 shops from an actor's phone on 8; the company each keeps can. Because the
-   rarer identifiers join first, the evidence a mid-frequency one is judged by is the
-   strongest available, and a chain through a hub is cut where the hub is.
+4. An identifier on at most `RARE` (2) accounts joins outright: two accounts sharing a number
+   are a pair. On more (up to the cap), and any one written inside a span of text copied onto
+   other shops (`rules.profiling.boilerplate`), it joins only when other evidence corroborates
+   it (the groups the rarer identifiers formed, the same city, look-alike names, being a
+   shop's only contact), and joins nothing when its accounts are mostly strangers to each
+   other: then it is a service's hub (`rules.profiling.hubs`), reported in `hubs` with the
+   reason. Cue words and the cap alone cannot tell a bare CS number on 12 shops from an
+   actor's phone on 8; the company each keeps can. Because the rarer identifiers join first,
+   the evidence a mid-frequency one is judged by is the strongest available, and a chain
+   through a hub is cut where the hub is.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from rules.identifiers import THIRD_PARTY
-from rules.profiling.hubs import corroborated_clusters, evidence, hub_reason
+from rules.profiling.hubs import RARE, corroborated_clusters, evidence, hub_reason
 from rules.profiling.model import STRONG_KINDS, Account, Link, Linkage, Pin
 from rules.profiling.signals import suggest as suggest_pairs
 
@@ -36,12 +36,6 @@ from rules.profiling.signals import suggest as suggest_pairs
 # number is paid for and personal; an e-mail is free; a shop URL or a handle can be quoted.
 KIND_ORDER = {"bank_account": 0, "phone": 1, "email": 2, "shop_url": 3, "handle": 4}
 MIN_CAP, MAX_CAP = 10, 50
-# Accounts an identifier may show on and still join without corroboration: two accounts
-# sharing a number are a pair; on three or more it is a pattern that the accounts' company
-# must explain (a rekber or template number on 3-4 shops of strangers glues as surely as one
-# on 40). On the benchmark world with its cue words ignored, 2 against 4 took precision from
-# 0.943 to 0.985 at the same recall.
-RARE = 2
 
 
 def default_cap(accounts: int) -> int:

@@ -107,11 +107,18 @@ def test_a_hub_is_reported_with_its_reason():
         ([of_actor(n, OWN) for n in range(8)], None, False),
         # strangers the rarer identifiers already joined into one actor keep each other company
         ([stranger(n, CS) for n in range(6)], {f"s{n:02d}": "s00" for n in range(6)}, False),
+        # two accounts are a pair, strangers or not; unless the number sits in copied text
+        ([stranger(n, CS) for n in range(2)], None, False),
+        ([stranger(n, CS) for n in range(2)], None, "templated"),
     ],
 )
 def test_keep_out_decides_like_the_linker(accounts, groups, hub):
     key = CS if CS in accounts[0].identifiers else OWN
-    assert bool(keep_out(key, accounts, groups)) is hub
+    templated = hub == "templated"
+    assert bool(keep_out(key, accounts, groups, templated=templated)) is bool(hub)
+    linked = link(accounts, cap=50, suggest=False)
+    if not groups and not templated:
+        assert (len(linked.actors()) > 1) is bool(hub)
 
 
 SUPPLIER = ("Produk dijamin ORIGINAL langsung dari distributor resmi, order partai besar "
