@@ -105,3 +105,21 @@ def test_eval_prints_pairwise_scores_and_false_links(tmp_path):
     assert "precision 0.000  recall 0.000" in result.stdout
     assert "false link s1 (A) - s2 (B): phone +6281234567001" in result.stdout
     assert "missed s1 - s3 (A)" in result.stdout
+
+
+def test_eval_names_the_hubs_it_kept_out(tmp_path):
+    """A customer-service number written bare on five strangers' shops is kept out as a hub,
+    with its reason; the shops stay apart."""
+    cities = ("Medan", "Bandung", "Makassar", "Padang", "Kupang")
+    path = write(tmp_path, [
+        account(f"s{n}", f"WA 0813-000{n}-4321 | 0811-2200-3300 | Kirim dari {city}",
+                shop_name=f"Toko {name}", actor_truth=f"A{n}")
+        for n, (city, name) in enumerate(zip(cities, ("Melati", "Surya", "Bintang", "Kenanga",
+                                                      "Permata"), strict=True))
+    ])  # fmt: skip
+    result = patroli("eval", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "precision 1.000  recall 1.000" in result.stdout
+    assert "kept out as a hub: phone +6281122003300 (5 accounts): 5 accounts in 5 unrelated" in (
+        result.stdout
+    )

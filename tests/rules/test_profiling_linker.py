@@ -131,8 +131,9 @@ def test_dev_set_precision_and_recall_meet_the_targets():
     assert score.precision >= 0.95 and score.recall >= 0.90, score
 
 
-def test_dev_set_without_the_third_party_cues_falls_back_on_the_cap():
-    """The cap alone (no cue words) still keeps the shared service numbers from gluing actors."""
+def test_dev_set_without_the_third_party_cues_falls_back_on_hubs_and_the_cap():
+    """Without cue words, hub detection and the cap still keep the shared service numbers from
+    gluing actors."""
     accounts, truth = dev_accounts()
     bare = [
         Account(a.id, a.platform, identifiers=tuple(
