@@ -11,8 +11,11 @@ of them; a service's number sits on accounts that are strangers to each other: m
 unrelated names, each account in its own group with its own contacts.
 
 `corroborated_clusters` groups the accounts showing one identifier by that other evidence
-(same group so far, same city, a shared pair of distinctive shop-name words) — the identifier
-itself is left out, so it cannot vouch for itself; an account whose only contact is the
+(same group so far, same city, a shared pair of distinctive shop-name words, another contact
+of theirs that comes along on several of them — `companions`) — the identifier itself is left
+out, so it cannot vouch for itself. A companion that comes with the identifier nearly wherever
+either is written is the same text (a template's supplier phone and bank, pasted together),
+one piece of evidence and not two, and does not count; an account whose only contact is the
 identifier counts as corroborating it (a shop always gives a way to reach it: whoever answers
 that number runs the shop, while a service's number sits beside each shop's own contacts).
 `keep_out` is the decision: when the largest corroborated cluster holds less than half of the
@@ -21,16 +24,16 @@ identifier is a hub: it joins nothing. Otherwise the evidence corroborates it as
 and it joins all its accounts (the odd one out in another city under another name still
 shows the actor's own number). Mid-frequency identifiers thus join only when corroborated.
 
-Every input is local to the identifier (its accounts, their cities, names and groups), nothing
-is counted over the whole data: linking any subset that holds every account showing the
-identifiers involved decides the same way as linking everything (the casebook's incremental
-relink relies on it).
+Every input is local to the identifier (its accounts, their cities, names and groups, their
+other contacts and how many accounts show those), nothing is counted over the whole data:
+linking any subset that holds every account showing the identifiers involved decides the
+same way as linking everything (the casebook's incremental relink relies on it).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from rules.profiling.model import Account
 
@@ -45,6 +48,7 @@ NAME_FILLER = frozenset({
 })  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
 HUB_SHARE = 0.5  # the largest corroborated cluster must hold at least this share
+SAME_TEXT = 0.8  # two contacts this often together (Jaccard) come from one text
 # Accounts an identifier may show on and still join without corroboration: two accounts
 # sharing a number are a pair; on three or more it is a pattern that the accounts' company
 # must explain (a rekber or template number on 3-4 shops of strangers glues as surely as one
@@ -66,19 +70,54 @@ def name_keys(shop_name: str) -> tuple[str, ...]:
 CONTACT_KINDS = frozenset({"phone", "email", "bank_account", "handle"})
 
 
-def evidence(account: Account, group: str, key: tuple[str, str]) -> list[tuple[str, str]]:
+def evidence(
+    account: Account,
+    group: str,
+    key: tuple[str, str],
+    companions: Collection[tuple[str, str]] = (),
+) -> list[tuple[str, str]]:
     """What relates an account to others, beside the identifier `key`: its group so far, its
-    city, its shop-name word pairs; and whether `key` is the only contact it gives — a shop
-    always gives a way to reach it, so one whose only contact is `key` is run by whoever
-    answers it, while a service's number sits beside each shop's own contacts."""
+    city, its shop-name word pairs, the `companions` of `key` it shows (`companions`); and
+    whether `key` is the only contact it gives — a shop always gives a way to reach it, so one
+    whose only contact is `key` is run by whoever answers it, while a service's number sits
+    beside each shop's own contacts."""
     keys = [("group", group)]
-    others = (ident for ident in account.identifiers if ident[0] in CONTACT_KINDS)
-    if all(ident == key for ident in others):
+    contacts = [ident for ident in account.identifiers if ident[0] in CONTACT_KINDS]
+    if all(ident == key for ident in contacts):
         keys.append(("sole", ""))
     if account.city:
         keys.append(("city", account.city.lower()))
-    keys += [("name", key) for key in name_keys(account.shop_name)]
+    keys += [("name", pair) for pair in name_keys(account.shop_name)]
+    if companions:
+        keys += [("with", f"{kind}:{value}") for kind, value in contacts
+                 if (kind, value) in companions]  # fmt: skip
     return keys
+
+
+def companions(
+    key: tuple[str, str],
+    accounts: Sequence[Account],
+    shown_on: Callable[[tuple[str, str]], int],
+    excluded: Collection[tuple[str, str]] = (),
+) -> set[tuple[str, str]]:
+    """Other contacts that two or more of the accounts showing `key` show too, and that are
+    independent evidence: an actor's phone on 8 accounts comes with its e-mail or bank on
+    several of them. Not independent, and left out: a contact that comes with `key` nearly
+    wherever either is written (Jaccard ≥ `SAME_TEXT` over the accounts showing them) — the
+    supplier's phone and bank of one copied template are one piece of evidence, not two —
+    and the `excluded` ones (stoplisted, too common, somebody else's, hubs). `shown_on` gives
+    how many accounts show a contact in all."""
+    together: dict[tuple[str, str], int] = {}
+    for account in accounts:
+        for ident in account.identifiers:
+            if ident[0] in CONTACT_KINDS and ident != key:
+                together[ident] = together.get(ident, 0) + 1
+    size = len(accounts)
+    return {
+        ident
+        for ident, both in together.items()
+        if both > 1 and ident not in excluded and both < SAME_TEXT * (size + shown_on(ident) - both)
+    }
 
 
 def corroborated_clusters(
@@ -121,19 +160,28 @@ def keep_out(
     group_of: Mapping[str, str] | None = None,
     *,
     templated: bool = False,
+    shown_on: Mapping[tuple[str, str], int] | None = None,
+    excluded: Collection[tuple[str, str]] = (),
 ) -> str:
     """The reason a mid-frequency identifier `key` (kind, value) shown by `accounts_showing_it`
     is a service's hub and joins nothing, or "" when it is an actor's. `group_of` (account id
     -> group) gives the groups the rarer identifiers already formed (the linker's order; the
-    casebook's actors); without it each account is its own group. On at most `RARE` accounts
-    an identifier joins outright, unless `templated` (written inside a span of text other
-    accounts repeat, `rules.profiling.boilerplate`)."""
+    casebook's actors); without it each account is its own group. `shown_on` (contact -> how
+    many accounts show it in all) lets the other contacts the accounts share count as evidence
+    (`companions`), minus `excluded` (stoplisted, too common, third-party, hubs). On at most
+    `RARE` accounts an identifier joins outright, unless `templated` (written inside a span of
+    text other accounts repeat, `rules.profiling.boilerplate`)."""
     group_of = group_of or {}
     accounts = list(accounts_showing_it)
     if len(accounts) <= RARE and not templated:
         return ""
+    company = (
+        companions(key, accounts, lambda ident: shown_on.get(ident, 0), excluded)
+        if shown_on is not None
+        else set()
+    )
     clusters = corroborated_clusters(
         range(len(accounts)),
-        lambda n: evidence(accounts[n], group_of.get(accounts[n].id, accounts[n].id), key),
+        lambda n: evidence(accounts[n], group_of.get(accounts[n].id, accounts[n].id), key, company),
     )
     return hub_reason(clusters)

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from rules.identifiers import THIRD_PARTY
-from rules.profiling.hubs import RARE, corroborated_clusters, evidence, hub_reason
+from rules.profiling.hubs import RARE, companions, corroborated_clusters, evidence, hub_reason
 from rules.profiling.model import STRONG_KINDS, Account, Link, Linkage, Pin
 from rules.profiling.signals import suggest as suggest_pairs
 
@@ -74,13 +74,15 @@ def link(
         if pin.together:
             groups.union(index[pin.a], index[pin.b])
     templated = _templated(accounts)
+    excluded = set(stoplist) | {(k, v) for k, v, _ in common + third_party}
     cut, hubs, joined = [], [], []
     for key in usable:
         members = holders[key]
         if len(members) > RARE or key in templated:
-            reason = _hub(key, members, accounts, groups)
+            reason = _hub(key, members, accounts, groups, holders, excluded)
             if reason:
                 hubs.append((key[0], key[1], len(members), reason))
+                excluded.add(key)
                 continue
         joined.append(key)
         if not _join(groups, members):
@@ -99,10 +101,12 @@ def link(
     )
 
 
-def _hub(key, members: list[int], accounts: list[Account], groups: _Groups) -> str:
+def _hub(key, members, accounts, groups: _Groups, holders, excluded) -> str:
     """Why the identifier `key` is a service's hub (its accounts are strangers), or ""."""
+    showing = [accounts[i] for i in members]
+    company = companions(key, showing, lambda ident: len(holders.get(ident, ())), excluded)
     clusters = corroborated_clusters(
-        members, lambda i: evidence(accounts[i], str(groups.find(i)), key)
+        members, lambda i: evidence(accounts[i], str(groups.find(i)), key, company)
     )
     return hub_reason(clusters)
 

@@ -29,6 +29,7 @@ NAMES = ("Toko Melati Jaya", "Galeri Surya Abadi", "Kedai Bintang Prima", "Sumbe
          "Sakti", "Outlet Nusantara Indah", "Mega Amanah Berkah")  # fmt: skip
 CS = ("phone", "+6281100001111")  # a marketplace's customer-service number, written bare
 OWN = ("phone", "+6285277770000")  # an actor's own phone
+MAIL, BANK = ("email", "herbal.sari@gmail.com"), ("bank_account", "bri:123456789012345")
 
 
 def own(n: int) -> tuple[str, str]:
@@ -72,6 +73,16 @@ CASES = [
     ("actor's phone, the accounts' only contact",
      [Account(f"a{n:02d}", "p", NAMES[n], city=CITIES[n], identifiers=(OWN,)) for n in range(6)],
      {tuple(f"a{n:02d}" for n in range(6))}),
+    # ... and where the actor's other contacts come with it: its e-mail on three of the
+    # accounts, its bank account on three others
+    ("actor's phone with its e-mail and bank",
+     [Account(f"a{n:02d}", "p", NAMES[n], identifiers=(OWN, own(n), MAIL if n < 3 else BANK))
+      for n in range(6)],
+     {tuple(f"a{n:02d}" for n in range(6))}),
+    # hard negative: a supplier's phone and bank that always come together (one copied text,
+    # not two pieces of evidence) on six strangers' shops
+    ("a template's phone and bank, always together",
+     [stranger(n, CS, BANK) for n in range(6)], set()),
     # two accounts sharing a number are joined outright (no service prints on two shops only)
     ("a pair", [stranger(0, OWN), stranger(1, OWN)], {("s00", "s01")}),
     # a chain through a hub is cut: actor A (a00-a02, Surabaya) and actor B (b00-b02, Medan)
@@ -110,15 +121,28 @@ def test_a_hub_is_reported_with_its_reason():
         # two accounts are a pair, strangers or not; unless the number sits in copied text
         ([stranger(n, CS) for n in range(2)], None, False),
         ([stranger(n, CS) for n in range(2)], None, "templated"),
+        # an actor's phone whose e-mail comes along on three accounts and bank on three others
+        (
+            [
+                Account(f"a{n}", "p", NAMES[n], identifiers=(OWN, MAIL if n < 3 else BANK))
+                for n in range(6)
+            ],
+            None,
+            False,
+        ),
     ],
 )
 def test_keep_out_decides_like_the_linker(accounts, groups, hub):
     key = CS if CS in accounts[0].identifiers else OWN
     templated = hub == "templated"
-    assert bool(keep_out(key, accounts, groups, templated=templated)) is bool(hub)
-    linked = link(accounts, cap=50, suggest=False)
+    shown_on: dict[tuple[str, str], int] = {}
+    for account in accounts:
+        for ident in account.identifiers:
+            shown_on[ident] = shown_on.get(ident, 0) + 1
+    reason = keep_out(key, accounts, groups, templated=templated, shown_on=shown_on)
+    assert bool(reason) is bool(hub)
     if not groups and not templated:
-        assert (len(linked.actors()) > 1) is bool(hub)
+        assert (len(link(accounts, cap=50, suggest=False).actors()) > 1) is bool(hub)
 
 
 SUPPLIER = ("Produk dijamin ORIGINAL langsung dari distributor resmi, order partai besar "
