@@ -66,7 +66,7 @@ def load_accounts(
     session: Session, seller_ids: Collection[int] | None, *, weak: bool = True
 ) -> list[Account]:
     """The accounts of `seller_ids` (None: every seller) as the linker reads them; without
-    `weak`, only what links (no image hashes, products or city: what suggests)."""
+    `weak`, no image hashes or products (they only suggest)."""
     sellers = _rows(session, select(Seller.id, Seller.platform, Seller.name, Seller.url,
                                     Seller.location), Seller.id, seller_ids)  # fmt: skip
     identifiers: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -85,7 +85,7 @@ def load_accounts(
             platform=platform,
             shop_name=name or "",
             shop_url=url or "",
-            city=_city(location or "") if weak else "",
+            city=_city(location or ""),  # the linker weighs a shared number by it too
             identifiers=_identifiers(identifiers.get(seller_id, []), url or ""),
             image_hashes=tuple(sorted(hashes.get(seller_id, ()))),
             products=products.get(seller_id, ()),

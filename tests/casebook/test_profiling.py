@@ -36,9 +36,10 @@ def slug(name: str) -> str:
 
 def add_sellers(session, world, now=T0) -> dict[str, int]:
     records = [
-        SellerRecord(platform, name, f"https://{platform}.test/toko/{slug(name)}", "Bandung", ids)
-        for label, (platform, name, ids) in world.items()
-    ]
+        SellerRecord(platform, name, f"https://{platform}.test/toko/{slug(name)}",
+                     city[0] if city else "Bandung", ids)
+        for label, (platform, name, ids, *city) in world.items()
+    ]  # fmt: skip
     found = listings.record_sellers(session, records, now=now)
     return {label: found[(r.platform, r.key)].id for label, r in zip(world, records, strict=True)}
 
@@ -450,3 +451,37 @@ def test_a_shop_joins_the_accounts_that_point_at_it(sessions, world, mode):
         actors = actor_of(session)
         assert actors[owner] == actors[pointing["m"]]
         assert actors[owner] != actors[world["a1"]]  # a name alike joins nothing
+
+
+# A number on three shops: in one city it is corroborated as one actor's; on shops in three
+# cities with nothing else in common it is a service's hub and joins nothing. The incremental
+# relink must weigh it as the full one does (cities included). Each shop has its own number too.
+SHARED, HUB = "+6281299990001", "+6281288880000"
+TRIOS = {
+    "t0": (
+        "pasarku",
+        "Alpha Kosmetik",
+        (("phone", SHARED), ("phone", "+6281277700000")),
+        "Cirebon",
+    ),
+    "t1": ("pasarku", "Gamma Sehat", (("phone", SHARED), ("phone", "+6281277700001")), "Cirebon"),
+    "t2": ("pasarku", "Delta Obat", (("phone", SHARED), ("phone", "+6281277700002")), "Cirebon"),
+    "s0": ("tokosehat", "Omega Krim", (("phone", HUB), ("phone", "+6281377700000")), "Medan"),
+    "s1": ("tokosehat", "Sigma Jamu", (("phone", HUB), ("phone", "+6281377700001")), "Surabaya"),
+    "s2": ("tokosehat", "Kappa Murni", (("phone", HUB), ("phone", "+6281377700002")), "Makassar"),
+}
+
+
+@pytest.mark.parametrize("first", ["incremental", "full"])
+def test_a_shared_number_is_weighed_alike_by_both_relinks(sessions, world, first):
+    with sessions() as session, session.begin():
+        new = add_sellers(session, TRIOS)
+        seeds = None if first == "full" else [new["t0"], new["s0"]]
+        profiling.relink(session, seller_ids=seeds, now=T0)
+        if first == "incremental":
+            rest = [new[x] for x in ("t1", "t2", "s1", "s2")]
+            profiling.relink(session, seller_ids=rest, now=T0)
+        assert together(session, new, "t0", "t1", "t2")
+        assert len({actor_of(session)[new[x]] for x in ("s0", "s1", "s2")}) == 3
+        result = profiling.relink(session, now=T0)
+        assert (result.moved, result.created, result.merged) == (0, [], {})
