@@ -102,22 +102,40 @@ def companions(
 ) -> set[tuple[str, str]]:
     """Other contacts that two or more of the accounts showing `key` show too, and that are
     independent evidence: an actor's phone on 8 accounts comes with its e-mail or bank on
-    several of them. Not independent, and left out: a contact that comes with `key` nearly
+    several of them. Left out: a contact of whose accounts fewer than a third show `key` (two
+    services' numbers, each on a dozen shops, meet on two of them by chance); and, not
+    independent, a contact that comes with `key` nearly
     wherever either is written (Jaccard ≥ `SAME_TEXT` over the accounts showing them) — the
-    supplier's phone and bank of one copied template are one piece of evidence, not two —
-    and the `excluded` ones (stoplisted, too common, somebody else's, hubs). `shown_on` gives
+    supplier's phone and bank of one copied template are one piece of evidence, not two —,
+    one whose accounts name different cities with no majority (`_one_place`), and the
+    `excluded` ones (stoplisted, too common, somebody else's, hubs). `shown_on` gives
     how many accounts show a contact in all."""
     together: dict[tuple[str, str], int] = {}
+    cities: dict[tuple[str, str], dict[str, int]] = {}
     for account in accounts:
         for ident in account.identifiers:
             if ident[0] in CONTACT_KINDS and ident != key:
                 together[ident] = together.get(ident, 0) + 1
+                if account.city:
+                    seen = cities.setdefault(ident, {})
+                    seen[account.city] = seen.get(account.city, 0) + 1
     size = len(accounts)
     return {
         ident
         for ident, both in together.items()
-        if both > 1 and ident not in excluded and both < SAME_TEXT * (size + shown_on(ident) - both)
+        if both > 1
+        and ident not in excluded
+        and 3 * both >= shown_on(ident)  # a third of its accounts show `key`: not by chance
+        and both < SAME_TEXT * (size + shown_on(ident) - both)
+        and _one_place(cities.get(ident, {}))
     }
+
+
+def _one_place(cities: Mapping[str, int]) -> bool:
+    """Whether accounts naming these cities (city -> accounts) could be one actor's: at least
+    half name the same one. A supplier's phone and bank pasted onto shops all over the country
+    are no actor's contacts, however often they come together."""
+    return not cities or 2 * max(cities.values()) >= sum(cities.values())
 
 
 def corroborated_clusters(

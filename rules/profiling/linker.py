@@ -74,7 +74,10 @@ def link(
         if pin.together:
             groups.union(index[pin.a], index[pin.b])
     templated = _templated(accounts)
-    excluded = set(stoplist) | {(k, v) for k, v, _ in common + third_party}
+    # what may not vouch for another identifier: what is kept out, hubs as they are found, and
+    # anything written inside copied text (a template's phone and bank come together on every
+    # copy: they are one piece of evidence, and somebody else's)
+    excluded = set(stoplist) | {(k, v) for k, v, _ in common + third_party} | templated
     cut, hubs, joined = [], [], []
     for key in usable:
         members = holders[key]

@@ -6,6 +6,7 @@ link; and the harder dev set (dev2: bare mid-frequency noise) meets the targets.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,10 @@ CASES = [
     # not two pieces of evidence) on six strangers' shops
     ("a template's phone and bank, always together",
      [stranger(n, CS, BANK) for n in range(6)], set()),
+    # ... nor when the supplier's phone is named again on other shops, so that the two no
+    # longer always come together
+    ("a template's phone named again elsewhere",
+     [stranger(n, CS, BANK) for n in range(6)] + [stranger(n, CS) for n in range(6, 9)], set()),
     # two accounts sharing a number are joined outright (no service prints on two shops only)
     ("a pair", [stranger(0, OWN), stranger(1, OWN)], {("s00", "s01")}),
     # a chain through a hub is cut: actor A (a00-a02, Surabaya) and actor B (b00-b02, Medan)
@@ -197,10 +202,15 @@ def blind(accounts: list[Account]) -> list[Account]:
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("cues", [True, False], ids=["with cue words", "cue words ignored"])
-def test_dev2_precision_and_recall_meet_the_targets(cues):
+@pytest.mark.parametrize("reading", ["as written", "cue words ignored", "no text either"])
+def test_dev2_precision_and_recall_meet_the_targets(reading):
+    """Also as the casebook sees accounts, which keeps identifiers but not the text (no spans:
+    a template's phone and bank must be told apart from an actor's without it)."""
     accounts, truth = dev2_accounts()
-    accounts = accounts if cues else blind(accounts)
+    if reading != "as written":
+        accounts = blind(accounts)
+    if reading == "no text either":
+        accounts = [replace(account, spans=()) for account in accounts]
     score = evaluate(link(accounts, stoplist=load_default_stoplist(), suggest=False), truth)
     assert score.precision >= 0.95 and score.recall >= 0.90, score.false_links[:3]
 
