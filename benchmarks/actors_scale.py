@@ -366,6 +366,8 @@ def run(engine, world: World, options) -> None:
             ("relink, full, again (nothing new)", f"{again:.1f} s", relink_said(second)),
         ]
         lines += incremental(sessions, world, profiling)
+        after = pairwise(casebook_actors(sessions, len(world.sellers)), truth)
+        lines.append(("the world's accounts after the incremental batches", "", str(after)))
     seconds, labels, linkage = pure_linker(world)
     if labels is not None:
         lines.append(("pure linker `rules.profiling.link` (in memory)", f"{seconds:.1f} s",
