@@ -115,18 +115,19 @@ def _identifiers(found: list[tuple[str, str]], shop_url: str) -> tuple[tuple[str
     return tuple(sorted(found)) + tuple(own)
 
 
-def _own_shop(url: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=32_768)  # an incremental relink asks for a batch's URLs twice (reach, load)
+def _own_shop(url: str) -> tuple[tuple[str, str], ...]:
     """The linker reads a URL on a host it does not know as a site of the seller's own (the
     host is the shop); a casebook seller's URL with a path is a profile on a platform, so the
     path names the shop, or every seller of that platform would show one shop URL."""
     if not url:
-        return []
+        return ()
     host, _, path = url.split("://", 1)[-1].partition("/")
     generic = _generic_host(host.rsplit("@", 1)[-1].split(":")[0].lower())
     if generic is None:  # a host the linker knows (a marketplace, a social site, wa.me)
-        return own_shop_identifiers(url)
+        return tuple(own_shop_identifiers(url))
     path = path.split("?", 1)[0].split("#", 1)[0].strip("/").lower()
-    return [("shop_url", f"{generic}/{path}" if path else generic)]
+    return (("shop_url", f"{generic}/{path}" if path else generic),)
 
 
 @lru_cache(maxsize=4096)
