@@ -75,23 +75,29 @@ def evidence(
     group: str,
     key: tuple[str, str],
     companions: Collection[tuple[str, str]] = (),
+    *,
+    looks: tuple[tuple[str, str], ...] | None = None,
 ) -> list[tuple[str, str]]:
     """What relates an account to others, beside the identifier `key`: its group so far, its
-    city, its shop-name word pairs, the `companions` of `key` it shows (`companions`); and
-    whether `key` is the only contact it gives — a shop always gives a way to reach it, so one
-    whose only contact is `key` is run by whoever answers it, while a service's number sits
-    beside each shop's own contacts."""
+    city, its shop-name word pairs (`looks`, given when already worked out), the
+    `companions` of `key` it shows; and whether `key` is the only contact it gives — a shop
+    always gives a way to reach it, so one whose only contact is `key` is run by whoever
+    answers it, while a service's number sits beside each shop's own contacts."""
     keys = [("group", group)]
     contacts = [ident for ident in account.identifiers if ident[0] in CONTACT_KINDS]
     if all(ident == key for ident in contacts):
         keys.append(("sole", ""))
-    if account.city:
-        keys.append(("city", account.city.lower()))
-    keys += [("name", pair) for pair in name_keys(account.shop_name)]
+    keys += looks_of(account) if looks is None else looks
     if companions:
         keys += [("with", f"{kind}:{value}") for kind, value in contacts
                  if (kind, value) in companions]  # fmt: skip
     return keys
+
+
+def looks_of(account: Account) -> tuple[tuple[str, str], ...]:
+    """The account's city and shop-name word pairs, as evidence keys."""
+    city = (("city", account.city.lower()),) if account.city else ()
+    return city + tuple(("name", pair) for pair in name_keys(account.shop_name))
 
 
 def companions(

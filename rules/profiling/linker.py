@@ -28,7 +28,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from rules.identifiers import THIRD_PARTY
-from rules.profiling.hubs import RARE, companions, corroborated_clusters, evidence, hub_reason
+from rules.profiling.hubs import (
+    RARE,
+    companions,
+    corroborated_clusters,
+    evidence,
+    hub_reason,
+    looks_of,
+)
 from rules.profiling.model import STRONG_KINDS, Account, Link, Linkage, Pin
 from rules.profiling.signals import suggest as suggest_pairs
 
@@ -79,10 +86,11 @@ def link(
     # copy: they are one piece of evidence, and somebody else's)
     excluded = set(stoplist) | {(k, v) for k, v, _ in common + third_party} | templated
     cut, hubs, joined = [], [], []
+    looks: dict[int, tuple[tuple[str, str], ...]] = {}
     for key in usable:
         members = holders[key]
-        if len(members) > RARE or key in templated:
-            reason = _hub(key, members, accounts, groups, holders, excluded)
+        if (len(members) > RARE or key in templated) and _apart(groups, members):
+            reason = _hub(key, members, accounts, groups, holders, excluded, looks)
             if reason:
                 hubs.append((key[0], key[1], len(members), reason))
                 excluded.add(key)
@@ -104,14 +112,24 @@ def link(
     )
 
 
-def _hub(key, members, accounts, groups: _Groups, holders, excluded) -> str:
+def _apart(groups: _Groups, members: list[int]) -> bool:
+    """Whether the accounts are not all in one group yet (else joining them changes nothing
+    and there is nothing to judge)."""
+    first = groups.find(members[0])
+    return any(groups.find(i) != first for i in members[1:])
+
+
+def _hub(key, members, accounts, groups: _Groups, holders, excluded, looks) -> str:
     """Why the identifier `key` is a service's hub (its accounts are strangers), or ""."""
     showing = [accounts[i] for i in members]
     company = companions(key, showing, lambda ident: len(holders.get(ident, ())), excluded)
-    clusters = corroborated_clusters(
-        members, lambda i: evidence(accounts[i], str(groups.find(i)), key, company)
-    )
-    return hub_reason(clusters)
+
+    def evidence_of(i: int) -> list[tuple[str, str]]:
+        if i not in looks:
+            looks[i] = looks_of(accounts[i])
+        return evidence(accounts[i], str(groups.find(i)), key, company, looks=looks[i])
+
+    return hub_reason(corroborated_clusters(members, evidence_of))
 
 
 def _templated(accounts: list[Account]) -> set[tuple[str, str]]:
