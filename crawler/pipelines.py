@@ -6,7 +6,7 @@ import logging
 import re
 import time
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from scrapy import signals
@@ -187,6 +187,7 @@ class CasebookPipeline:
         listings = [i for i in batch if isinstance(i, ListingItem)]
         checks = [i for i in batch if isinstance(i, StatusItem)]
         sellers = [i for i in batch if isinstance(i, SellerItem)]
+        started = datetime.now(UTC)  # identifiers first seen from here on are this batch's
         with self.sessions() as session, session.begin():
             seen = listing_service.record_sellers(
                 session, [self._seller_record(i) for i in sellers]
@@ -199,6 +200,7 @@ class CasebookPipeline:
             evidence_service.record_captures(session, captures)
             seller_ids = {s.id for s in seen.values()}
             seller_ids |= profiling.sellers_of_listings(session, ids.values())
+            seller_ids = profiling.sellers_to_relink(session, seller_ids, since=started)
         self._relink(seller_ids)
         self.stored += len(batch)
         self.crawler.stats.set_value("patroli/stored", self.stored)

@@ -36,6 +36,7 @@ from casebook.services.profiling_relink import (
     RelinkResult,
     relink,
     sellers_of_listings,
+    sellers_to_relink,
 )
 
 __all__ = [
@@ -43,5 +44,6 @@ __all__ = [
     "RelinkResult", "SuggestionRow", "accounts", "accounts_of", "actor_of_seller", "actors",
     "add_stop", "confirm_suggestion", "current_actor", "get_actor", "get_suggestion",
     "live_actor", "merge_actors", "normalise_identifier", "reject_suggestion", "relink",
-    "remove_stop", "sellers_of_listings", "split_actor", "stoplist", "suggestions",
+    "remove_stop", "sellers_of_listings", "sellers_to_relink", "split_actor", "stoplist",
+    "suggestions",
 ]  # fmt: skip

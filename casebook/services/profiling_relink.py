@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from casebook.models import Listing, Seller, utcnow
+from casebook.models import ActorAccount, Listing, Seller, SellerIdentifier, utcnow
 from casebook.services import audit
 from casebook.services import profiling_load as load
 from casebook.services.profiling_store import store
@@ -159,3 +159,26 @@ def sellers_of_listings(session: Session, listing_ids: Collection[int]) -> set[i
             )
         )
     return found
+
+
+def sellers_to_relink(
+    session: Session, seller_ids: Collection[int], *, since: datetime
+) -> set[int]:
+    """Of `seller_ids` (a crawl batch's sellers), those a relink could change: accounts with no
+    actor yet, and accounts that showed an identifier first seen at or after `since`. A seller
+    crawled again with nothing new needs no relink (a full relink catches a changed city)."""
+    ids = set(seller_ids)
+    linked: set[int] = set()
+    fresh: set[int] = set()
+    for part in load.chunks(ids):
+        linked.update(
+            session.scalars(select(ActorAccount.seller_id).where(ActorAccount.seller_id.in_(part)))
+        )
+        fresh.update(
+            session.scalars(
+                select(SellerIdentifier.seller_id).where(
+                    SellerIdentifier.seller_id.in_(part), SellerIdentifier.first_seen >= since
+                )
+            )
+        )
+    return (ids - linked) | fresh

@@ -485,3 +485,20 @@ def test_a_shared_number_is_weighed_alike_by_both_relinks(sessions, world, first
         assert len({actor_of(session)[new[x]] for x in ("s0", "s1", "s2")}) == 3
         result = profiling.relink(session, now=T0)
         assert (result.moved, result.created, result.merged) == (0, [], {})
+
+
+@pytest.mark.parametrize(
+    "label, shows, relinked",
+    [
+        ("a1", (("phone", P1),), False),  # crawled again, nothing new: nothing to relink
+        ("a1", (("phone", P1), ("email", "baru@mail.test")), True),  # a new identifier
+        ("new", (("phone", P2),), True),  # an account with no actor yet
+    ],
+)
+def test_a_batch_relinks_only_the_sellers_it_could_change(sessions, world, label, shows, relinked):
+    later = T0 + timedelta(days=1)
+    with sessions() as session, session.begin():
+        platform, name = WORLD.get(label, ("pasarku", "Baru"))[:2]
+        seller_id = add_sellers(session, {label: (platform, name, shows)}, now=later)[label]
+        chosen = profiling.sellers_to_relink(session, [seller_id, world["b1"]], since=later)
+        assert chosen == ({seller_id} if relinked else set())
