@@ -12,6 +12,9 @@ BENCHMARKS = (
     "benchmarks.crawl_bench",
     "benchmarks.letters_bench",
     "benchmarks.casebook_bench",
+    "benchmarks.actors_scale",
+    "benchmarks.profiling_docs_bench",
+    "benchmarks.image_hash_bench",
 )
 
 for module in BENCHMARKS:

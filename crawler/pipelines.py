@@ -13,7 +13,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from casebook.db import make_engine, make_session_factory
-from casebook.services import access, profiling, rechecks
+from casebook.services import access, actor_profile, profiling, rechecks
 from casebook.services import evidence as evidence_service
 from casebook.services import listings as listing_service
 from casebook.services.listings import ListingRecord, SellerRecord
@@ -216,6 +216,10 @@ class CasebookPipeline:
         try:
             with self.sessions() as session, session.begin():
                 result = profiling.relink(session, actor="crawler", seller_ids=seller_ids)
+                # The actors these sellers joined get a current score (lists sort by it).
+                actor_profile.refresh_risk(
+                    session, actor_profile.actors_of_sellers(session, seller_ids)
+                )
         except Exception:  # a crawl must go on; the log says what went wrong
             logger.exception("linking %d sellers into actors failed", len(seller_ids))
             return

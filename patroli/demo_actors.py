@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from casebook.config import Config
 from casebook.letters import office
 from casebook.models import Actor, ActorAccount, Letter, LinkSuggestion, Seller
-from casebook.services import letters, profiling, profiling_docs
+from casebook.services import actor_profile, letters, profiling, profiling_docs
 from patroli.wiring import Casebook
 
 ANALYST = "analis"
@@ -28,7 +28,8 @@ DOCUMENTS = Path("reports") / "profiling"  # where make_profiling_document puts 
 def profile_actors(casebook: Casebook, config: Config, world, today: date, step: Callable) -> None:
     with casebook.sessions() as session, session.begin():
         result = profiling.relink(session, actor=ANALYST)
-    step(f"Profiling: accounts linked into actors ({_said(result)})")
+        scored = actor_profile.refresh_risk_of_offenders(session)  # the list sorts by risk
+    step(f"Profiling: accounts linked into actors ({_said(result)}; {scored} risk-scored)")
     for line in decide_suggestions(casebook, truth_of(casebook, world)):
         step(line)
     actor_id = widest_actor(casebook)

@@ -234,6 +234,30 @@ def refresh_risk(
     return {i: profile(session, i, now=now).risk_score for i in dict.fromkeys(actor_ids)}
 
 
+def refresh_risk_of_offenders(session: Session, *, now: datetime | None = None) -> int:
+    """Cache the risk score of every live actor with a listing that has findings (the ones a
+    list sorted by risk must rank; an actor with none scores only on its size and recency and
+    is refreshed when its profile is read); the number refreshed."""
+    ids = session.scalars(
+        select(ActorAccount.actor_id)
+        .join(Actor, Actor.id == ActorAccount.actor_id)
+        .join(Listing, Listing.seller_id == ActorAccount.seller_id)
+        .where(Actor.merged_into_id.is_(None), Listing.has_findings)
+        .distinct()
+    ).all()
+    return len(refresh_risk(session, ids, now=now))
+
+
+def actors_of_sellers(session: Session, seller_ids: Iterable[int]) -> list[int]:
+    """The actors these sellers belong to now (a crawl batch's, to refresh their scores)."""
+    ids = list(dict.fromkeys(seller_ids))
+    found: set[int] = set()
+    for start in range(0, len(ids), 900):
+        found.update(session.scalars(select(ActorAccount.actor_id).where(
+            ActorAccount.seller_id.in_(ids[start:start + 900]))))  # fmt: skip
+    return sorted(found)
+
+
 def graph(session: Session, actor_id: int) -> Graph:
     """The actor's accounts and the identifiers joining them (shown by two or more accounts, or
     recorded as the linker's evidence), with an edge from each account to what it shows."""

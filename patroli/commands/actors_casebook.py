@@ -9,7 +9,7 @@ from datetime import datetime
 
 import click
 
-from casebook.services import profiling
+from casebook.services import actor_profile, image_hashes, profiling
 from patroli.wiring import open_casebook
 from rules.profiling import STRONG_KINDS
 
@@ -36,16 +36,35 @@ def _iso(moment: datetime | None) -> str | None:
               help="relink only what these sellers reach (repeatable); default: all")  # fmt: skip
 @click.option("--actor", default="cli", help=ACTOR_HELP)
 def relink_command(sellers: tuple[int, ...], actor: str) -> None:
-    """Link the casebook's seller accounts into actors; decisions (pins) hold, ids stay."""
-    result = _casework(
-        lambda s: profiling.relink(s, actor=actor, seller_ids=list(sellers) if sellers else None)
-    )
+    """Link the casebook's seller accounts into actors; decisions (pins) hold, ids stay.
+
+    A full relink first hashes the product images of captures not yet hashed (a weak signal),
+    and afterwards caches the risk score of every actor with findings (lists sort by it)."""
+    casebook = open_casebook()
+    try:
+        if not sellers:
+            with casebook.sessions() as session, session.begin():
+                hashed = image_hashes.hash_new_images(session, data_dir=casebook.config.data_dir)
+            if hashed:
+                click.echo(f"{hashed} images hashed")
+        with casebook.sessions() as session, session.begin():
+            result = profiling.relink(
+                session, actor=actor, seller_ids=list(sellers) if sellers else None
+            )
+        with casebook.sessions() as session, session.begin():
+            if sellers:
+                ids = actor_profile.actors_of_sellers(session, sellers)
+                scored = len(actor_profile.refresh_risk(session, ids))
+            else:
+                scored = actor_profile.refresh_risk_of_offenders(session)
+    except _ERRORS as error:
+        raise click.ClickException(str(error)) from None
     scope = "all" if result.full else "reached"
     click.echo(f"{result.accounts} accounts ({scope}) in {result.actors} actors: "
                f"{len(result.created)} new, {len(result.merged)} merged, {result.moved} accounts "
                f"moved, links +{result.links_added}/-{result.links_removed}, "
                f"{result.suggested} new suggestions, {len(result.common)} identifiers too common "
-               f"({sum(result.seconds.values()):.1f} s)")  # fmt: skip
+               f"({sum(result.seconds.values()):.1f} s); {scored} actors' risk scored")  # fmt: skip
 
 
 @click.command("suggestions")

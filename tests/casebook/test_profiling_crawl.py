@@ -8,7 +8,7 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
-from casebook.models import ActorAccount, ActorLink, AuditEvent
+from casebook.models import Actor, ActorAccount, ActorLink, AuditEvent
 from crawler.items import ListingItem
 from crawler.pipelines import CasebookPipeline, NormalizePipeline
 from rules.model import Verdict
@@ -44,6 +44,8 @@ def crawled(config, sessions):
     with sessions() as session:
         actors = dict(session.execute(select(ActorAccount.seller_id, ActorAccount.actor_id)).all())
         links = session.execute(select(ActorLink.seller_id, ActorLink.kind, ActorLink.value)).all()
+        scores = session.scalars(select(Actor.risk_score).where(Actor.id.in_(actors.values())))
+        assert all(score > 0 for score in scores)  # each batch's actors are scored (recency)
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "actors.relink")
         ).all()
