@@ -17,7 +17,7 @@ demo: setup chromium
 
 test: setup chromium
 	@$(MAKE) --no-print-directory packages WANT="$(TEST_PACKAGES)"
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))  # run as a file from anywhere: the project's pack
 
 from casebook import config as config_module  # noqa: E402
 from casebook.db import make_engine, make_session_factory  # noqa: E402
-from casebook.models import Capture, Hit, Letter, Listing, TakedownList  # noqa: E402
+from casebook.models import ActorAccount, Capture, Hit, Letter, Listing, TakedownList  # noqa: E402
 from patroli.commands.demo import DEMO_PASSWORD  # noqa: E402
 
 ANALYST = "analis"
@@ -61,6 +61,16 @@ def _first(model) -> Callable[[Session], int | None]:
     return lambda session: session.scalar(select(model.id).order_by(model.id).limit(1))
 
 
+def _widest_actor(session: Session) -> int | None:
+    """The actor with the most accounts (the demo's one person on several platforms)."""
+    return session.scalar(
+        select(ActorAccount.actor_id)
+        .group_by(ActorAccount.actor_id)
+        .order_by(func.count().desc(), ActorAccount.actor_id)
+        .limit(1)
+    )
+
+
 # (file name, endpoint, the id its URL needs or None). In the order of the SOP.
 PAGES: tuple[tuple[str, str, Callable[[Session], int | None] | None], ...] = (
     ("dashboard", "dashboard.index", None),
@@ -71,6 +81,9 @@ PAGES: tuple[tuple[str, str, Callable[[Session], int | None] | None], ...] = (
     ("takedown-lists", "takedown.index", None),
     ("takedown-list", "takedown.show", _first(TakedownList)),
     ("letter", "letters.show", _first(Letter)),
+    ("actors", "actors.index", None),
+    ("actor", "actors.show", _widest_actor),
+    ("suggestions", "actors.suggestions", None),
     ("monitoring", "monitoring.index", None),
     ("audit", "admin.audit", None),
 )

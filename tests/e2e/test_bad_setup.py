@@ -1,4 +1,6 @@
-"""Set-up problems get one line that says what to do, never a traceback wall."""
+"""Set-up problems get one line that says what to do, never a traceback wall. (The demo's own
+set-up problems are in test_demo_command.py, the one file that runs the demo on its fixed
+marketplace ports, so that parallel test workers never run two demos at once.)"""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import socket
 import subprocess
 import sys
 
-import pytest
 from sqlalchemy import text
 
 from casebook.db import make_engine
@@ -27,24 +28,6 @@ def assert_one_line_error(result, *words):
     assert len(error) == 1, result.stderr
     for word in words:
         assert word in error[0]
-
-
-def test_missing_chromium(tmp_path):
-    result = patroli(tmp_path, "demo", "--no-serve",
-                     PATROLI_CHROMIUM="/nonexistent/chromium")  # fmt: skip
-    assert_one_line_error(result, "Chromium not found", "apt-get install -y chromium")
-
-
-def test_demo_port_in_use(tmp_path):
-    with socket.socket() as blocker:
-        blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            blocker.bind(("127.0.0.1", 8801))
-        except OSError:
-            pytest.skip("127.0.0.1:8801 is taken by something else already")
-        blocker.listen(1)
-        result = patroli(tmp_path, "demo", "--no-serve")
-    assert_one_line_error(result, "127.0.0.1:8801 is already in use")
 
 
 def test_database_from_an_older_or_newer_version(tmp_path):

@@ -1,10 +1,14 @@
 """`patroli demo` as an officer meets it: Ctrl-C in the terminal stops everything it started,
-and running it again picks up the same casebook without doubling anything."""
+and running it again picks up the same casebook without doubling anything; set-up problems
+(no Chromium, a marketplace port taken) are one line. Every test that starts the demo's
+marketplace on its fixed ports (8801-8803) lives in this file: test workers split the suite by
+file, so two demos never run at once."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -80,3 +84,37 @@ def test_ctrl_c_stops_everything_and_a_second_run_reuses_the_data(tmp_path):
         rows = session.scalar(select(func.count(Listing.id)))
         urls = session.scalar(select(func.count(func.distinct(Listing.url))))
     assert rows == urls == 300
+
+
+def patroli(tmp_path, *args, **env):
+    environment = {**os.environ, "PATROLI_DATA_DIR": str(tmp_path / "var"), **env}
+    environment.pop("PATROLI_DATABASE_URL", None)
+    return subprocess.run([sys.executable, "-m", "patroli", *args], env=environment,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def assert_one_line_error(result, *words):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    error = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(error) == 1, result.stderr
+    for word in words:
+        assert word in error[0]
+
+
+def test_missing_chromium(tmp_path):
+    result = patroli(tmp_path, "demo", "--no-serve",
+                     PATROLI_CHROMIUM="/nonexistent/chromium")  # fmt: skip
+    assert_one_line_error(result, "Chromium not found", "apt-get install -y chromium")
+
+
+def test_demo_port_in_use(tmp_path):
+    with socket.socket() as blocker:
+        blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            blocker.bind(("127.0.0.1", 8801))
+        except OSError:
+            pytest.skip("127.0.0.1:8801 is taken by something else already")
+        blocker.listen(1)
+        result = patroli(tmp_path, "demo", "--no-serve")
+    assert_one_line_error(result, "127.0.0.1:8801 is already in use")
