@@ -6,7 +6,8 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.pool import NullPool
 
 # Full-text search lives in objects SQLAlchemy cannot declare (migrations 0009, 0011): FTS5
 # tables and their shadow tables on SQLite; on PostgreSQL the listings' generated tsvector column
@@ -47,9 +48,44 @@ def upgrade(engine: Engine) -> None:
     if current is not None and current not in _known_revisions():
         _refuse_newer(engine, current)
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        return
+    migrating = _sqlite_migration_engine(engine.url)
+    try:
+        with migrating.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:  # raising rolls the whole upgrade back
+                raise SchemaMismatch(
+                    f"the upgrade would leave {len(broken)} rows pointing at "
+                    f"nothing (first: {tuple(broken[0])}); nothing was changed"
+                )
+    finally:
+        migrating.dispose()
+
+
+def _sqlite_migration_engine(url) -> Engine:
+    """An engine for migrating SQLite: batch mode copies a table and drops the old one, which
+    fails with foreign keys on once other tables' rows point at it (letters, entries...); and
+    pysqlite runs DDL outside any transaction, so a failure would leave half a migration behind.
+    Here keys are off while the tables are copied (and checked before commit), and everything
+    runs in one explicit transaction: an upgrade is all or nothing."""
+    migrating = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+
+    @event.listens_for(migrating, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # the BEGIN below is ours, DDL included
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+    @event.listens_for(migrating, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return migrating
 
 
 def ensure_ready(engine: Engine) -> bool:
