@@ -43,10 +43,13 @@ class CrawlOutcome:
     reason: str
     stats: dict[str, Any]
     error: str | None = None  # why it never started (a refused argument, an unknown spider)
+    signalled: bool = False  # Ctrl-C or SIGTERM reached the crawl, whatever the spiders said
 
     @property
     def interrupted(self) -> bool:
-        return self.reason in ("shutdown", "killed")
+        # A Ctrl-C before the spiders opened lets them close "finished" with nothing crawled:
+        # the signal itself says the officer stopped it.
+        return self.signalled or self.reason in ("shutdown", "killed")
 
     @property
     def started(self) -> bool:
@@ -57,7 +60,9 @@ def run_spiders(
     config: Config, runs: list[SpiderRun], overrides: dict[str, Any] | None = None
 ) -> list[CrawlOutcome]:
     """Run the spiders together until all finish (or Ctrl-C); returns how each ended."""
-    with tempfile.TemporaryDirectory(prefix="patroli-crawl-") as folder:
+    # The signals are ours from the first line: a Ctrl-C while the crawl process is being made
+    # must stop it, not abort us and leave it reading a job file we already removed.
+    with _Forwarding() as signals, tempfile.TemporaryDirectory(prefix="patroli-crawl-") as folder:
         job = Path(folder) / "job.json"
         outcome_file = Path(folder) / "outcomes.json"
         job.write_text(json.dumps({
@@ -68,40 +73,49 @@ def run_spiders(
             "runs": [asdict(run) for run in runs],
             "overrides": overrides or {},
         }))  # fmt: skip
-        child = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "patroli.crawling",
-                str(job),
-                str(outcome_file),
-                str(os.getpid()),
-            ],
-            start_new_session=True,
-        )
-        _wait_passing_signals_on(child)
-        if not outcome_file.exists():
-            return [CrawlOutcome(run.spider, "killed", {}) for run in runs]
-        return [CrawlOutcome(**outcome) for outcome in json.loads(outcome_file.read_text())]
+        if not signals.received:
+            crawl = [sys.executable, "-m", "patroli.crawling", str(job), str(outcome_file),
+                     str(os.getpid())]  # fmt: skip
+            signals.wait(subprocess.Popen(crawl, start_new_session=True))
+        signalled = signals.received > 0
+        if not outcome_file.exists():  # it died before it could say how its spiders ended
+            return [CrawlOutcome(run.spider, "killed", {}, signalled=signalled) for run in runs]
+        return [CrawlOutcome(**outcome, signalled=signalled)
+                for outcome in json.loads(outcome_file.read_text())]  # fmt: skip
 
 
-def _wait_passing_signals_on(child: subprocess.Popen) -> None:
-    received = 0
+class _Forwarding:
+    """Ctrl-C and SIGTERM, while the crawl runs, go to the crawl process: the first two ask it
+    to stop (Scrapy closes the spiders cleanly), a third kills it; `received` counts them."""
 
-    def forward(signum, frame) -> None:
-        nonlocal received
-        received += 1
-        if received <= 2:
-            child.send_signal(signal.SIGINT)
-        else:
-            os.killpg(child.pid, signal.SIGKILL)
+    def __init__(self) -> None:
+        self.received = 0
+        self.child: subprocess.Popen | None = None
 
-    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        child.wait()
-    finally:
-        for signum, handler in previous.items():
+    def __enter__(self) -> _Forwarding:
+        self.previous = {
+            s: signal.signal(s, self._forward) for s in (signal.SIGINT, signal.SIGTERM)
+        }
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self.previous.items():
             signal.signal(signum, handler)
+
+    def wait(self, child: subprocess.Popen) -> None:
+        self.child = child
+        if self.received:  # a signal came while it was being started
+            child.send_signal(signal.SIGINT)
+        child.wait()
+
+    def _forward(self, signum, frame) -> None:
+        self.received += 1
+        if self.child is None:
+            return
+        if self.received <= 2:
+            self.child.send_signal(signal.SIGINT)
+        else:
+            os.killpg(self.child.pid, signal.SIGKILL)
 
 
 def _die_with_parent(parent: int) -> None:

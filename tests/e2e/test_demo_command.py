@@ -86,6 +86,28 @@ def test_ctrl_c_stops_everything_and_a_second_run_reuses_the_data(tmp_path):
     assert rows == urls == 300
 
 
+def test_ctrl_c_before_the_spiders_open_stops_the_demo_too(tmp_path):
+    # The spiders then close "finished" with nothing crawled: the signal, not their reason,
+    # says the officer stopped it; the demo must not go on to walk the SOP and serve.
+    env = {**os.environ, "PATROLI_DATA_DIR": str(tmp_path), "PATROLI_SECRET_KEY": "e2e"}
+    command = [sys.executable, "-m", "patroli", "demo", "--port", "0"]
+    demo = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)  # fmt: skip
+    try:
+        line = ""
+        while "crawling the demo marketplace" not in line:
+            line = demo.stdout.readline()
+            assert line, "the demo ended before it crawled"
+        os.killpg(demo.pid, signal.SIGINT)
+        rest, _ = demo.communicate(timeout=90)
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.communicate(timeout=30)
+    assert "interrupted; what was crawled so far is kept" in rest
+    assert "Register Informasi" not in rest and "Traceback" not in rest
+
+
 def patroli(tmp_path, *args, **env):
     environment = {**os.environ, "PATROLI_DATA_DIR": str(tmp_path / "var"), **env}
     environment.pop("PATROLI_DATABASE_URL", None)
