@@ -61,9 +61,13 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         for platform, url in market.base_urls.items():
             click.echo(f"    demo {platform}: {url}/")
         _log_in_to_ceritaku(config, market.base_urls["ceritaku"])
-        step("crawling the demo marketplace (Ctrl-C stops)")
-        outcomes = run_spiders(config, _spider_runs(plan_id, market.base_urls), DEMO_CRAWL_SETTINGS)
-        if any(outcome.interrupted for outcome in outcomes):
+        try:
+            step("crawling the demo marketplace (Ctrl-C stops)")
+            runs = _spider_runs(plan_id, market.base_urls)
+            outcomes = run_spiders(config, runs, DEMO_CRAWL_SETTINGS)
+        except KeyboardInterrupt:  # Ctrl-C before the crawl took the signals: nothing ran
+            outcomes = None
+        if outcomes is None or any(outcome.interrupted for outcome in outcomes):
             click.echo("interrupted; what was crawled so far is kept")
             return
         for outcome in outcomes:
