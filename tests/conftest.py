@@ -83,3 +83,82 @@ def serve_app():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+class RedisServer:
+    """A throwaway `redis-server` (Debian package) on a loopback port, nothing saved to disk."""
+
+    def __init__(self) -> None:
+        import socket
+        import tempfile
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.folder = tempfile.mkdtemp(prefix="patroli-redis-")
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, binary: str) -> RedisServer:
+        import subprocess
+        import time
+
+        import redis
+
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", self.folder],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        with redis.Redis.from_url(self.url) as client:
+            while True:
+                try:
+                    client.ping()
+                    return self
+                except redis.ConnectionError:
+                    if time.monotonic() > deadline or self.process.poll() is not None:
+                        raise RuntimeError("redis-server did not start") from None
+                    time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """One Redis per test process; CI sets PATROLI_REQUIRE_REDIS=1 so a missing server fails
+    the run instead of skipping quietly. PATROLI_TEST_REDIS_URL uses a server run elsewhere."""
+    import os
+
+    if os.environ.get("PATROLI_TEST_REDIS_URL"):
+        yield os.environ["PATROLI_TEST_REDIS_URL"]
+        return
+    binary = shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None
+    )
+    if binary is None:
+        if os.environ.get("PATROLI_REQUIRE_REDIS") == "1":
+            pytest.fail("redis-server is required (install Debian redis-server)")
+        pytest.skip("no redis-server here (install Debian redis-server)")
+    server = RedisServer().start(binary)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The test's Redis, emptied before it runs."""
+    import redis
+
+    with redis.Redis.from_url(redis_server) as client:
+        client.flushall()
+    return redis_server

@@ -26,6 +26,13 @@ from casebook.models.listings import (
     Seller,
     SellerIdentifier,
 )
+from casebook.models.operations import (
+    ALERT_KINDS,
+    SCHEDULED_KINDS,
+    SCHEDULED_STATUSES,
+    Alert,
+    ScheduledRun,
+)
 from casebook.models.people import ROLES, ApiToken, User
 from casebook.models.plans import CLASSIFICATIONS, PLAN_STATUSES, PatrolPlan
 from casebook.models.registry import PublicWarningEntry, RegisteredProduct
@@ -43,6 +50,7 @@ from casebook.models.sop import (
 )
 
 __all__ = [
+    "ALERT_KINDS",
     "CLASSIFICATIONS",
     "DECISIONS",
     "IMAGE_SOURCES",
@@ -53,11 +61,14 @@ __all__ = [
     "PLAN_STATUSES",
     "RECIPIENTS",
     "ROLES",
+    "SCHEDULED_KINDS",
+    "SCHEDULED_STATUSES",
     "SHARE_KINDS",
     "SUGGESTION_STATUSES",
     "Actor",
     "ActorAccount",
     "ActorLink",
+    "Alert",
     "ApiToken",
     "AuditEvent",
     "AuditHead",
@@ -80,6 +91,7 @@ __all__ = [
     "PublicWarningEntry",
     "RegisterEntry",
     "RegisteredProduct",
+    "ScheduledRun",
     "Seller",
     "SellerIdentifier",
     "Share",
