@@ -11,6 +11,7 @@ from casebook.db import make_engine, make_session_factory
 from web import (
     actors,
     admin,
+    alerts,
     auth,
     dashboard,
     evidence,
@@ -20,9 +21,11 @@ from web import (
     imports,
     jobs,
     letters,
+    metrics,
     monitoring,
     plans,
     register,
+    schedule,
     takedown,
 )
 from web.api import bp as api_bp
@@ -71,10 +74,10 @@ def create_app(config: Config, *, testing: bool = False) -> Flask:
     auth.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(auth.bp)
-    for area in (findings, evidence, dashboard, plans, register, takedown, actors, letters,
-                 monitoring):  # fmt: skip
+    for area in (findings, evidence, dashboard, plans, schedule, register, takedown, actors,
+                 letters, monitoring, alerts):  # fmt: skip
         app.register_blueprint(area.bp)
-    for area in (admin, imports, jobs, health):
+    for area in (admin, imports, jobs, health, metrics):
         app.register_blueprint(area.bp)
     app.jinja_env.globals["nav_items"] = nav_items
     app.register_blueprint(api_bp)
@@ -88,12 +91,14 @@ def create_app(config: Config, *, testing: bool = False) -> Flask:
 NAV = (
     ("dashboard.index", "Dasbor", "viewer"),
     ("plans.index", "Rencana patroli", "viewer"),
+    ("schedule.index", "Jadwal", "viewer"),
     ("findings.index", "Temuan patroli", "viewer"),
     ("register.index", "Register Informasi", "viewer"),
     ("takedown.index", "List takedown", "viewer"),
     ("actors.index", "Pelaku", "viewer"),
     ("letters.index", "Surat", "viewer"),
     ("monitoring.index", "Monitoring", "viewer"),
+    ("alerts.index", "Peringatan", "viewer"),
     ("imports.index", "Impor", "analyst"),
     ("admin.audit", "Jejak audit", "analyst"),
     ("admin.settings", "Pengaturan", "admin"),

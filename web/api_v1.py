@@ -378,4 +378,12 @@ def no_such_endpoint(unknown: str):
 
 
 # The SOP's later steps live in their own modules; importing them adds their routes to `bp`.
-from web import api_v1_actors, api_v1_jobs, api_v1_letters, api_v1_shares, api_v1_sop  # noqa: E402, F401
+from web import (  # noqa: E402, F401
+    api_v1_actors,
+    api_v1_alerts,
+    api_v1_jobs,
+    api_v1_letters,
+    api_v1_schedule,
+    api_v1_shares,
+    api_v1_sop,
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 COMMANDS: dict[str, tuple[str, str]] = {
     "actors": ("patroli.commands.actors", "actors_group"),
     "audit": ("patroli.commands.audit", "audit_group"),
+    "backup": ("patroli.commands.backup", "backup"),
     "crawl": ("patroli.commands.crawl", "crawl"),
     "db": ("patroli.commands.db", "db"),
     "demo": ("patroli.commands.demo", "demo"),
@@ -20,7 +21,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plans": ("patroli.commands.plans", "plans_group"),
     "register": ("patroli.commands.casework", "register_group"),
     "registry": ("patroli.commands.registry", "registry"),
+    "restore": ("patroli.commands.backup", "restore"),
     "rules": ("patroli.commands.rules", "rules"),
+    "scheduler": ("patroli.commands.scheduler", "scheduler"),
     "serve": ("patroli.commands.serve", "serve"),
     "sla": ("patroli.commands.sla", "sla"),
     "takedown": ("patroli.commands.casework", "takedown_group"),
