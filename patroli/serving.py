@@ -124,6 +124,9 @@ def make_web_server(
     """`shared`: worker processes will bind the port too (SO_REUSEPORT; the kernel spreads new
     connections over them); `worker`: this is one of them."""
     app = make_app(config)
+    if trusted_proxy:
+        # The proxy terminates TLS (docs/deployment.md): cookies never travel in clear text.
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     if shared and not worker:
         # A plain bind first: SO_REUSEPORT alone would let a second `patroli serve` on this
         # port share it silently, and take half the officers' requests to an old version.

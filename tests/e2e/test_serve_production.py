@@ -364,6 +364,8 @@ def test_an_officer_logs_in_through_a_tls_proxy_in_a_real_browser(serve, tls_pro
         assert navigation.value.status == 200, page.content()[:500]
         assert urlsplit(page.url).path != "/login"
         assert page.url.startswith(base)  # redirects stay on https, through the proxy
+        cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+        assert cookies["session"]["secure"]  # behind the TLS proxy, never sent in clear text
     finally:
         context.close()
 
