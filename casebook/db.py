@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # A server that does not answer fails a request (and /readyz) in seconds, not after
+        # the kernel's TCP timeout of minutes; a URL may set its own connect_timeout.
+        connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": 10}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})

@@ -84,3 +84,19 @@ def test_not_ready_when_the_database_does_not_answer(config, tmp_path, url):
     assert response.json["reason"] == "database unreachable (OperationalError)"
     assert "secret" not in response.get_data(as_text=True)  # no URL, no password
     assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_not_ready_in_seconds_when_the_database_server_hangs(config, tmp_path):
+    """A server that takes the connection and never answers (a hung host, a dead NAT) makes
+    /readyz answer 503 after the engine's connect timeout, not hang the probe for minutes
+    (pytest-timeout would fail this test long before the kernel gives up)."""
+    import socket
+
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(1)  # the kernel completes the handshake; nobody ever speaks
+        app = _app_on(config, f"postgresql+psycopg://patroli@127.0.0.1:{hung.getsockname()[1]}/p")
+        response = app.test_client().get("/readyz")
+        app.extensions["patroli.engine"].dispose()
+    assert response.status_code == 503
+    assert response.json["reason"] == "database unreachable (OperationalError)"
