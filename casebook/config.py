@@ -20,6 +20,8 @@ class Config:
     # PATROLI_SECRET_KEY as given; None means "generate one into the data dir when the web app
     # asks" (session_secret), so loading the config never writes a key nobody needs.
     secret_key: str | None = None
+    # PATROLI_METRICS_TOKEN: /metrics wants it as a bearer token; None: loopback callers only.
+    metrics_token: str | None = None
 
     @property
     def evidence_dir(self) -> Path:
@@ -37,6 +39,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         chromium=env.get("PATROLI_CHROMIUM") or shutil.which("chromium"),
         allow_private=env.get("PATROLI_ALLOW_PRIVATE", "0") == "1",
         secret_key=env.get("PATROLI_SECRET_KEY") or None,
+        metrics_token=env.get("PATROLI_METRICS_TOKEN") or None,
     )
 
 
