@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from twisted.internet import task
 
 from casebook.db import make_engine, make_session_factory
-from casebook.services import runs
+from casebook.services import alerts, runs
+from crawler.pages.status import CHALLENGE_MARKERS
 from crawler.signals import fetch_failed
 
 logger = logging.getLogger("patroli.progress")
+alert_log = logging.getLogger("patroli.alerts")
 MAX_FAILURES_KEPT = 1_000
+# A site's answer that is a bot block (services.alerts counts them per site): these statuses,
+# or a challenge page (looked for in the first bytes only: a wall is a small page).
+BLOCK_STATUSES = frozenset({401, 403, 429})
+CHALLENGE_BYTES = 65_536
+CHALLENGE_SIGNS = (*(m.encode() for m in CHALLENGE_MARKERS),
+                   b"g-recaptcha", b"h-captcha", b"cf-turnstile", b"challenge-form")  # fmt: skip
 
 
 class Progress:
@@ -62,6 +71,7 @@ class RunRecorder:
         self.engine = make_engine(database_url)
         self.sessions = make_session_factory(self.engine)
         self.failures: list[dict[str, str]] = []
+        self.sites: dict[str, dict[str, int]] = {}  # host -> {"pages", "blocked"}
         self.run_id: int | None = None
 
     @classmethod
@@ -70,6 +80,7 @@ class RunRecorder:
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.failed, signal=fetch_failed)
+        crawler.signals.connect(extension.answered, signal=signals.response_received)
         return extension
 
     def opened(self, spider) -> None:
@@ -87,6 +98,15 @@ class RunRecorder:
         if len(self.failures) < MAX_FAILURES_KEPT:
             self.failures.append({"url": url, "reason": reason})
 
+    def answered(self, response, request, spider) -> None:
+        if response.url.endswith("/robots.txt"):
+            return
+        counts = self.sites.setdefault(
+            urlsplit(response.url).hostname or "", {"pages": 0, "blocked": 0}
+        )
+        counts["pages"] += 1
+        counts["blocked"] += bot_block(response)
+
     def closed(self, spider, reason) -> None:
         stats = {
             key: value
@@ -94,7 +114,31 @@ class RunRecorder:
             if isinstance(value, int | float | str) or key == "patroli/frontier"
         }
         stats["failures"] = self.failures
+        stats["patroli/sites"] = self.sites
         with self.sessions() as session, session.begin():
             runs.finish_run(session, self.run_id, "finished" if reason == "finished" else reason,
                             stats)  # fmt: skip
+            check_alerts(session, self.run_id)
         self.engine.dispose()
+
+
+def check_alerts(session, run_id: int) -> None:
+    """Alerts on the finished run (services.alerts), each logged. A fault in them must not cost
+    the run's own record: they are judged in a savepoint, and a failure is only logged."""
+    try:
+        with session.begin_nested():
+            raised = alerts.check_run(session, run_id)
+    except Exception:
+        alert_log.exception("crawl run %s: alerts not checked", run_id)
+        return
+    for alert in raised:
+        extra = {"plan_id": alert.plan_id, "run_id": run_id, "kind": alert.kind}
+        alert_log.warning("alert %s: %s", alert.kind, alert.message, extra=extra)
+
+
+def bot_block(response) -> bool:
+    """An answer that is a bot block: 401/403/429, or a captcha / bot-check page."""
+    if response.status in BLOCK_STATUSES:
+        return True
+    head = response.body[:CHALLENGE_BYTES].lower()
+    return any(sign in head for sign in CHALLENGE_SIGNS)

@@ -1,0 +1,246 @@
+"""Alerts on anomalous crawls: drops, climbs and blocks raised against the target's usual
+figures, hard negatives beside them (no history, a small plan, normal noise), no duplicates,
+acknowledgement audited, and what each user may see."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from casebook.models import AuditEvent
+from casebook.models.operations import Alert
+from casebook.services import alerts, plans, runs
+from casebook.services.access import Scope
+
+T0 = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
+SURABAYA = "Balai Besar POM di Surabaya"
+SHOP = "toko.example"
+NORMAL = {"stored": 40, "pages": 100, "failed": 2, "sites": {SHOP: (100, 0)}}
+
+
+def stats(stored=40, pages=100, failed=2, sites=None) -> dict:
+    sites = {SHOP: (pages, 0)} if sites is None else sites
+    return {
+        "patroli/stored": stored,
+        "response_received_count": pages,
+        "patroli/failed_urls": failed,
+        "patroli/sites": {h: {"pages": p, "blocked": b} for h, (p, b) in sites.items()},
+        "failures": [],
+    }
+
+
+def crawl(session, plan_id, figures, *, status="finished", site="pasarku", spider="marketplace",
+          at=0) -> int:  # fmt: skip
+    when = T0 + timedelta(days=at)
+    run = runs.start_run(session, spider, {"site": site} if site else {}, plan_id=plan_id,
+                         now=when)  # fmt: skip
+    runs.finish_run(session, run.id, status, figures, now=when + timedelta(minutes=30))
+    return run.id
+
+
+def plan(session, name="Patroli Lebaran", unit="Dit. Siber") -> int:
+    made = plans.save_plan(session, name, keywords=["tramadol"], targets=[], unit=unit,
+                           actor="ani", now=T0)  # fmt: skip
+    return made.id
+
+
+# (case, earlier runs' stats, this run's stats, this run's status, expected (kind, site))
+CASES = [
+    ("items fell under half", [stats(40), stats(44), stats(38), stats(42)], stats(12),
+     "finished", [("item_drop", "pasarku")]),
+    ("items fell to nothing", [stats(25)] * 3, stats(0, pages=3), "finished",
+     [("item_drop", "pasarku")]),
+    ("a 40% dip is noise", [stats(40), stats(44), stats(38), stats(42)], stats(25),
+     "finished", []),
+    ("a small plan with few items", [stats(4), stats(5), stats(3), stats(4)], stats(1),
+     "finished", []),
+    ("a first run has no history", [], stats(0, pages=80, failed=70, sites={SHOP: (80, 80)}),
+     "finished", []),
+    ("two earlier runs are too few for a usual", [stats(40), stats(40)], stats(2), "finished",
+     []),
+    ("a run cut short is not judged", [stats(40)] * 4, stats(3), "shutdown", []),
+    ("errors climbed", [stats(failed=2)] * 4, stats(failed=35), "finished",
+     [("error_rate", "pasarku")]),
+    ("timeouts with no answer count as errors", [stats(failed=1)] * 3,
+     stats(30, pages=0, failed=40, sites={}), "finished", [("error_rate", "pasarku")]),
+    ("a site that always fails a third", [stats(failed=30)] * 4, stats(failed=38), "finished",
+     []),
+    ("a climb under the floor", [stats(failed=2)] * 4, stats(failed=15), "finished", []),
+    ("too few failures to be a climb", [stats(pages=10, failed=0)] * 4,
+     stats(pages=10, failed=4), "finished", []),
+    ("a site started blocking", [stats()] * 2, stats(sites={SHOP: (20, 18)}), "finished",
+     [("blocking", SHOP)]),
+    ("one earlier run is history enough for blocking", [stats()],
+     stats(sites={SHOP: (30, 29), "cdn.example": (10, 0)}), "finished", [("blocking", SHOP)]),
+    ("a site that always blocks", [stats(sites={SHOP: (50, 45)})] * 3,
+     stats(sites={SHOP: (20, 18)}), "finished", []),
+    ("a site never reached before", [stats(sites={"lain.example": (50, 0)})] * 3,
+     stats(sites={SHOP: (20, 18)}), "finished", []),
+    ("a few blocks", [stats()] * 3, stats(sites={SHOP: (3, 2)}), "finished", []),
+    ("blocks under half the answers", [stats()] * 3, stats(sites={SHOP: (100, 40)}),
+     "finished", []),
+    ("all three at once", [stats()] * 4,
+     stats(5, pages=40, failed=36, sites={SHOP: (40, 36)}), "finished",
+     [("item_drop", "pasarku"), ("error_rate", "pasarku"), ("blocking", SHOP)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("history", "current", "status", "expected"),
+                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])  # fmt: skip
+def test_a_run_is_judged_against_its_usual(sessions, history, current, status, expected):
+    with sessions() as session, session.begin():
+        plan_id = plan(session)
+        for n, figures in enumerate(history):
+            crawl(session, plan_id, figures, at=n)
+        run_id = crawl(session, plan_id, current, status=status, at=len(history))
+        raised = alerts.check_run(session, run_id, now=T0 + timedelta(days=30))
+        assert sorted((a.kind, a.site) for a in raised) == sorted(expected)
+        for alert in raised:
+            assert (alert.plan_id, alert.run_id) == (plan_id, run_id)
+            assert "usual" in alert.figures and alert.message
+        stored = session.scalars(select(Alert)).all()
+        assert len(stored) == len(expected)
+
+
+def test_the_usual_is_said_in_the_figures(sessions):
+    with sessions() as session, session.begin():
+        plan_id = plan(session)
+        for n, stored in enumerate((40, 44, 38, 42)):
+            crawl(session, plan_id, stats(stored), at=n)
+        (alert,) = alerts.check_run(session, crawl(session, plan_id, stats(12), at=4))
+        assert alert.figures["usual"] == 41
+        assert alert.figures["history"] == [42, 38, 44, 40]  # newest first
+        assert alert.figures["stored"] == 12
+        assert "usually 41" in alert.message
+
+
+@pytest.mark.parametrize(
+    ("other", "expected"),
+    [
+        ("another plan", []),  # its runs are not this plan's history
+        ("another site", []),  # a plan's two targets have separate usuals
+        ("another spider", []),
+        ("the same target", [("item_drop", "pasarku")]),
+    ],
+)
+def test_history_is_the_same_targets(sessions, other, expected):
+    with sessions() as session, session.begin():
+        plan_id, second = plan(session), plan(session, "Patroli Ramadan")
+        for n in range(4):
+            if other == "another plan":
+                crawl(session, second, stats(40), at=n)
+            elif other == "another site":
+                crawl(session, plan_id, stats(40), site="tokosehat", at=n)
+            elif other == "another spider":
+                crawl(session, plan_id, stats(40), spider="shop", at=n)
+            else:
+                crawl(session, plan_id, stats(40), at=n)
+        raised = alerts.check_run(session, crawl(session, plan_id, stats(3), at=5))
+        assert [(a.kind, a.site) for a in raised] == expected
+
+
+def test_adhoc_runs_compare_with_the_same_spider_and_site(sessions):
+    with sessions() as session, session.begin():
+        for n in range(3):  # ad-hoc tips on one site: named by the host that answered most
+            crawl(session, None, stats(30), spider="urls", site="", at=n)
+            crawl(session, None, stats(30, sites={"lain.example": (100, 0)}), spider="urls",
+                  site="", at=n)  # fmt: skip
+        run_id = crawl(session, None, stats(3, sites={SHOP: (40, 0)}), spider="urls", site="",
+                       at=4)  # fmt: skip
+        (alert,) = alerts.check_run(session, run_id)
+        assert (alert.kind, alert.plan_id, alert.site) == ("item_drop", None, SHOP)
+        assert alert.figures["history"] == [30, 30, 30]
+
+
+def test_an_open_alert_is_renewed_not_repeated(sessions):
+    with sessions() as session, session.begin():
+        plan_id = plan(session)
+        for n in range(4):
+            crawl(session, plan_id, stats(40), at=n)
+        (first,) = alerts.check_run(session, crawl(session, plan_id, stats(5), at=4))
+        later = crawl(session, plan_id, stats(4), at=5)
+        (again,) = alerts.check_run(session, later)
+        assert again.id == first.id
+        assert (again.run_id, again.figures["runs_seen"], again.figures["stored"]) == (later, 2, 4)
+        assert len(session.scalars(select(Alert)).all()) == 1
+        # acknowledged, the next drop is a new alert
+        alerts.acknowledge(session, first.id, actor="ani")
+        (fresh,) = alerts.check_run(session, crawl(session, plan_id, stats(3), at=6))
+        assert fresh.id != first.id and fresh.figures["runs_seen"] == 1
+
+
+def test_acknowledge_is_audited_and_kept(sessions):
+    with sessions() as session, session.begin():
+        plan_id = plan(session)
+        for n in range(3):
+            crawl(session, plan_id, stats(40), at=n)
+        (alert,) = alerts.check_run(session, crawl(session, plan_id, stats(1), at=3))
+        moment = T0 + timedelta(days=5)
+        alerts.acknowledge(session, alert.id, actor="ani", now=moment)
+        alerts.acknowledge(session, alert.id, actor="budi")  # again: nothing changes
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "alert.acknowledge")
+        ).all()
+        assert [(e.actor, e.target) for e in events] == [("ani", f"alert:{alert.id}")]
+        kept = session.get(Alert, alert.id)
+        assert kept.acknowledged_by == "ani"
+        assert kept.acknowledged_at.replace(tzinfo=UTC) == moment
+        with pytest.raises(alerts.AlertNotFound):
+            alerts.acknowledge(session, alert.id + 100, actor="ani")
+
+
+SCOPES = {
+    "analyst": (Scope("ani", "analyst"), {"siber", "surabaya", "adhoc"}),
+    "upt": (Scope("budi", "upt_officer", SURABAYA), {"surabaya"}),
+    "upt elsewhere": (Scope("citra", "upt_officer", "Balai POM di Ambon"), set()),
+    "viewer of Dit. Siber": (Scope("dedi", "viewer"), {"siber"}),
+}
+
+
+@pytest.mark.parametrize("who", SCOPES)
+def test_each_user_sees_the_alerts_of_the_plans_it_may_see(sessions, who):
+    scope, expected = SCOPES[who]
+    with sessions() as session, session.begin():
+        owners = {"siber": plan(session), "surabaya": plan(session, "Patroli Jatim", SURABAYA),
+                  "adhoc": None}  # fmt: skip
+        names = {}
+        for name, plan_id in owners.items():
+            for n in range(3):
+                crawl(session, plan_id, stats(40), at=n)
+            (alert,) = alerts.check_run(session, crawl(session, plan_id, stats(2), at=3))
+            names[alert.id] = name
+        seen = alerts.alerts(session, scope=scope)
+        assert {names[a.id] for a in seen} == expected
+        for alert_id, name in names.items():
+            if name in expected:
+                assert alerts.get_alert(session, alert_id, scope=scope).id == alert_id
+            else:
+                with pytest.raises(alerts.AlertNotFound):
+                    alerts.get_alert(session, alert_id, scope=scope)
+        assert alerts.open_count(session, scope=scope) == len(expected)
+
+
+def test_alerts_newest_first_with_filters_and_a_cursor(sessions):
+    national = Scope("ani", "analyst")
+    with sessions() as session, session.begin():
+        plan_id, other = plan(session), plan(session, "Patroli Ramadan")
+        for owner in (plan_id, other):
+            for n in range(3):
+                crawl(session, owner, stats(40), at=n)
+            alerts.check_run(session, crawl(session, owner, stats(2, failed=40), at=3))
+        every = alerts.alerts(session, scope=national)
+        assert [a.id for a in every] == sorted((a.id for a in every), reverse=True)
+        assert len(every) == 4
+        page = alerts.alerts(session, scope=national, limit=3)
+        rest = alerts.alerts(session, scope=national, limit=3, after_id=page[-1].id)
+        assert [a.id for a in page + rest] == [a.id for a in every]
+        assert {a.plan_id for a in alerts.alerts(session, scope=national, plan_id=other)} == {other}
+        drops = alerts.alerts(session, scope=national, kind="item_drop")
+        assert {a.kind for a in drops} == {"item_drop"} and len(drops) == 2
+        alerts.acknowledge(session, every[0].id, actor="ani")
+        assert every[0].id not in {a.id for a in alerts.alerts(session, scope=national,
+                                                               open_only=True)}  # fmt: skip
+        with pytest.raises(ValueError, match="no alert kind"):
+            alerts.alerts(session, scope=national, kind="meltdown")
