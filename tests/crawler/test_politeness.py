@@ -1,0 +1,184 @@
+"""The shared politeness limiter on a real Redis: spacing and concurrency hold across several
+worker processes, a killed worker's slot frees itself, and the server-side measure catches an
+impolite crawler."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from crawler.politeness import PREFIX, SharedLimiter
+from patroli.demo.requestlog import Visit, _hostname, politeness
+
+# One worker process: `tasks` requests at a time, each taking a grant, holding its slot for
+# `hold` seconds, giving it back. Prints its (grant, release) times on the Redis clock.
+WORKER = textwrap.dedent(
+    """
+    import asyncio, json, sys
+    import redis.asyncio
+    from crawler.politeness import SharedLimiter
+
+    url, prefix, delay, concurrency, tasks, grants, hold = sys.argv[1:]
+
+    async def main():
+        client = redis.asyncio.Redis.from_url(url)
+        limiter = SharedLimiter(client, float(delay), int(concurrency), 30.0, prefix=prefix)
+        spans = []
+
+        async def one():
+            for _ in range(int(grants)):
+                lease = limiter.new_lease()
+                grant = await limiter.acquire("shop.example", lease)
+                await asyncio.sleep(float(hold))
+                spans.append((grant.at, await limiter.release("shop.example", lease)))
+
+        await asyncio.gather(*(one() for _ in range(int(tasks))))
+        await client.aclose()
+        print(json.dumps(spans))
+
+    asyncio.run(main())
+    """
+)
+# Takes one slot, says when, and then never gives it back (the test kills it).
+HOLDER = textwrap.dedent(
+    """
+    import asyncio, sys, time
+    import redis.asyncio
+    from crawler.politeness import SharedLimiter
+
+    async def main():
+        client = redis.asyncio.Redis.from_url(sys.argv[1])
+        limiter = SharedLimiter(client, 0.0, 1, float(sys.argv[2]))
+        grant = await limiter.acquire("shop.example", limiter.new_lease())
+        print(grant.at, flush=True)
+        time.sleep(600)
+
+    asyncio.run(main())
+    """
+)
+
+
+def run_workers(redis_url, *, delay, concurrency, shared=True, workers=3, tasks=3, grants=4,
+                hold=0.05) -> list[tuple[float, float]]:  # fmt: skip
+    processes = []
+    for n in range(workers):
+        prefix = PREFIX if shared else f"{PREFIX}w{n}:"
+        arguments = [prefix, delay, concurrency, tasks, grants, hold]
+        command = [sys.executable, "-c", WORKER, redis_url, *map(str, arguments)]
+        processes.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
+    spans = []
+    for process in processes:
+        out, _ = process.communicate(timeout=120)
+        assert process.returncode == 0
+        spans += [tuple(span) for span in json.loads(out)]
+    assert len(spans) == workers * tasks * grants
+    return spans
+
+
+def as_visits(spans) -> list[Visit]:
+    return [Visit("shop.example", "/", start, end) for start, end in spans]
+
+
+@pytest.mark.parametrize(
+    "delay, concurrency, shared, polite",
+    [
+        (0.1, 4, True, True),  # the delay is what binds
+        (0.0, 2, True, True),  # the concurrency is what binds
+        (0.03, 1, True, True),  # both
+        # Hard negatives: a limiter per process (what scrapy-redis gives) is not polite.
+        (0.1, 4, False, False),
+        (0.0, 2, False, False),
+    ],
+)
+def test_limits_hold_across_worker_processes(redis_url, delay, concurrency, shared, polite):
+    spans = run_workers(redis_url, delay=delay, concurrency=concurrency, shared=shared)
+    # Grant and release times come from the Redis clock, so they are exact, not sampled.
+    seen = politeness(as_visits(spans), window=1.0)["shop.example"]
+    holds = seen.max_concurrency <= concurrency and seen.min_gap >= delay - 1e-5
+    assert holds is polite, seen
+
+
+def test_a_killed_workers_slot_frees_itself_after_its_lease(redis_url):
+    import redis.asyncio
+
+    lease_seconds = 1.0
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, redis_url, str(lease_seconds)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        held_at = float(holder.stdout.readline())
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+    async def other_worker():
+        client = redis.asyncio.Redis.from_url(redis_url)
+        limiter = SharedLimiter(client, 0.0, 1, lease_seconds)
+        try:
+            first = await limiter.try_acquire("shop.example", limiter.new_lease())
+            later = await asyncio.wait_for(
+                limiter.acquire("shop.example", limiter.new_lease()), timeout=30
+            )
+        finally:
+            await client.aclose()
+        return first, later
+
+    first, later = asyncio.run(other_worker())
+    assert not first.granted  # the dead worker's slot is still counted ...
+    assert later.granted and later.at >= held_at + lease_seconds  # ... until its lease lapses
+
+
+def test_a_live_worker_keeps_its_slot_by_renewing(redis_url):
+    import redis.asyncio
+
+    async def scenario():
+        client = redis.asyncio.Redis.from_url(redis_url)
+        alive = SharedLimiter(client, 0.0, 1, 0.6)
+        other = SharedLimiter(client, 0.0, 1, 0.6)
+        try:
+            lease = alive.new_lease()
+            await alive.acquire("shop.example", lease)
+            for _ in range(5):  # 1.5 s: well past the lease, renewed every 0.3 s
+                await asyncio.sleep(0.3)
+                await alive.renew({lease: "shop.example"})
+            refused = await other.try_acquire("shop.example", other.new_lease())
+            await alive.release("shop.example", lease)
+            granted = await other.try_acquire("shop.example", other.new_lease())
+        finally:
+            await client.aclose()
+        return refused, granted
+
+    refused, granted = asyncio.run(scenario())
+    assert not refused.granted
+    assert granted.granted
+
+
+@pytest.mark.parametrize(
+    "times, expected",
+    [
+        # (arrived, ended) per request -> (max concurrency, min gap, max in a 1 s window)
+        ([(0.0, 0.4), (0.5, 0.9), (1.0, 1.4)], (1, 0.5, 2)),
+        ([(0.0, 1.0), (0.2, 1.2), (0.4, 1.4)], (3, 0.2, 3)),
+        ([(0.0, 0.5), (0.5, 1.0)], (1, 0.5, 2)),  # one ends as the next arrives: not at once
+        ([(0.0, 0.1), (1.0, 1.1), (2.0, 2.1)], (1, 1.0, 1)),  # window is half-open
+        ([(3.0, 3.1)], (1, None, 1)),
+    ],
+)
+def test_server_side_measure(times, expected):
+    visits = [Visit("a.example", "/", start, end) for start, end in times]
+    visits.append(Visit("b.example", "/", 0.0, 9.0))  # another domain never counts
+    seen = politeness(visits, window=1.0)["a.example"]
+    assert (seen.max_concurrency, seen.min_gap, seen.max_in_window) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "host, domain",
+    [("127.0.0.5:8801", "127.0.0.5"), ("Shop.Example", "shop.example"), ("[::1]:80", "::1")],
+)
+def test_domain_of_a_host_header(host, domain):
+    assert _hostname({"HTTP_HOST": host}) == domain
