@@ -87,6 +87,8 @@ class RunRecorder:
         arguments = {k: v for k, v in vars(spider).items() if isinstance(v, str | int | float)}
         if spider.robots_overrides:
             arguments["robots_overrides"] = spider.robots_overrides
+        if self.crawler.settings.get("PATROLI_QUEUE"):  # one worker of a shared crawl
+            arguments["queue"] = self.crawler.settings["PATROLI_QUEUE"]
         with self.sessions() as session, session.begin():
             run = runs.start_run(
                 session, spider.name, arguments, plan_id=getattr(spider, "plan_id", None)

@@ -113,15 +113,24 @@ def check_run(session: Session, run_id: int, *, now: datetime | None = None) -> 
         return []
     now = now or utcnow()
     site = target(run)
-    history = [measure(r.stats) for r in _history(session, run, site)]
+    earlier = _history(session, run, site)
+    history = [measure(r.stats) for r in earlier]
+    # One worker of a shared crawl (PATROLI_QUEUE) stores only its share of the items: counts
+    # are compared only between whole crawls. Rates and blocks hold for a worker alike.
+    whole = [measure(r.stats) for r in earlier if not _worker(r)]
     current = measure(run.stats)
     found: list[tuple[str, str, str, dict[str, Any]]] = []
+    if len(whole) >= MIN_HISTORY and not _worker(run):
+        found += _item_drop(current, whole, site)
     if len(history) >= MIN_HISTORY:
-        found += _item_drop(current, history, site)
         found += _error_rate(current, history, site)
     found += _blocking(current, history)
     return [_raise(session, run, kind, where, message, figures, now)
             for kind, where, message, figures in found]  # fmt: skip
+
+
+def _worker(run: CrawlRun) -> bool:
+    return bool((run.arguments or {}).get("queue"))
 
 
 def _history(session: Session, run: CrawlRun, site: str) -> list[CrawlRun]:

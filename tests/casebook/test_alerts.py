@@ -32,10 +32,12 @@ def stats(stored=40, pages=100, failed=2, sites=None) -> dict:
 
 
 def crawl(session, plan_id, figures, *, status="finished", site="pasarku", spider="marketplace",
-          at=0) -> int:  # fmt: skip
+          at=0, queue="") -> int:  # fmt: skip
     when = T0 + timedelta(days=at)
-    run = runs.start_run(session, spider, {"site": site} if site else {}, plan_id=plan_id,
-                         now=when)  # fmt: skip
+    arguments = {"site": site} if site else {}
+    if queue:
+        arguments["queue"] = queue
+    run = runs.start_run(session, spider, arguments, plan_id=plan_id, now=when)
     runs.finish_run(session, run.id, status, figures, now=when + timedelta(minutes=30))
     return run.id
 
@@ -244,3 +246,24 @@ def test_alerts_newest_first_with_filters_and_a_cursor(sessions):
                                                                open_only=True)}  # fmt: skip
         with pytest.raises(ValueError, match="no alert kind"):
             alerts.alerts(session, scope=national, kind="meltdown")
+
+
+@pytest.mark.parametrize(
+    ("earlier", "this", "expected"),
+    [
+        ("whole", "worker", []),  # a worker of a shared crawl stores a share of the items
+        ("worker", "whole", []),  # workers' shares are no usual for a whole crawl
+        ("whole", "whole", [("item_drop", "pasarku")]),
+        ("worker", "worker", [("error_rate", "pasarku")]),  # a rate holds for a worker too
+    ],
+)
+def test_workers_of_a_shared_crawl_are_not_counted_as_whole_crawls(sessions, earlier, this,
+                                                                   expected):  # fmt: skip
+    queue = {"whole": "", "worker": "patroli-lebaran"}
+    with sessions() as session, session.begin():
+        plan_id = plan(session)
+        for n in range(4):
+            crawl(session, plan_id, stats(40), at=n, queue=queue[earlier])
+        current = stats(12, failed=40) if this == earlier == "worker" else stats(12)
+        run_id = crawl(session, plan_id, current, at=5, queue=queue[this])
+        assert [(a.kind, a.site) for a in alerts.check_run(session, run_id)] == expected
