@@ -267,3 +267,22 @@ def test_workers_of_a_shared_crawl_are_not_counted_as_whole_crawls(sessions, ear
         current = stats(12, failed=40) if this == earlier == "worker" else stats(12)
         run_id = crawl(session, plan_id, current, at=5, queue=queue[this])
         assert [(a.kind, a.site) for a in alerts.check_run(session, run_id)] == expected
+
+
+def test_open_alerts_and_run_figures_add_up_in_the_database(sessions):
+    """services.metrics reads what this module writes: sums of run stats (JSON) and open alerts
+    per kind, done by each database (SQLite's json_extract, PostgreSQL's ->>)."""
+    from casebook.services import metrics
+
+    with sessions() as session, session.begin():
+        plan_id = plan(session)
+        for n in range(3):
+            crawl(session, plan_id, stats(40, pages=100, failed=2), at=n)
+        run_id = crawl(session, plan_id, stats(3, pages=50.0, failed=30), at=3)
+        raised = alerts.check_run(session, run_id)
+        alerts.acknowledge(session, raised[0].id, actor="ani")
+        figures = metrics.gather(session, now=T0 + timedelta(days=3, minutes=20))
+    assert figures.last_day == {"pages": 150, "stored": 43, "failed_urls": 32}  # runs 2 and 3
+    assert figures.alerts_open == {"item_drop": 0, "error_rate": 1, "blocking": 0}
+    assert figures.crawl_runs == {"finished": 4}
+    assert [(p.plan_id, p.age_seconds) for p in figures.plans] == [(plan_id, 1200.0)]
