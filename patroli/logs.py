@@ -63,6 +63,21 @@ def _iso_utc(created: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes (a test runner swaps it)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 class FormatError(ValueError):
     """PATROLI_LOG_FORMAT names no format we write."""
 
@@ -95,7 +110,7 @@ def configure(fmt: str | None = None, *, stream: TextIO | None = None) -> str:
             if type(handler) in _PLAIN:
                 handler.setFormatter(formatter)
     if not adopted:
-        handler = logging.StreamHandler(stream or sys.stderr)
+        handler = logging.StreamHandler(stream) if stream else _Stderr()
         handler.setFormatter(formatter)
         handler._patroli = True  # type: ignore[attr-defined]
         root.addHandler(handler)
