@@ -1,0 +1,355 @@
+"""The deployment guide (docs/deployment.md) and its units (docs/systemd/) say nothing that fails.
+
+- every `patroli ...` command line in the guide's shell blocks, in its inline code and in the
+  units' Exec*= lines names a real command, real options and the right number of arguments
+  (parsed with the real click command tree: the parser of each command, as `patroli` would);
+- every PATROLI_* variable of the example environment file is one the code reads, and every
+  one the code reads is in the example;
+- the units pass `systemd-analyze verify` (when the tool exists), with ExecStart's binary
+  pointed at this checkout's `patroli` (the guide installs it at /opt/patroli/venv/bin/patroli,
+  which does not exist on a test machine; everything else in the units is verified as written).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from patroli.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = ROOT / "docs" / "deployment.md"
+UNITS = ROOT / "docs" / "systemd"
+PACKAGES = ("casebook", "crawler", "patroli", "rules", "web")
+INSTALLED = "/opt/patroli/venv/bin/patroli"
+SHELL_BLOCKS = {"sh", "bash", "shell", "console"}
+SEPARATORS = {"&&", "||", ";", "|", "&"}
+SUBSTITUTION = re.compile(r"\$\([^()]*\)")  # $(date -u +%Y...): one word, whatever it prints
+
+
+class Undocumentable(Exception):
+    """A documented command line that `patroli` would refuse; the message says why."""
+
+
+# -- the command lines -------------------------------------------------------------------------
+
+
+def fenced_blocks(text: str) -> list[tuple[str, str]]:
+    """(info string, body) of every fenced code block."""
+    return re.findall(r"^```([\w-]*)\n(.*?)^```", text, flags=re.S | re.M)
+
+
+def shell_commands(script: str) -> list[list[str]]:
+    """The simple commands of a shell script, each as its words (continuations joined,
+    comments dropped, split at && || ; | &)."""
+    commands = []
+    script = SUBSTITUTION.sub("$SUBSTITUTED", script.replace("\\\n", " "))
+    for line in script.splitlines():
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split, lexer.commenters = True, "#"
+        try:
+            words = list(lexer)
+        except ValueError as error:  # an unclosed quote: say which line
+            raise Undocumentable(f"cannot read shell line {line!r}: {error}") from None
+        current: list[str] = []
+        for word in words:
+            if word in SEPARATORS:
+                commands.append(current)
+                current = []
+            else:
+                current.append(word)
+        commands.append(current)
+    return [command for command in commands if command]
+
+
+def program_and_arguments(words: list[str]) -> tuple[str, list[str]]:
+    """The program a simple command runs, past VAR=value, sudo -u X, env, exec and nice."""
+    words = list(words)
+    while words:
+        first = words[0]
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", first) or first in ("env", "exec", "nice"):
+            words.pop(0)
+        elif first == "sudo":
+            words.pop(0)
+            while words and words[0].startswith("-"):
+                option = words.pop(0)
+                if option in ("-u", "-g", "-C", "-D") and words:
+                    words.pop(0)
+        else:
+            break
+    return (words[0], words[1:]) if words else ("", [])
+
+
+def patroli_lines(words_list: list[list[str]]) -> list[list[str]]:
+    """The arguments of every command that runs `patroli` (the wrapper or the venv's)."""
+    found = []
+    for words in words_list:
+        program, arguments = program_and_arguments(words)
+        if Path(program).name == "patroli":
+            found.append(arguments)
+    return found
+
+
+def guide_command_lines() -> list[tuple[list[str], bool]]:
+    """(arguments, complete): a line in a shell block must run as written; a command named in
+    the prose (`patroli backup`) may leave its arguments out, but not misname anything."""
+    text = GUIDE.read_text(encoding="utf-8")
+    lines = []
+    for info, body in fenced_blocks(text):
+        if info in SHELL_BLOCKS:
+            lines += [(arguments, True) for arguments in patroli_lines(shell_commands(body))]
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    for span in re.findall(r"`([^`\n]+)`", prose):
+        if "patroli" in span and " " in span.strip():
+            lines += [(arguments, False) for arguments in patroli_lines(shell_commands(span))]
+    return lines
+
+
+def unit_exec_lines(path: Path) -> list[str]:
+    """The commands of a unit's Exec*= lines, with systemd's prefixes and specifiers undone."""
+    commands = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"(Exec\w+)=[-@:+!]*(.*)", line)
+        if match:
+            commands.append(match.group(2).replace("%i", "7").replace("%%", "%"))
+    return commands
+
+
+def unit_command_lines(path: Path) -> list[list[str]]:
+    lines = []
+    for command in unit_exec_lines(path):
+        words = shlex.split(command)
+        if words[:2] in (["/bin/sh", "-c"], ["/usr/bin/sh", "-c"]):
+            lines += patroli_lines(shell_commands(words[2]))
+        else:
+            lines += patroli_lines([words])
+    return lines
+
+
+def is_placeholder(value) -> bool:
+    """A value the guide leaves to the operator: $(...), "$@", ID, NAME, DEST, FILE|-."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return any("$" in str(v) or re.fullmatch(r"[A-Z][A-Z0-9_|-]*", str(v)) for v in values)
+
+
+def check_command_line(arguments: list[str], complete: bool = True) -> str:
+    """The command path `arguments` run, e.g. 'patroli crawl plan'; Undocumentable if the
+    real `patroli` would refuse them (unknown command or option, a missing or extra argument,
+    a value of the wrong type)."""
+    if "$@" in arguments:  # the wrapper passes everything on: only what precedes is ours
+        arguments = arguments[: arguments.index("$@")]
+        if not arguments:
+            return "patroli"
+    command: click.Command = main
+    context = click.Context(main, info_name="patroli")
+    path = ["patroli"]
+    rest = list(arguments)
+    while isinstance(command, click.Group):
+        if not rest:
+            raise Undocumentable(f"`{' '.join(path)}` needs a sub-command")
+        name = rest.pop(0)
+        if name in ("-h", "--help"):
+            return " ".join(path)
+        sub = command.get_command(context, name)
+        if sub is None:
+            raise Undocumentable(f"`{' '.join(path)}` has no command {name!r}")
+        path.append(name)
+        command, context = sub, click.Context(sub, info_name=name, parent=context)
+    line = " ".join([*path, *rest])
+    try:
+        values, extra, _order = command.make_parser(context).parse_args(list(rest))
+    except click.UsageError as error:
+        raise Undocumentable(f"`{line}`: {error.format_message()}") from None
+    if extra:
+        raise Undocumentable(f"`{line}`: unexpected argument(s) {extra}")
+    for param in command.params:
+        value = values.get(param.name)
+        if not isinstance(value, (str, list, tuple)):  # not given (None, or click's UNSET)
+            if complete and isinstance(param, click.Argument) and param.required:
+                raise Undocumentable(f"`{line}`: missing argument {param.human_readable_name}")
+            continue
+        if is_placeholder(value) or isinstance(param.type, (click.File, click.Path)):
+            continue
+        try:
+            param.type_cast_value(context, value)
+        except click.BadParameter as error:
+            raise Undocumentable(f"`{line}`: {error.format_message()}") from None
+    return " ".join(path)
+
+
+UNIT_FILES = sorted(UNITS.glob("*.service"))
+
+
+def test_the_guide_and_units_exist():
+    names = {path.name for path in UNITS.iterdir()}
+    assert {"patroli-web.service", "patroli-scheduler.service", "patroli-worker@.service",
+            "patroli-backup.service", "patroli-backup.timer"} <= names  # fmt: skip
+    assert (ROOT / "docs" / "nginx" / "patroli.conf").is_file()
+
+
+def test_every_command_line_in_the_guide_runs_a_real_command():
+    lines = guide_command_lines()
+    problems, paths = [], set()
+    for arguments, complete in lines:
+        try:
+            paths.add(check_command_line(arguments, complete))
+        except Undocumentable as error:
+            problems.append(str(error))
+    assert not problems, "\n".join(problems)
+    # The extractor found the commands the guide is about (an empty harvest proves nothing).
+    assert {
+        "patroli serve", "patroli db upgrade", "patroli scheduler run", "patroli backup",
+        "patroli restore", "patroli evidence verify", "patroli audit verify", "patroli crawl plan",
+        "patroli users add", "patroli jobs work",
+    } <= paths, paths  # fmt: skip
+
+
+@pytest.mark.parametrize("unit", UNIT_FILES, ids=lambda path: path.name)
+def test_every_unit_runs_a_real_command(unit):
+    commands = unit_command_lines(unit)
+    assert commands, f"{unit.name} runs no patroli command"
+    for arguments in commands:
+        check_command_line(arguments)  # raises Undocumentable with the reason
+    for command in unit_exec_lines(unit):
+        program = shlex.split(command)[0]
+        assert program in (INSTALLED, "/bin/sh", "/usr/bin/find"), program
+
+
+@pytest.mark.parametrize(
+    "line, refused",
+    [
+        ("patroli serve --host 127.0.0.1 --port 8800 --trusted-proxy 127.0.0.1", None),
+        ("patroli serve --no-such-option", "No such option"),
+        ("patroli serve --port eighty", "not a valid integer"),
+        ("patroli serve --workers 99", "not in the range"),
+        ("patroli no-such-command", "has no command"),
+        ("patroli db", "needs a sub-command"),
+        ("patroli db downgrade", "has no command"),
+        ("patroli crawl plan", "missing argument"),
+        ("patroli crawl plan 7 8", "unexpected argument"),
+        ("patroli crawl plan ID", None),  # a placeholder the operator fills in
+        ("patroli users add admin --role overlord", "is not one of"),
+        ("patroli jobs run $(cat job-id)", None),
+    ],
+)
+def test_the_checker_refuses_what_patroli_refuses(line, refused):
+    [arguments] = patroli_lines(shell_commands(line))
+    if refused is None:
+        check_command_line(arguments)
+        return
+    with pytest.raises(Undocumentable, match=refused):
+        check_command_line(arguments)
+
+
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        ("sudo -u patroli patroli db upgrade", [["db", "upgrade"]]),
+        ("sudo -u patroli env PATROLI_DATA_DIR=/x \\\n  /opt/patroli/venv/bin/patroli audit verify",
+         [["audit", "verify"]]),
+        ("systemctl stop x && patroli evidence verify  # then look", [["evidence", "verify"]]),
+        ("adduser --system --group --home /var/lib/patroli patroli", []),  # the account's name
+        ("sudo -u postgres createuser --pwprompt patroli", []),
+        ("chmod 0755 /usr/local/bin/patroli", []),
+        ("# patroli serve", []),
+    ],
+)  # fmt: skip
+def test_the_extractor_finds_patroli_only_where_it_runs(script, expected):
+    assert patroli_lines(shell_commands(script)) == expected
+
+
+# -- the environment ---------------------------------------------------------------------------
+
+
+def documented_variables() -> set[str]:
+    for _info, body in fenced_blocks(GUIDE.read_text(encoding="utf-8")):
+        if body.startswith("# /etc/patroli/patroli.env"):
+            return set(re.findall(r"^#?(PATROLI_[A-Z0-9_]+)=", body, flags=re.M))
+    raise AssertionError("the guide has no /etc/patroli/patroli.env example")
+
+
+READ = re.compile(
+    r"""(?:environ\.get\(|environ\[|getenv\(|env\.get\(|env\[)\s*["'](PATROLI_[A-Z0-9_]+)["']"""
+)
+
+
+def variables_read_by_the_code() -> dict[str, str]:
+    """PATROLI_* name -> a file that reads it from the environment."""
+    read = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for name in READ.findall(path.read_text(encoding="utf-8")):
+                read.setdefault(name, str(path.relative_to(ROOT)))
+    return read
+
+
+def test_every_documented_variable_is_read_by_the_code():
+    read = variables_read_by_the_code()
+    unread = sorted(documented_variables() - set(read))
+    assert not unread, f"documented but read nowhere: {unread}"
+
+
+def test_every_variable_the_code_reads_is_documented():
+    read = variables_read_by_the_code()
+    undocumented = {name: where for name, where in read.items()
+                    if name not in documented_variables()}  # fmt: skip
+    assert not undocumented, f"read but not in the env example: {undocumented}"
+    assert {"PATROLI_DATABASE_URL", "PATROLI_REDIS_URL", "PATROLI_DATA_DIR"} <= set(read)
+
+
+@pytest.mark.parametrize(
+    "source, found",
+    [
+        ('os.environ.get("PATROLI_SOFFICE")', {"PATROLI_SOFFICE"}),
+        ("env.get('PATROLI_DATA_DIR') or './var'", {"PATROLI_DATA_DIR"}),
+        ('os.environ.get(\n    "PATROLI_REDIS_URL"\n)', {"PATROLI_REDIS_URL"}),
+        ('settings.getint("PATROLI_BATCH_SIZE", 50)', set()),  # a Scrapy setting, not the env
+        ('app.config.get("PATROLI_LETTER_PDF", True)', set()),  # Flask config
+        ('"""PATROLI_LOG_FORMAT=json makes..."""', set()),  # prose
+    ],
+)
+def test_reading_the_environment_is_told_from_mentioning_a_name(source, found):
+    assert set(READ.findall(source)) == found
+
+
+# -- systemd ---------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
+def test_units_pass_systemd_analyze_verify(tmp_path):
+    ours = Path(sys.executable).parent / "patroli"
+    assert ours.exists(), ours
+    for unit in UNITS.iterdir():
+        (tmp_path / unit.name).write_text(unit.read_text().replace(INSTALLED, str(ours)))
+    # The template is verified through an instance, as systemctl would start it.
+    names = [p.name for p in sorted(tmp_path.iterdir()) if "@." not in p.name]
+    names.append("patroli-worker@7.service")
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", *[f"./{name}" for name in names]],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    said = [line for line in (verify.stdout + verify.stderr).splitlines() if "patroli" in line]
+    assert verify.returncode == 0 and not said, "\n".join(said) or verify.stderr
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
+def test_systemd_analyze_verify_is_not_silent_about_a_broken_unit(tmp_path):
+    """The verify test can fail: a misspelt key and a wrong kill mode are reported."""
+    unit = (UNITS / "patroli-web.service").read_text().replace(INSTALLED, "/bin/true")
+    broken = unit.replace("KillMode=mixed", "KillMode=bogus").replace(
+        "NoNewPrivileges=", "NoNewPrivilegez="
+    )
+    (tmp_path / "patroli-broken.service").write_text(broken)
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", "./patroli-broken.service"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    said = verify.stdout + verify.stderr
+    assert "bogus" in said and "NoNewPrivilegez" in said
