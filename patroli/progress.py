@@ -23,6 +23,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TextIO
 
 import click
@@ -118,6 +119,17 @@ def progress(
         yield shown
     finally:
         shown.finish()
+
+
+def count_rows(path: Path) -> int:
+    """Lines after the header of a CSV file: the total of an import's progress (a quoted field
+    with line breaks makes it a little high; the bar ends where the rows end)."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return max(lines + (last != b"\n") - 1, 0)
 
 
 def _isatty(stream: TextIO) -> bool:

@@ -14,7 +14,7 @@ import textwrap
 
 import pytest
 
-from patroli.progress import progress
+from patroli.progress import count_rows, progress
 
 
 def lines_of(total, steps, *, quiet_for=0.0, every=3600.0, set_total=None) -> list[str]:
@@ -121,3 +121,19 @@ def test_a_terminal_gets_click_s_bar():
     assert "registry import" in text
     assert "50/50" in text
     assert "#" in text and "\r" in text  # a bar redrawn in place, not lines
+
+
+@pytest.mark.parametrize(
+    "content, rows",
+    [
+        (b"", 0),
+        (b"nie,product_name\n", 0),
+        (b"nie,product_name\nMD1,a\nMD2,b\n", 2),
+        (b"nie,product_name\nMD1,a\nMD2,b", 2),  # no newline at the end
+        (b"nie,product_name\r\nMD1,a\r\n", 1),
+    ],
+)
+def test_an_import_s_total_is_its_rows_after_the_header(tmp_path, content, rows):
+    path = tmp_path / "registry.csv"
+    path.write_bytes(content)
+    assert count_rows(path) == rows

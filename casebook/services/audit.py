@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,13 +162,16 @@ def _hash(row: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def verify(session: Session) -> list[ChainBreak]:
-    """Walk the chain from the first event; every edited, deleted or inserted event shows."""
+def verify(session: Session, *, progress: Callable[[int], None] | None = None) -> list[ChainBreak]:
+    """Walk the chain from the first event; every edited, deleted or inserted event shows.
+    `progress` hears of every event walked (a progress bar's advance)."""
     breaks: list[ChainBreak] = []
     expected_seq, expected_prev, two_back = 1, GENESIS, None
     last: AuditEvent | None = None
     inserted = 0  # insertions found on the way explain a chain longer than its head
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
+        if progress is not None:
+            progress(1)
         if event.seq < expected_seq:
             breaks.append(_break(event, f"numbered out of sequence ({event.seq}): inserted"))
             inserted += 1

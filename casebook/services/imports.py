@@ -46,15 +46,18 @@ class ImportReport:
 def import_file(
     session: Session, kind: str, path: Path, *, filename: str, actor: str,
     rejected: Callable[[RowError], None] | None = None, now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:  # fmt: skip
     """Import `path` (a CSV as DESIGN §3 describes it) as `kind`, registry or warnings.
-    `rejected` hears of every bad line as it is read (the report keeps the first ERRORS_KEPT)."""
+    `rejected` hears of every bad line as it is read (the report keeps the first ERRORS_KEPT);
+    `progress` hears of every row read, good or bad (a progress bar's advance)."""
     if kind not in KINDS:
         raise ValueError(f"unknown import {kind!r}; one of {', '.join(KINDS)}")
     reader, upsert = KINDS[kind]
     report = ImportReport(kind, filename)
     with path.open(encoding="utf-8-sig", newline="", errors="replace") as lines:
-        result = upsert(session, _good_rows(reader(lines), report, rejected), now=now)
+        rows = _good_rows(reader(lines), report, rejected, progress)
+        result = upsert(session, rows, now=now)
     report.read, report.new, report.updated = result.read, result.added, result.updated
     report.unchanged = result.unchanged
     audit.record(session, actor, f"{kind}.import", f"import:{filename[:150]}", None,
@@ -63,8 +66,12 @@ def import_file(
     return report
 
 
-def _good_rows(rows: Iterable, report: ImportReport, rejected: Callable | None) -> Iterator:
+def _good_rows(
+    rows: Iterable, report: ImportReport, rejected: Callable | None, progress: Callable | None
+) -> Iterator:
     for row in rows:
+        if progress is not None:
+            progress(1)
         if isinstance(row, RowError):
             report.rejected += 1
             if rejected is not None:

@@ -12,7 +12,7 @@ blocks across the whole casebook, and a part of it would suggest what the whole 
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -27,6 +27,7 @@ from rules import profiling as linker
 
 # The incremental relink loads at most this many sellers; a batch reaching further relinks all.
 REACH_LIMIT = 50_000
+RELINK_STEPS = 3  # read, link, write: what `progress` counts
 # Created and merged actors named in the audit event of one relink (the counts are all there).
 AUDIT_NAMES = 200
 
@@ -70,11 +71,13 @@ def relink(
     actor: str = "system",
     seller_ids: Iterable[int] | None = None,
     now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> RelinkResult:
     """Link seller accounts into actors and write the result; None relinks every seller, else
     only the sellers `seller_ids` reach (the incremental path after a crawl batch). Analysts'
-    pins hold; actor ids stay; a change is audited (one event per relink that changed anything)."""
-    return relink_as(session, actor=actor, seller_ids=seller_ids, now=now)
+    pins hold; actor ids stay; a change is audited (one event per relink that changed anything).
+    `progress` hears of each of the RELINK_STEPS steps done (read, link, write)."""
+    return relink_as(session, actor=actor, seller_ids=seller_ids, now=now, progress=progress)
 
 
 def relink_as(
@@ -86,6 +89,7 @@ def relink_as(
     how: str = "auto",
     anchors: Mapping[int, int] | None = None,
     action: str = "actors.relink",
+    progress: Callable[[int], None] | None = None,
 ) -> RelinkResult:
     """`relink`, for a decision: accounts that move say `how` (confirmed, merged, split) and
     `anchors` (actor id -> account) keep an actor's id with the account the analyst meant."""
@@ -105,18 +109,18 @@ def relink_as(
             scope, common = reached
     accounts = load.load_accounts(session, scope, weak=scope is None)
     pins = load.active_pins(session, scope)
-    read = time.perf_counter()
+    read = _step(progress, time.perf_counter())
     # Weak signals are compared in blocks across the whole casebook (a block too big says
     # nothing); over a part of it they would suggest what the whole does not: suggestions come
     # from full relinks, the incremental one keeps the pending ones.
     linkage = linker.link(accounts, stoplist=stops | common.keys(), pins=pins, cap=cap,
                           suggest=scope is None)  # fmt: skip
-    linked = time.perf_counter()
+    linked = _step(progress, time.perf_counter())
     names = {int(account.id): account.shop_name for account in accounts}
     written = store(session, linkage, scope, now=now, names=names, how=how, anchors=anchors,
                     suggested=scope is None)  # fmt: skip
     session.expire_all()  # objects loaded before are reread: actors may have merged or renamed
-    done = time.perf_counter()
+    done = _step(progress, time.perf_counter())
     result = RelinkResult(
         full=scope is None,
         accounts=len(accounts),
@@ -129,6 +133,12 @@ def relink_as(
         audit.record(session, actor, action, "actors:all" if result.full else "actors",
                      None, _summary(result), now=now)  # fmt: skip
     return result
+
+
+def _step(progress: Callable[[int], None] | None, at: float) -> float:
+    if progress is not None:
+        progress(1)
+    return at
 
 
 def _summary(result: RelinkResult) -> dict:

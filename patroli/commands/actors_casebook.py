@@ -10,6 +10,8 @@ from datetime import datetime
 import click
 
 from casebook.services import actor_profile, image_hashes, profiling
+from casebook.services.profiling_relink import RELINK_STEPS
+from patroli.progress import progress
 from patroli.wiring import open_casebook
 from rules.profiling import STRONG_KINDS
 
@@ -47,10 +49,13 @@ def relink_command(sellers: tuple[int, ...], actor: str) -> None:
                 hashed = image_hashes.hash_new_images(session, data_dir=casebook.config.data_dir)
             if hashed:
                 click.echo(f"{hashed} images hashed")
-        with casebook.sessions() as session, session.begin():
-            result = profiling.relink(
-                session, actor=actor, seller_ids=list(sellers) if sellers else None
-            )
+        with (
+            progress("actors relink", RELINK_STEPS) as advance,
+            casebook.sessions() as session,
+            session.begin(),
+        ):
+            result = profiling.relink(session, actor=actor, progress=advance,
+                                      seller_ids=list(sellers) if sellers else None)  # fmt: skip
         with casebook.sessions() as session, session.begin():
             if sellers:
                 ids = actor_profile.actors_of_sellers(session, sellers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from casebook.services import audit
+from patroli.progress import progress
 from patroli.wiring import open_casebook
 
 WITNESS = "audit-head"
@@ -23,7 +24,9 @@ def verify() -> None:
     database = casebook.engine.url.render_as_string(hide_password=True)
     witness_path = casebook.config.data_dir / WITNESS
     with casebook.sessions() as session:
-        breaks = audit.verify(session)
+        head = audit.recorded_head(session)
+        with progress("audit verify", head.seq if head else None) as advance:
+            breaks = audit.verify(session, progress=advance)
         witnessed = audit.read_witness(witness_path, database)
         if witnessed is not None:
             breaks += audit.check_witness(session, *witnessed)

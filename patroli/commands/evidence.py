@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy import func, select
 
+from casebook.models import Capture
 from casebook.services import evidence
+from patroli.progress import progress
 from patroli.wiring import open_casebook
 
 
@@ -21,10 +24,13 @@ def verify() -> None:
     casebook = open_casebook()
     checked = bad = 0
     with casebook.sessions() as session:
-        for _manifest, problems in evidence.verify_all(session, casebook.config.data_dir):
-            checked += 1
-            for problem in problems:
-                bad += 1
-                click.echo(f"MISMATCH {problem.where}: {problem.reason}", err=True)
+        total = session.scalar(select(func.count()).select_from(Capture))
+        with progress("evidence verify", total) as advance:
+            for _manifest, problems in evidence.verify_all(session, casebook.config.data_dir):
+                advance(1)
+                checked += 1
+                for problem in problems:
+                    bad += 1
+                    click.echo(f"MISMATCH {problem.where}: {problem.reason}", err=True)
     click.echo(f"{checked} captures checked, {bad} problems")
     sys.exit(1 if bad else 0)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from patroli.progress import count_rows, progress
 from patroli.wiring import open_casebook
 
 
@@ -41,9 +42,13 @@ def _import(path: Path, kind: str) -> None:
         click.echo(f"{path}:{row.line}: {row.reason}", err=True)
 
     casebook = open_casebook()
-    with casebook.sessions() as session, session.begin():  # one audit event per import, as the UI
+    with (
+        progress(f"{kind} import", count_rows(path)) as advance,
+        casebook.sessions() as session,
+        session.begin(),  # one audit event per import, as the UI
+    ):
         report = imports.import_file(session, kind, path, filename=path.name, actor="cli",
-                                     rejected=rejected)  # fmt: skip
+                                     rejected=rejected, progress=advance)  # fmt: skip
     click.echo(
         f"{kind} {path.name}: {report.read} rows read, {report.new} added, "
         f"{report.updated} updated, {report.unchanged} unchanged, {report.rejected} rejected"
