@@ -210,11 +210,11 @@ class SharedPolitenessMiddleware:
             await self.limiter.release(domain, lease)
 
     def _clear_local_delay(self, request) -> None:
-        downloader = self.crawler.engine.downloader
-        slot = downloader.slots.get(downloader.get_slot_key(request))
-        if slot is not None:
-            slot.delay = 0.0
-            slot.concurrency = max(slot.concurrency, self.limiter.concurrency)
+        # The slot is made here if it is new, so that its first request already finds no delay:
+        # a delay found once leaves a timer in the slot that holds later requests too.
+        _, slot = self.crawler.engine.downloader._get_slot(request)
+        slot.delay = 0.0
+        slot.concurrency = max(slot.concurrency, self.limiter.concurrency)
 
     def _start_renewing(self) -> None:
         if self._renewer is None or self._renewer.done():

@@ -182,3 +182,80 @@ def test_server_side_measure(times, expected):
 )
 def test_domain_of_a_host_header(host, domain):
     assert _hostname({"HTTP_HOST": host}) == domain
+
+
+# A Scrapy crawl of the given URLs with Patroli's robots.txt middleware and the shared limiter
+# placed as settings place it; AutoThrottle and a jittered local delay on, as in production.
+CRAWL = textwrap.dedent(
+    """
+    import json, sys
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    redis_url, urls = sys.argv[1], json.loads(sys.argv[2])
+
+    class Fetch(scrapy.Spider):
+        name = "fetch"
+
+        async def start(self):
+            for url in urls:
+                yield scrapy.Request(url, dont_filter=True)
+
+        def parse(self, response):
+            pass
+
+    process = CrawlerProcess({
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
+            "crawler.politeness.SharedPolitenessMiddleware": 990,
+        },
+        "ROBOTSTXT_OBEY": True,
+        "PATROLI_REDIS_URL": redis_url,
+        "DOWNLOAD_DELAY": 0.3,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": 1.0,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+        "PATROLI_POLITE_CONCURRENCY": 2,
+        "LOG_LEVEL": "WARNING",
+        "TELNETCONSOLE_ENABLED": False,
+    })
+    process.crawl(Fetch)
+    process.start()
+    """
+)
+
+
+def shop(environ, start_response):
+    """A site whose every page is a line of text; robots.txt allows all but /private."""
+    path = environ["PATH_INFO"]
+    body = b"User-agent: *\nDisallow: /private\n" if path == "/robots.txt" else path.encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+@pytest.mark.parametrize("shared", [True, False])  # False: each process polite by itself only
+def test_scrapy_workers_stay_polite_per_domain(redis_url, shared):
+    from patroli.demo.requestlog import LoggedSites, RequestLog
+
+    log = RequestLog(shop, latency=(0.2, 0.6))
+    with LoggedSites(log, ["127.0.0.2", "127.0.0.3"]) as sites:
+        urls = [f"{base}/page/{n}" for base in sites.base_urls.values() for n in range(8)]
+        urls += [f"{base}/private/1" for base in sites.base_urls.values()]  # robots refuses
+        arguments = [redis_url if shared else "", json.dumps(urls)]
+        command = [sys.executable, "-c", CRAWL, *arguments]
+        crawls = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        for crawl in crawls:
+            _, errors = crawl.communicate(timeout=120)
+            assert crawl.returncode == 0, errors
+            assert "Traceback" not in errors, errors
+    seen = politeness(log.visits, window=3.0)
+    assert {domain: s.requests for domain, s in seen.items()} == {
+        "127.0.0.2": 3 * 9,  # each worker: robots.txt and 8 pages, never /private
+        "127.0.0.3": 3 * 9,
+    }
+    # The server sees a request a little after its grant (the connection, a thread): the gap
+    # may shrink by that much, never to the near-zero of workers that do not coordinate.
+    polite = all(s.max_concurrency <= 2 and s.min_gap >= 0.3 - 0.05 for s in seen.values())
+    assert polite is shared, seen
