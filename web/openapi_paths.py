@@ -386,3 +386,10 @@ from web.openapi_actors import operations as _actor_operations  # noqa: E402
 
 _openapi.SCHEMAS.update(_ACTOR_SCHEMAS)
 OPERATIONS.update(_actor_operations(Operation))
+
+# Alerts on anomalous crawls (web.api_v1_alerts), described in web.openapi_alerts.
+from web.openapi_alerts import SCHEMAS as _ALERT_SCHEMAS  # noqa: E402
+from web.openapi_alerts import operations as _alert_operations  # noqa: E402
+
+_openapi.SCHEMAS.update(_ALERT_SCHEMAS)
+OPERATIONS.update(_alert_operations(Operation))

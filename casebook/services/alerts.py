@@ -256,6 +256,15 @@ def get_alert(session: Session, alert_id: int, *, scope: access.Scope) -> Alert:
     return found
 
 
+def plan_names(session: Session, shown: list[Alert]) -> dict[int, str]:
+    """The names of the plans of these alerts, in one query."""
+    ids = {a.plan_id for a in shown if a.plan_id is not None}
+    if not ids:
+        return {}
+    query = select(PatrolPlan.id, PatrolPlan.name).where(PatrolPlan.id.in_(ids))
+    return {plan_id: name for plan_id, name in session.execute(query)}
+
+
 def open_count(session: Session, *, scope: access.Scope) -> int:
     query = _visible(select(func.count(Alert.id)), scope)
     return session.scalar(query.where(Alert.acknowledged_at.is_(None))) or 0

@@ -87,6 +87,8 @@ WALK = [
     ("POST", "/warnings/import", "analis", {"data": WARNINGS_CSV, "content_type": "text/csv"}, 200),
     ("GET", "/audit", "analis", {"query_string": {"action": "letter.", "limit": 3}}, 200),
     ("GET", "/audit/verify", "analis", {}, 200),
+    ("GET", "/alerts", "tamu", {"query_string": {"open": "true", "kind": "blocking"}}, 200),
+    ("POST", "/alerts/99999/acknowledge", "analis", {}, 404),  # alerts: tests/web/test_alerts_pages
 ]
 
 # Offender profiling, walked on a casebook whose accounts the linker joined into actors
@@ -291,6 +293,7 @@ def test_every_route_with_a_token_documents_401_and_answers_it(sop, document):
                 "actor_id",
                 "suggestion_id",
                 "stop_id",
+                "alert_id",
             ):
                 concrete = concrete.replace("{" + name + "}", "1")
             problem = _check(sop, document, method.upper(), concrete, None, {}, 401)
