@@ -1,10 +1,90 @@
-"""`patroli scheduler`: runs patrol plans on their schedules (being built)."""
+"""`patroli scheduler`: run patrol plans and the monitoring re-checks on their schedules, and
+show what ran and what runs next."""
 
 from __future__ import annotations
 
 import click
 
+from casebook.services import access, schedule
+from casebook.services.access import Scope
+from casebook.services.plans import JAKARTA
+from patroli.commands.jobs import runner_options
+from patroli.scheduling import DEFAULT_RECHECK, Scheduler, once_until_done, serve_until_stopped
+from patroli.wiring import open_casebook
+
+NATIONAL = Scope("scheduler", "admin")  # the command line reads every unit's history
+
 
 @click.group("scheduler")
 def scheduler() -> None:
     """Run patrol plans and the monitoring re-checks on their schedules."""
+
+
+@scheduler.command("run")
+@click.option("--once", is_flag=True, help="fire what is due now (with catch-up), wait, exit")
+@click.option(
+    "--recheck-schedule", default=DEFAULT_RECHECK, show_default=True, metavar="CRON",
+    help="when the monitoring re-check runs (WIB); '' for never",
+)  # fmt: skip
+@runner_options
+def run(once: bool, recheck_schedule: str, bases: tuple[str, ...], settings: tuple[str, ...]):
+    """Run every active plan with a schedule, and the re-check, until SIGTERM or Ctrl-C. After
+    downtime a schedule runs once for what it missed; a run still going is never overlapped."""
+    try:
+        recheck = schedule.normalize_cron(recheck_schedule)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--recheck-schedule") from None
+    casebook = open_casebook()
+    runner = Scheduler(casebook, recheck=recheck, bases=bases, settings=settings,
+                       say=lambda line: click.echo(line))  # fmt: skip
+    if not once:
+        click.echo(f"scheduler started ({len(runner.schedules())} schedule(s)); SIGTERM stops it")
+        serve_until_stopped(runner)
+        click.echo("scheduler stopped")
+        return
+    fired = [f for f in once_until_done(runner) if f.outcome != "nothing"]
+    failed = [f for f in fired if f.status == "failed"]
+    click.echo(f"{len(fired)} firing(s), {len(failed)} failed")
+    if failed:
+        raise SystemExit(1)
+
+
+@scheduler.command("history")
+@click.option("--plan", "plan_id", type=int, help="only this plan's runs")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+def history(plan_id: int | None, limit: int) -> None:
+    """The scheduled runs, newest first: due (WIB), status, missed firings, job, crawl runs."""
+    casebook = open_casebook()
+    with casebook.sessions() as session:
+        found = schedule.history(session, access.plan_condition(NATIONAL), national=True,
+                                 plan_id=plan_id, newest_first=True, limit=limit)  # fmt: skip
+        shown = [(run, schedule.public(run)) for run in found]
+    if not shown:
+        click.echo("no scheduled runs yet")
+    for run, fields in shown:
+        extra = [f"missed {run.missed}" if run.missed else "",
+                 f"job {run.job_id}" if run.job_id else "",
+                 "crawl runs " + ",".join(map(str, fields["crawl_run_ids"]))
+                 if fields["crawl_run_ids"] else "", run.reason]  # fmt: skip
+        click.echo(f"{run.id:>5} {run.key:<10} {_wib(run.due_at)}  {run.status:<8} "
+                   + "  ".join(x for x in extra if x))  # fmt: skip
+
+
+def _wib(moment) -> str:
+    return moment.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M WIB")
+
+
+@scheduler.command("next")
+@click.option("--count", type=click.IntRange(1, 50), default=3, show_default=True)
+@click.option("--recheck-schedule", default=DEFAULT_RECHECK, show_default=True, metavar="CRON")
+def next_firings(count: int, recheck_schedule: str) -> None:
+    """Each schedule's next firings (WIB)."""
+    casebook = open_casebook()
+    with casebook.sessions() as session:
+        found = schedule.schedules(session, recheck=schedule.normalize_cron(recheck_schedule))
+    if not found:
+        click.echo("nothing scheduled (a plan runs on its schedule while it is active)")
+    for one in found:
+        times = ", ".join(at.strftime("%Y-%m-%d %H:%M") for at in
+                          schedule.next_firings(one.cron, count))  # fmt: skip
+        click.echo(f"{one.key:<10} '{one.cron}': {times or 'never'} WIB")
