@@ -3,10 +3,15 @@
 A terminal's Ctrl-C signals the whole foreground process group. Were Chromium and the
 Playwright driver in it, they would die at once and every page in flight would fail; instead
 the crawl runs in a new session, and this process passes Ctrl-C on: the first asks Scrapy to
-finish what is in flight, the second to stop now, the third kills the crawl outright."""
+finish what is in flight, the second to stop now, the third kills the crawl outright.
+
+With a shared queue (PATROLI_REDIS_URL and PATROLI_QUEUE, see crawler/distributed.py) several
+such crawl processes may work one crawl: `workers` of them here, more on other machines. Each
+gets Ctrl-C the same way; a worker stopped early hands back what it held."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -44,6 +49,7 @@ class CrawlOutcome:
     stats: dict[str, Any]
     error: str | None = None  # why it never started (a refused argument, an unknown spider)
     signalled: bool = False  # Ctrl-C or SIGTERM reached the crawl, whatever the spiders said
+    workers: list[str] = field(default_factory=list)  # each worker's reason, when several
 
     @property
     def interrupted(self) -> bool:
@@ -57,31 +63,68 @@ class CrawlOutcome:
 
 
 def run_spiders(
-    config: Config, runs: list[SpiderRun], overrides: dict[str, Any] | None = None
+    config: Config,
+    runs: list[SpiderRun],
+    overrides: dict[str, Any] | None = None,
+    workers: int = 1,
 ) -> list[CrawlOutcome]:
-    """Run the spiders together until all finish (or Ctrl-C); returns how each ended."""
+    """Run the spiders together until all finish (or Ctrl-C); returns how each ended. With
+    `workers` > 1 (a shared queue) as many crawl processes run them; their stats add up."""
     # The signals are ours from the first line: a Ctrl-C while the crawl process is being made
     # must stop it, not abort us and leave it reading a job file we already removed.
     with _Forwarding() as signals, tempfile.TemporaryDirectory(prefix="patroli-crawl-") as folder:
         job = Path(folder) / "job.json"
-        outcome_file = Path(folder) / "outcomes.json"
+        outcome_files = [Path(folder) / f"outcomes-{n}.json" for n in range(workers)]
         job.write_text(json.dumps({
             "config": {
                 "data_dir": str(config.data_dir), "database_url": config.database_url,
                 "chromium": config.chromium, "allow_private": config.allow_private,
+                "redis_url": config.redis_url,
             },
             "runs": [asdict(run) for run in runs],
             "overrides": overrides or {},
         }))  # fmt: skip
-        if not signals.received:
+        for outcome_file in outcome_files:
+            if signals.received:
+                break
             crawl = [sys.executable, "-m", "patroli.crawling", str(job), str(outcome_file),
                      str(os.getpid())]  # fmt: skip
-            signals.wait(subprocess.Popen(crawl, start_new_session=True))
+            signals.adopt(subprocess.Popen(crawl, start_new_session=True))
+        signals.wait()
         signalled = signals.received > 0
-        if not outcome_file.exists():  # it died before it could say how its spiders ended
-            return [CrawlOutcome(run.spider, "killed", {}, signalled=signalled) for run in runs]
-        return [CrawlOutcome(**outcome, signalled=signalled)
-                for outcome in json.loads(outcome_file.read_text())]  # fmt: skip
+        each = [_read_outcomes(path, runs) for path in outcome_files]
+        return [
+            CrawlOutcome(**_merged([worker[index] for worker in each]), signalled=signalled)
+            for index in range(len(runs))
+        ]
+
+
+def _countable(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _read_outcomes(path: Path, runs: list[SpiderRun]) -> list[dict[str, Any]]:
+    if not path.exists():  # it died before it could say how its spiders ended
+        return [{"spider": run.spider, "reason": "killed", "stats": {}} for run in runs]
+    return json.loads(path.read_text())
+
+
+def _merged(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
+    """One spider's outcome over its workers: counts add up, the worst reason shows."""
+    if len(outcomes) == 1:
+        return outcomes[0]
+    first = outcomes[0]
+    reasons = [o["reason"] for o in outcomes]
+    stats = dict(first["stats"])
+    for other in outcomes[1:]:
+        for key, value in other["stats"].items():
+            mine = stats.get(key, 0)
+            if _countable(value) and _countable(mine):
+                stats[key] = mine + value
+    reason = next((r for r in reasons if r != "finished"), "finished")
+    error = next((o.get("error") for o in outcomes if o.get("error")), None)
+    return {"spider": first["spider"], "reason": reason, "stats": stats, "error": error,
+            "workers": reasons}  # fmt: skip
 
 
 class _Forwarding:
@@ -90,7 +133,7 @@ class _Forwarding:
 
     def __init__(self) -> None:
         self.received = 0
-        self.child: subprocess.Popen | None = None
+        self.children: list[subprocess.Popen] = []
 
     def __enter__(self) -> _Forwarding:
         self.previous = {
@@ -102,20 +145,24 @@ class _Forwarding:
         for signum, handler in self.previous.items():
             signal.signal(signum, handler)
 
-    def wait(self, child: subprocess.Popen) -> None:
-        self.child = child
+    def adopt(self, child: subprocess.Popen) -> None:
+        self.children.append(child)
         if self.received:  # a signal came while it was being started
             child.send_signal(signal.SIGINT)
-        child.wait()
+
+    def wait(self) -> None:
+        for child in self.children:
+            child.wait()
 
     def _forward(self, signum, frame) -> None:
         self.received += 1
-        if self.child is None:
-            return
-        if self.received <= 2:
-            self.child.send_signal(signal.SIGINT)
-        else:
-            os.killpg(self.child.pid, signal.SIGKILL)
+        for child in self.children:
+            if child.poll() is not None:
+                continue
+            if self.received <= 2:
+                child.send_signal(signal.SIGINT)
+            else:
+                os.killpg(child.pid, signal.SIGKILL)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -136,7 +183,7 @@ def _crawl_in_this_process(job_path: str, outcome_path: str, parent: str) -> Non
 
     job = json.loads(Path(job_path).read_text())
     config = Config(**{**job["config"], "data_dir": Path(job["config"]["data_dir"])},
-                    redis_url=None, secret_key="")  # fmt: skip
+                    secret_key="")  # fmt: skip
     settings = crawl_settings(config, {"LOG_INSTALL_ROOT_HANDLER": False, **job["overrides"]})
     process = CrawlerProcess(settings)
     _progress_to_stdout()
@@ -151,6 +198,7 @@ def _crawl_in_this_process(job_path: str, outcome_path: str, parent: str) -> Non
             started.append((run["spider"], None))
             continue
         started.append((run["spider"], crawler))
+        _own_queue(crawler, index, run["spider"], len(job["runs"]))
         # A spider refusing its arguments is one line for the officer, not a traceback, and
         # the spiders started beside it run on.
         process.crawl(crawler, **run["arguments"]).addErrback(
@@ -163,6 +211,14 @@ def _crawl_in_this_process(job_path: str, outcome_path: str, parent: str) -> Non
         for index, (spider, crawler) in enumerate(started)
     ]
     Path(outcome_path).write_text(json.dumps(outcomes, default=str))
+
+
+def _own_queue(crawler, index: int, spider: str, runs: int) -> None:
+    """Spiders run together each need a queue of their own: a request names its callback,
+    which only its own spider (with its own arguments) can answer."""
+    queue = crawler.settings.get("PATROLI_QUEUE")
+    if queue and runs > 1:
+        crawler.settings.set("PATROLI_QUEUE", f"{queue}.{index + 1}-{spider}", priority="cmdline")
 
 
 def _one_line(failure) -> str:
@@ -200,7 +256,25 @@ def crawl_settings(config: Config, overrides: dict[str, Any] | None = None):
     launch["executable_path"] = config.chromium
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority="cmdline")
     settings.update(overrides or {}, priority="cmdline")
+    if settings.get("PATROLI_QUEUE"):
+        _shared_queue(config, settings)
     return settings
+
+
+def _shared_queue(config: Config, settings) -> None:
+    """The crawl works a queue in Redis with other processes (crawler/distributed.py)."""
+    if not config.redis_url:
+        raise ValueError("a shared crawl queue needs PATROLI_REDIS_URL")
+    settings.update({
+        "PATROLI_REDIS_URL": config.redis_url,
+        "SCHEDULER": "crawler.distributed.RedisScheduler",
+        "DUPEFILTER_CLASS": "crawler.distributed.SharedDupeFilter",
+    }, priority="cmdline")  # fmt: skip
+    if importlib.util.find_spec("crawler.politeness") is not None:
+        # Per-domain limits across all workers; scrapy's own hold per process only.
+        middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+        middlewares["crawler.politeness.SharedPolitenessMiddleware"] = 990  # last: see its PRIORITY
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
 
 
 # These repeat, with tracebacks, what patroli.failures already says in one line per URL.

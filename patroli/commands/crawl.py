@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import click
 
 from casebook.config import load as load_config
@@ -30,6 +32,42 @@ def crawl_options(command):
     )(command)  # fmt: skip
 
 
+def queue_options(command):
+    """A crawl shared through Redis: this process, N-1 more here, and any on other machines."""
+    command = click.option(
+        "--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+        help="crawl processes on this machine working the queue (needs --queue)",
+    )(command)  # fmt: skip
+    return click.option(
+        "--queue", metavar="NAME",
+        help="work the shared crawl queue NAME in PATROLI_REDIS_URL; the same command on "
+        "other machines joins it",
+    )(command)  # fmt: skip
+
+
+def _queue_overrides(config, queue: str | None, workers: int, jobdir: str | None) -> dict:
+    """The settings of a shared crawl, or a one-line refusal."""
+    if queue is None and workers == 1:
+        return {}
+    if not config.redis_url:
+        raise click.ClickException(
+            "--queue and --workers need PATROLI_REDIS_URL (a Redis every worker reaches)"
+        )
+    if queue is None:
+        raise click.ClickException("--workers needs --queue NAME (the queue they share)")
+    if jobdir:
+        raise click.ClickException(
+            "--jobdir and --queue do not go together: the queue keeps the crawl's state"
+        )
+    from crawler.distributed import queue_keys
+
+    try:
+        queue_keys(queue)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    return {"PATROLI_QUEUE": queue}
+
+
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     pairs = {}
     for value in values:
@@ -40,21 +78,24 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     return pairs
 
 
-def _run(runs: list[SpiderRun], jobdir=None, settings=(), bases=()) -> None:
-    casebook = open_casebook()
+def _run(runs: list[SpiderRun], jobdir=None, settings=(), bases=(), queue=None, workers=1):
     overrides = _pairs(settings, "-s")
+    config = load_config()
+    overrides.update(_queue_overrides(config, queue, workers, jobdir))  # refused before anything
+    casebook = open_casebook(config=config)
     if jobdir:
         overrides["JOBDIR"] = jobdir
     site_bases = _pairs(bases, "--base")
     if site_bases:
         runs = [SpiderRun(r.spider, {"bases": site_bases, **r.arguments}) for r in runs]
-    outcomes = run_spiders(casebook.config, runs, overrides)
+    outcomes = run_spiders(casebook.config, runs, overrides, workers=workers)
     for outcome in outcomes:
         if not outcome.started:
             continue
         stats = outcome.stats
         click.echo(
-            f"{outcome.spider}: {outcome.reason}; {stats.get('response_received_count', 0)} pages, "
+            f"{outcome.spider}: {outcome.reason}{_by_worker(outcome.workers)}; "
+            f"{stats.get('response_received_count', 0)} pages, "
             f"{stats.get('patroli/stored', 0)} stored, "
             f"{stats.get('patroli/listings_with_hits', 0)} with violations, "
             f"{stats.get('patroli/failed_urls', 0)} failed" + _verdicts(stats)
@@ -64,6 +105,13 @@ def _run(runs: list[SpiderRun], jobdir=None, settings=(), bases=()) -> None:
     refused = [f"{o.spider} not started: {o.error}" for o in outcomes if not o.started]
     if refused:
         raise click.ClickException("; ".join(refused))
+
+
+def _by_worker(reasons: list[str]) -> str:
+    """How each local worker ended, when they did not all finish alike."""
+    if len(set(reasons)) <= 1:
+        return f" ({len(reasons)} workers)" if reasons else ""
+    return " (workers: " + ", ".join(reasons) + ")"
 
 
 def _verdicts(stats: dict) -> str:
@@ -78,6 +126,7 @@ def _verdicts(stats: dict) -> str:
 @click.argument("spider")
 @click.option("-a", "arguments", multiple=True, metavar="NAME=VALUE", help="spider argument")
 @crawl_options
+@queue_options
 def run(spider: str, arguments: tuple[str, ...], **options) -> None:
     """Run one spider (marketplace, shop, social, urls, recheck)."""
     _run([SpiderRun(spider, _pairs(arguments, "-a"))], **options)
@@ -86,14 +135,23 @@ def run(spider: str, arguments: tuple[str, ...], **options) -> None:
 @crawl.command("urls")
 @click.argument("source", metavar="FILE|-")
 @crawl_options
+@queue_options
 def urls(source: str, **options) -> None:
     """Fetch ad-hoc URLs (one per line; `-` reads stdin) with evidence."""
-    _run([SpiderRun("urls", {"file": source})], **options)
+    if source != "-" or options["workers"] == 1:
+        _run([SpiderRun("urls", {"file": source})], **options)
+        return
+    # Several workers cannot share one stdin: they read a copy of it.
+    with tempfile.NamedTemporaryFile("w", prefix="patroli-urls-", suffix=".txt") as copy:
+        copy.write(click.get_text_stream("stdin").read())
+        copy.flush()
+        _run([SpiderRun("urls", {"file": copy.name})], **options)
 
 
 @crawl.command("plan")
 @click.argument("plan_id", type=int)
 @crawl_options
+@queue_options
 def plan(plan_id: int, **options) -> None:
     """Run the spiders a patrol plan names, with its keywords."""
     casebook = open_casebook()
