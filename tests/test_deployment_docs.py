@@ -12,16 +12,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import os
 import re
 import shlex
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
+import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import click
 import pytest
+from sqlalchemy import select
 
+from casebook.db import make_engine, make_session_factory
+from casebook.models.people import LoginAttempt
 from patroli.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -353,3 +363,157 @@ def test_systemd_analyze_verify_is_not_silent_about_a_broken_unit(tmp_path):
     )  # fmt: skip
     said = verify.stdout + verify.stderr
     assert "bogus" in said and "NoNewPrivilegez" in said
+
+
+# -- nginx in front of patroli serve, as the guide installs it --------------------------------
+
+SITE = ROOT / "docs" / "nginx" / "patroli.conf"
+NAME = "patroli.example.go.id"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class NamedTls(http.client.HTTPSConnection):
+    """https to 127.0.0.1 naming `server_name` in the handshake (SNI), as a browser would."""
+
+    def __init__(self, port: int, server_name: str = NAME) -> None:
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # self-signed
+        super().__init__("127.0.0.1", port, context=context, timeout=30)
+        self.server_name = server_name
+
+    def connect(self) -> None:
+        raw = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+        self.sock = self._context.wrap_socket(raw, server_hostname=self.server_name)
+
+
+def ask(connection, method: str, path: str, body=None, headers=None):
+    connection.request(method, path, body, {"Host": f"{NAME}:{connection.port}", **(headers or {})})
+    answer = connection.getresponse()
+    return answer, answer.read()
+
+
+def wait_for_port(port: int, process: subprocess.Popen) -> None:
+    for _ in range(300):
+        assert process.poll() is None, process.communicate()
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+@pytest.fixture
+def behind_nginx(tmp_path):
+    """`patroli serve` as patroli-web.service runs it, behind docs/nginx/patroli.conf on loopback
+    ports: (https port, http port, waitress port, data dir)."""
+    https, plain, backend = free_port(), free_port(), free_port()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", f"/CN={NAME}", "-keyout", tmp_path / "key.pem",
+                    "-out", tmp_path / "cert.pem"], check=True, capture_output=True)  # fmt: skip
+    site = SITE.read_text()
+    site = site.replace("/etc/ssl/patroli/fullchain.pem", str(tmp_path / "cert.pem"))
+    site = site.replace("/etc/ssl/patroli/privkey.pem", str(tmp_path / "key.pem"))
+    site = site.replace("127.0.0.1:8800", f"127.0.0.1:{backend}")
+    site = re.sub(r"^\s*listen \[::\].*$", "", site, flags=re.M)  # loopback IPv4 only here
+    site = re.sub(r"listen 443\b", f"listen 127.0.0.1:{https}", site)
+    site = re.sub(r"listen 80\b", f"listen 127.0.0.1:{plain}", site)
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n access_log off;\n client_body_temp_path {tmp_path}/body;\n"
+        f" proxy_temp_path {tmp_path}/proxy;\n include {tmp_path}/site.conf;\n}}\n"
+    )
+    env = {**os.environ, "PATROLI_DATA_DIR": str(tmp_path / "data")}
+    for name in ("PATROLI_DATABASE_URL", "PATROLI_METRICS_TOKEN", "PATROLI_REDIS_URL"):
+        env.pop(name, None)
+    patroli = [sys.executable, "-m", "patroli"]
+    subprocess.run([*patroli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([*patroli, "users", "add", "analis", "--role", "analyst", "--password",
+                    "rahasia-nginx-1"], env=env, check=True, capture_output=True)  # fmt: skip
+    # patroli-web.service's ExecStart, on a free port and with one serving process.
+    web = subprocess.Popen([*patroli, "serve", "--host", "127.0.0.1", "--port", str(backend),
+                            "--workers", "1", "--trusted-proxy", "127.0.0.1"], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    nginx = subprocess.Popen(["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+                              "-g", "daemon off;"], stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        wait_for_port(backend, web)
+        wait_for_port(https, nginx)
+        yield https, plain, backend, tmp_path / "data"
+    finally:
+        for process in (nginx, web):
+            process.terminate()
+            try:
+                process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+
+
+@pytest.mark.skipif(not (shutil.which("nginx") and shutil.which("openssl")), reason="no nginx")
+def test_the_nginx_site_serves_patroli_as_the_guide_says(behind_nginx):
+    https, plain, backend, data = behind_nginx
+    tls = NamedTls(https)
+    try:
+        for path, status in (("/healthz", 200), ("/readyz", 200), ("/metrics", 404)):
+            answer, _ = ask(tls, "GET", path)
+            assert answer.status == status, path
+        # An officer logs in through the form: the cookie is Secure, the redirect stays https
+        # on the address the browser used, and the form check accepts the browser's Referer.
+        page, body = ask(tls, "GET", "/login")
+        assert "Secure" in page.headers["Set-Cookie"]
+        assert page.headers["Strict-Transport-Security"]
+        cookie = page.headers["Set-Cookie"].split(";")[0]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', body.decode()).group(1)
+        form = urlencode({"username": "analis", "password": "rahasia-nginx-1", "csrf_token": token})
+        answer, _ = ask(tls, "POST", "/login", form, {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+            "Referer": f"https://{NAME}:{https}/login",
+            "X-Forwarded-For": "203.0.113.9",  # forged by the client: nginx must not pass it on
+        })  # fmt: skip
+        assert answer.status == 302, answer.status
+        assert answer.headers["Location"] in ("/", f"https://{NAME}:{https}/")
+        # A registry upload over the cap is refused by nginx before any of it is sent.
+        answer, _ = ask(tls, "POST", "/imports", None, {"Content-Length": str(300 * 2**20)})
+        assert answer.status == 413
+    finally:
+        tls.close()
+    # Metrics are there for a caller on the host itself, never through the proxy.
+    direct = http.client.HTTPConnection("127.0.0.1", backend, timeout=30)
+    try:
+        direct.request("GET", "/metrics")
+        answer = direct.getresponse()
+        assert answer.status == 200 and b"patroli_up 1" in answer.read()
+    finally:
+        direct.close()
+    # Plain HTTP only redirects to https.
+    redirect = http.client.HTTPConnection("127.0.0.1", plain, timeout=30)
+    try:
+        answer, _ = ask(redirect, "GET", "/login")
+        assert answer.status == 301 and answer.headers["Location"] == f"https://{NAME}/login"
+    finally:
+        redirect.close()
+    # The login counted the address nginx saw, not the one the client wrote.
+    engine = make_engine(f"sqlite:///{data / 'patroli.db'}")
+    try:
+        with make_session_factory(engine)() as session:
+            assert session.scalars(select(LoginAttempt.address)).all() == ["127.0.0.1"]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.skipif(not (shutil.which("nginx") and shutil.which("openssl")), reason="no nginx")
+@pytest.mark.parametrize("server_name", ["other.example.org", None])
+def test_the_nginx_site_answers_no_other_name(behind_nginx, server_name):
+    https = behind_nginx[0]
+    tls = NamedTls(https, server_name)
+    try:
+        with pytest.raises(ssl.SSLError):  # ssl_reject_handshake: no certificate, no page
+            tls.connect()
+    finally:
+        tls.close()
