@@ -255,7 +255,7 @@ def test_scrapy_workers_stay_polite_per_domain(redis_url, shared):
         "127.0.0.2": 3 * 9,  # each worker: robots.txt and 8 pages, never /private
         "127.0.0.3": 3 * 9,
     }
-    # The server sees a request a little after its grant (the connection, a thread): the gap
-    # may shrink by that much, never to the near-zero of workers that do not coordinate.
-    polite = all(s.max_concurrency <= 2 and s.min_gap >= 0.3 - 0.05 for s in seen.values())
+    # The server sees a request a little after its grant (the event loop, the connection): the
+    # gap may shrink by that much, never to the near-zero of workers that do not coordinate.
+    polite = all(s.max_concurrency <= 2 and s.min_gap >= 0.3 - 0.1 for s in seen.values())
     assert polite is shared, seen
