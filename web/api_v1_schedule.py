@@ -1,5 +1,38 @@
-"""REST API v1, scheduled patrols: the scheduler's run history (being built)."""
+"""REST API v1, scheduled patrols: the scheduler's run history (services.schedule), on the
+blueprint of web.api_v1. Each run: the firing it was for (`due_at`), how many missed firings it
+stands for, how it ended, its job and crawl runs. Scoped like the plans: an UPT reads its own
+plans' runs, Dit. Siber every one and the re-checks."""
 
 from __future__ import annotations
 
-from web.api_v1 import bp  # noqa: F401
+from flask import g, request
+
+from casebook.models import SCHEDULED_STATUSES
+from casebook.services import access, schedule
+from web.api_v1 import ApiError, bp, collection, page_args, require_token
+from web.db import db_session
+
+
+@bp.get("/schedule/runs")
+@require_token("viewer")
+def schedule_runs():
+    after_id, limit = page_args()
+    status = request.args.get("status") or None
+    if status is not None and status not in SCHEDULED_STATUSES:
+        raise ApiError(400, "bad_request", f"status: one of {', '.join(SCHEDULED_STATUSES)}")
+    plan_id = _plan_id()
+    caller = g.caller.scope
+    with db_session() as session:
+        found = schedule.history(session, access.plan_condition(caller), national=caller.national,
+                                 plan_id=plan_id, status=status, after_id=after_id,
+                                 limit=limit)  # fmt: skip
+        return collection(found, [r.id for r in found], limit, schedule.public)
+
+
+def _plan_id() -> int | None:
+    raw = request.args.get("plan_id")
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        raise ApiError(400, "bad_request", "plan_id: a whole number")
+    return int(raw)

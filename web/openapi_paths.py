@@ -393,3 +393,10 @@ from web.openapi_alerts import operations as _alert_operations  # noqa: E402
 
 _openapi.SCHEMAS.update(_ALERT_SCHEMAS)
 OPERATIONS.update(_alert_operations(Operation))
+
+# The scheduler's run history (web.api_v1_schedule), described in web.openapi_schedule.
+from web.openapi_schedule import SCHEMAS as _SCHEDULE_SCHEMAS  # noqa: E402
+from web.openapi_schedule import operations as _schedule_operations  # noqa: E402
+
+_openapi.SCHEMAS.update(_SCHEDULE_SCHEMAS)
+OPERATIONS.update(_schedule_operations(Operation))

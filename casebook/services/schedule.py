@@ -457,6 +457,15 @@ def scheduled_plans(
     ]
 
 
+def plan_names(session: Session, plan_ids: list[int | None]) -> dict[int, str]:
+    """Plan id -> name, for the plans these runs belong to."""
+    ids = {i for i in plan_ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(PatrolPlan.id, PatrolPlan.name).where(PatrolPlan.id.in_(ids)))
+    return {plan_id: name for plan_id, name in rows}
+
+
 def last_run(session: Session, key: str) -> ScheduledRun | None:
     query = select(ScheduledRun).where(ScheduledRun.key == key)
     return session.scalar(query.order_by(ScheduledRun.id.desc()).limit(1))

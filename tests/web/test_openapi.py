@@ -89,6 +89,8 @@ WALK = [
     ("GET", "/audit/verify", "analis", {}, 200),
     ("GET", "/alerts", "tamu", {"query_string": {"open": "true", "kind": "blocking"}}, 200),
     ("POST", "/alerts/99999/acknowledge", "analis", {}, 404),  # alerts: tests/web/test_alerts_pages
+    ("GET", "/schedule/runs", "tamu", {"query_string": {"status": "done", "plan_id": "1"}}, 200),
+    ("GET", "/schedule/runs", "analis", {"query_string": {"status": "finished"}}, 400),
 ]
 
 # Offender profiling, walked on a casebook whose accounts the linker joined into actors
