@@ -103,9 +103,7 @@ class RunRecorder:
     def answered(self, response, request, spider) -> None:
         if response.url.endswith("/robots.txt"):
             return
-        counts = self.sites.setdefault(
-            urlsplit(response.url).hostname or "", {"pages": 0, "blocked": 0}
-        )
+        counts = self.sites.setdefault(site_of(response.url), {"pages": 0, "blocked": 0})
         counts["pages"] += 1
         counts["blocked"] += bot_block(response)
 
@@ -136,6 +134,17 @@ def check_alerts(session, run_id: int) -> None:
     for alert in raised:
         extra = {"plan_id": alert.plan_id, "run_id": run_id, "kind": alert.kind}
         alert_log.warning("alert %s: %s", alert.kind, alert.message, extra=extra)
+
+
+def site_of(url: str) -> str:
+    """The site an answer came from: its host, and its port when the URL names one (two
+    loopback demo platforms are two sites)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return (parts.hostname or "") + (f":{port}" if port else "")
 
 
 def bot_block(response) -> bool:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from casebook.models import AuditEvent
+from casebook.models import AuditEvent, CrawlRun
 from casebook.services import alerts, runs
 
 T0 = datetime.now(UTC) - timedelta(days=10)
@@ -239,3 +239,32 @@ def test_a_post_without_the_csrf_token_is_refused(sop):
     assert answer.status_code == 400
     with sop.sessions() as session:
         assert alerts.get_alert(session, made["drop"], scope=_national()).acknowledged_at is None
+
+
+# -- a real crawl: RunRecorder counts the site's bot blocks and raises the alert --------------
+
+
+def test_a_real_crawl_of_a_site_that_starts_blocking_raises_an_alert(sop, engine):
+    """The demo's shop (patroli.demo_alerts): crawled by the `urls` spider while it answers,
+    then while it walls every page with 403 and a "verify you are human" page."""
+    import dataclasses
+
+    from patroli import demo_alerts
+    from patroli.wiring import Casebook
+
+    config = dataclasses.replace(sop.app.config["PATROLI"], allow_private=True)
+    casebook = Casebook(config, engine, sop.sessions)
+    settings = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+    said = []
+    assert demo_alerts.raise_demo_alerts(casebook, config, settings, said.append) == 1
+    assert said[-1] == "Alerts: 1 open (see /alerts)"
+    (alert,) = sop.call("GET", "/alerts", "analis").get_json()["items"]
+    assert alert["kind"] == "blocking" and alert["plan_id"] is None
+    pages = len(demo_alerts.PRODUCTS)
+    assert (alert["figures"]["pages"], alert["figures"]["blocked"]) == (pages, pages)
+    assert alert["figures"]["history"] == [0.0]  # the first crawl: answered, nothing blocked
+    with sop.sessions() as session:
+        first, second = session.scalars(select(CrawlRun).order_by(CrawlRun.id)).all()[-2:]
+    assert first.stats["patroli/stored"] == pages  # the listings were read and kept
+    assert first.stats["patroli/sites"][alert["site"]] == {"pages": pages, "blocked": 0}
+    assert alert["run_id"] == second.id and alert["site"].startswith("127.0.0.4:")
