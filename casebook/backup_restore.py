@@ -163,7 +163,8 @@ def _compare(source: Path, manifest: dict[str, Any], seen: dict[str, tuple[int, 
             problems.append(f"{name}: {seen[name][0]} bytes, the manifest says {entry['bytes']}")
         elif seen[name][1] != entry.get("sha256"):
             problems.append(f"{name}: SHA-256 differs from the manifest")
-    problems += [f"{name}: not in the manifest" for name in seen if name not in listed | {MANIFEST}]
+    listed.add(MANIFEST)
+    problems += [f"{name}: not in the manifest" for name in seen if name not in listed]
     if manifest["database"].get("member") not in listed:
         problems.append(f"{manifest['database'].get('member')}: the database is missing")
     if problems:
@@ -215,9 +216,10 @@ def _entries(config: Config) -> list[Path]:
             and entry.name not in ALWAYS_THERE]  # fmt: skip
 
 
-def install(staged: Staged, config: Config, engine: Engine, *, now: datetime | None = None
-            ) -> Installed:  # fmt: skip
-    """Put the staged backup in place of the casebook; the caller checked `occupied`.
+def install(staged: Staged, config: Config, engine: Engine, *, replacing: bool = True,
+            now: datetime | None = None) -> Installed:  # fmt: skip
+    """Put the staged backup in place of the casebook; the caller checked `occupied` (not
+    `replacing` an occupied one, an empty SQLite database is not worth keeping aside).
     `engine` is disposed (a SQLite file is replaced under it)."""
     kind = kind_of(config.database_url)
     if staged.kind != kind:
@@ -233,7 +235,7 @@ def install(staged: Staged, config: Config, engine: Engine, *, now: datetime | N
     engine.dispose()
     try:
         if kind == "sqlite":
-            install_sqlite(staged.database_file, config.database_url, aside)
+            install_sqlite(staged.database_file, config.database_url, aside if replacing else None)
         else:
             restore_postgres(engine, staged.database_file)
     finally:

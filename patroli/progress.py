@@ -38,8 +38,8 @@ class Progress:
     """`advance(n)` counts work done; `total` may be set or raised while the job runs."""
 
     def __init__(self, label: str, total: int | None, stream: TextIO, *, tty: bool,
-                 quiet_for: float, every: float, as_log: bool) -> None:  # fmt: skip
-        self.label, self.total, self.stream = label, total, stream
+                 quiet_for: float, every: float, as_log: bool, unit: str = "") -> None:  # fmt: skip
+        self.label, self.total, self.stream, self.unit = label, total, stream, unit
         self.done = 0
         self.tty, self.quiet_for, self.every, self.as_log = tty, quiet_for, every, as_log
         self.started = self._last = time.monotonic()
@@ -78,10 +78,12 @@ class Progress:
 
     def _line(self, now: float) -> None:
         self._last, self._said = now, self.done
+        done, total = (_mb(self.done), _mb(self.total)) if self.unit == "bytes" else (
+            f"{self.done:,}", f"{self.total:,}" if self.total else "")  # fmt: skip
         if self.total:
-            shown = f"{self.label}: {self.done:,}/{self.total:,} ({100 * self.done // self.total}%)"
+            shown = f"{self.label}: {done}/{total} ({100 * self.done // self.total}%)"
         else:
-            shown = f"{self.label}: {self.done:,} done"
+            shown = f"{self.label}: {done} done"
         elapsed = now - self.started
         if self.as_log:
             logger.info(shown, extra={"job": self.label, "done": self.done, "total": self.total,
@@ -107,18 +109,24 @@ def progress(
     tty: bool | None = None,
     quiet_for: float = QUIET_FOR,
     every: float = LINE_EVERY,
+    unit: str = "",
 ) -> Iterator[Progress]:
-    """A Progress for one job; shown on stderr unless `stream` says otherwise."""
+    """A Progress for one job; shown on stderr unless `stream` says otherwise. `unit="bytes"`
+    writes its lines in MB."""
     stream = stream or sys.stderr
     if tty is None:
         tty = _isatty(stream)
     as_log = os.environ.get("PATROLI_LOG_FORMAT", "").strip().lower() == "json"
     shown = Progress(label, total, stream, tty=tty, quiet_for=quiet_for, every=every,
-                     as_log=as_log and not tty)  # fmt: skip
+                     as_log=as_log and not tty, unit=unit)  # fmt: skip
     try:
         yield shown
     finally:
         shown.finish()
+
+
+def _mb(count: int | None) -> str:
+    return f"{(count or 0) / 1e6:,.1f} MB"
 
 
 def count_rows(path: Path) -> int:

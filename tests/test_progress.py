@@ -137,3 +137,14 @@ def test_an_import_s_total_is_its_rows_after_the_header(tmp_path, content, rows)
     path = tmp_path / "registry.csv"
     path.write_bytes(content)
     assert count_rows(path) == rows
+
+
+def test_bytes_are_written_in_megabytes():
+    out = io.StringIO()
+    with progress("backup", 4_000_000, stream=out, quiet_for=0, every=3600, unit="bytes") as p:
+        p.to(2_000_000)
+        p.to(4_000_000)
+    assert [line.rsplit(",", 1)[0] for line in out.getvalue().splitlines()] == [
+        "backup: 2.0 MB/4.0 MB (50%)",
+        "backup: 4.0 MB/4.0 MB (100%)",
+    ]

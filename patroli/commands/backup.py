@@ -36,7 +36,7 @@ def backup(dest: Path) -> None:
     casebook = open_casebook()
     started = time.monotonic()
     try:
-        with progress("backup") as shown:
+        with progress("backup", unit="bytes") as shown:
             result = make_backup(casebook.config, casebook.engine, dest, progress=shown.to)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
@@ -69,10 +69,10 @@ def restore(source: Path, force: bool) -> None:
             raise click.ClickException(
                 f"the casebook is not empty ({'; '.join(held)}): restore with --force to replace it"
             )
-        with progress("restore: reading the archive") as shown:
+        with progress("restore: reading the archive", unit="bytes") as shown:
             staged = open_backup(source, config.data_dir, progress=shown.to)
         try:
-            installed = install(staged, config, engine)
+            installed = install(staged, config, engine, replacing=bool(held))
         finally:
             staged.discard()
     except BackupError as error:

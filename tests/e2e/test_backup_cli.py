@@ -61,6 +61,7 @@ def test_backup_then_restore_into_an_empty_casebook(casebook, tmp_path):
     assert restored.returncode == 0, restored.stderr
     assert "evidence: 4 captures checked, 0 problems" in restored.stdout
     assert "audit trail intact: " in restored.stdout
+    assert "held before" not in restored.stdout  # an empty casebook is not worth keeping
 
     again = patroli(tmp_path / "new", "evidence", "verify")
     assert again.returncode == 0 and again.stdout.startswith("4 captures checked, 0 problems")
