@@ -80,7 +80,8 @@ class Fired:
         when = self.due_at.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M WIB") if self.due_at else ""
         missed = f", stands for {self.missed} missed" if self.missed else ""
         why = f": {self.reason}" if self.reason else ""
-        return f"{self.key} {when}: run {self.run_id} {self.status}{missed}{why}"
+        status = "started" if self.status == "running" else self.status
+        return f"{self.key} {when}: run {self.run_id} {status}{missed}{why}"
 
 
 class Scheduler:
