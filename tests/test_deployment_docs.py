@@ -517,3 +517,33 @@ def test_the_nginx_site_answers_no_other_name(behind_nginx, server_name):
             tls.connect()
     finally:
         tls.close()
+
+
+# -- the environment file and the wrapper, as the guide writes them ---------------------------
+
+
+def guide_block(starting: str) -> str:
+    for _info, body in fenced_blocks(GUIDE.read_text(encoding="utf-8")):
+        if body.startswith(starting):
+            return body
+    raise AssertionError(f"the guide has no block starting {starting!r}")
+
+
+def test_the_wrapper_reads_the_environment_file_and_passes_everything_on(tmp_path):
+    """/usr/local/bin/patroli as the guide writes it, over the example environment file (its
+    data dir moved here): `patroli db upgrade` through it creates the casebook there."""
+    env_file = guide_block("# /etc/patroli/patroli.env").replace(
+        "PATROLI_DATA_DIR=/var/lib/patroli", f"PATROLI_DATA_DIR={tmp_path / 'data'}"
+    )
+    (tmp_path / "patroli.env").write_text(env_file)
+    install = guide_block("cat > /usr/local/bin/patroli")
+    wrapper = re.search(r"<<'EOF'\n(.*?)^EOF$", install, flags=re.S | re.M).group(1)
+    wrapper = wrapper.replace("/etc/patroli/patroli.env", str(tmp_path / "patroli.env"))
+    wrapper = wrapper.replace(INSTALLED, str(Path(sys.executable).parent / "patroli"))
+    (tmp_path / "patroli").write_text(wrapper)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PATROLI_")}
+    done = subprocess.run(["sh", str(tmp_path / "patroli"), "db", "upgrade"], env=clean,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"database ready: sqlite:///{tmp_path / 'data' / 'patroli.db'}" in done.stdout
+    assert (tmp_path / "data" / "patroli.db").is_file()
