@@ -40,6 +40,7 @@ i18n.add_words(
         "Tandai sudah diketahui": "Acknowledge",
         "Peringatan {id} ditandai sudah diketahui.": "Alert {id} acknowledged.",
         "Tidak ada peringatan terbuka.": "No open alerts.",
+        "{n} peringatan terbuka": "{n} open alerts",
         "Belum ada peringatan.": "No alerts yet.",
         "Peringatan muncul bila penelusuran jauh berbeda dari biasanya.": (
             "Alerts are raised when a crawl run differs far from the usual."
@@ -80,3 +81,17 @@ def acknowledge(alert_id: int):
         alerts.acknowledge(session, alert_id, actor=current_user.username)
     flash(t("Peringatan {id} ditandai sudah diketahui.").format(id=alert_id), "ok")
     return redirect(url_for(".index", show=request.args.get("show") or None), 303)
+
+
+@bp.app_context_processor
+def _open_alerts():
+    """`open_alert_count()` for a page that shows it (the dashboard's alerts/_open.html): asked
+    only when that page renders."""
+
+    def open_alert_count() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        with db_session() as session:
+            return alerts.open_count(session, scope=current_scope())
+
+    return {"open_alert_count": open_alert_count}

@@ -227,18 +227,31 @@ def _national():
     return Scope("ani", "analyst")
 
 
-def test_a_post_without_the_csrf_token_is_refused(sop):
-    made = raise_alerts(sop)
-    client = sop.app.test_client()
+def _logged_in(app, who: str):
+    client = app.test_client()
     login = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
-    client.post("/login", data={"username": "analis", "password": "sandi-analis-1",
+    client.post("/login", data={"username": who, "password": f"sandi-{who}-1",
                                 "csrf_token": token})  # fmt: skip
+    return client
+
+
+def test_a_post_without_the_csrf_token_is_refused(sop):
+    made = raise_alerts(sop)
+    client = _logged_in(sop.app, "analis")
     assert client.get("/alerts").status_code == 200  # logged in
     answer = client.post(f"/alerts/{made['drop']}/acknowledge")
     assert answer.status_code == 400
     with sop.sessions() as session:
         assert alerts.get_alert(session, made["drop"], scope=_national()).acknowledged_at is None
+
+
+@pytest.mark.parametrize(("who", "shown"), [("analis", "3"), ("upt", "1"), ("was", None)])
+def test_the_dashboard_says_how_many_alerts_are_open(sop, who, shown):
+    raise_alerts(sop)
+    page = _logged_in(sop.app, who).get("/dashboard").get_data(as_text=True)
+    found = re.search(r'id="open-alerts"><a href="/alerts">(\d+) peringatan terbuka<', page)
+    assert (found and found.group(1)) == shown
 
 
 # -- a real crawl: RunRecorder counts the site's bot blocks and raises the alert --------------
