@@ -11,11 +11,11 @@ The archive (plain tar; gzip when its name ends in .tar.gz or .tgz):
 What is left out, and why: names starting with a dot (LibreOffice's profile, drafts being
 written), the casebook's SQLite file and its -wal/-shm (copied by plain copy while the web
 writes, they would be torn; the database member is its consistent copy) and any other SQLite
-file (a crawl's frontier is state, not record), and symlinks (never followed out of the data
-dir). The secret key and the audit trail's witness are kept: without the key every session
-is logged out and signed links break; without the witness a trail cut back before the backup
-would pass the check after a restore. So the archive is as secret as the database: it is
-written readable by its owner only.
+file (a crawl's frontier is state, not record), symlinks (never followed out of the data
+dir), and earlier backups left in the data dir. The secret key and the audit trail's witness
+are kept: without the key every session is logged out and signed links break; without the
+witness a trail cut back before the backup would pass the check after a restore. So the
+archive is as secret as the database: it is written readable by its owner only.
 
 The witness is read before the database is dumped: the head it names is then always inside the
 dump, even when an `audit verify` moves it on while the backup runs. Evidence files written
@@ -55,6 +55,7 @@ FORMAT, FORMAT_VERSION = "patroli-backup", 1
 MANIFEST = "manifest.json"
 DATA = "data/"
 DATABASE_MEMBER = {"sqlite": "database/patroli.sqlite3", "postgresql": "database/patroli.pgdump"}
+BACKUP_PREFIX = "patroli-backup-"
 WITNESS = "audit-head"  # the audit trail's witness file (patroli audit verify)
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3", *SIDECARS)
 
@@ -80,7 +81,7 @@ class BackupResult:
 def archive_path(dest: Path, now: datetime) -> Path:
     """DEST itself, or a dated name inside DEST when it is a folder."""
     if dest.is_dir():
-        return dest / f"patroli-backup-{now:%Y%m%dT%H%M%SZ}.tar"
+        return dest / f"{BACKUP_PREFIX}{now:%Y%m%dT%H%M%SZ}.tar"
     if dest.exists() or dest.is_symlink():
         raise BackupError(f"{dest} exists: choose a new name (a backup never overwrites one)")
     if not dest.parent.is_dir():
@@ -99,7 +100,9 @@ def data_files(data_dir: Path, leave_out: set[Path]) -> tuple[list[Path], list[S
             relative = str(path.relative_to(data_dir))
             if name.startswith(".") or path in leave_out:
                 continue
-            if path.is_symlink():
+            if name.startswith(BACKUP_PREFIX):
+                skipped.append(Skipped(relative, "a backup (keep backups outside the data dir)"))
+            elif path.is_symlink():
                 skipped.append(Skipped(relative, "a symlink (not followed)"))
             elif name.endswith(SQLITE_SUFFIXES):
                 skipped.append(Skipped(relative, "a live SQLite file (state, not record)"))

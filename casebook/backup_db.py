@@ -43,7 +43,11 @@ def sqlite_path(url: str | URL) -> Path:
 
 def dump_sqlite(url: str | URL, into: Path) -> str:
     """A consistent copy of the live database in `into`; returns its schema revision."""
-    source = sqlite3.connect(sqlite_path(url), timeout=30)
+    path = sqlite_path(url)
+    if not path.is_file():
+        raise BackupError(f"{path}: no casebook database here (PATROLI_DATABASE_URL, "
+                          "PATROLI_DATA_DIR)")  # fmt: skip
+    source = sqlite3.connect(path, timeout=30)
     target = sqlite3.connect(into)
     try:
         source.backup(target)  # all pages in one step: one read snapshot, writers carry on (WAL)

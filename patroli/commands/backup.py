@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from casebook import config as config_module
 from casebook.backup import make_backup
@@ -19,7 +19,6 @@ from casebook.backup_verify import capture_count, verify
 from casebook.db import make_engine
 from patroli import logs
 from patroli.progress import progress
-from patroli.wiring import open_casebook
 
 logger = logging.getLogger("patroli.backup")
 
@@ -33,13 +32,20 @@ def backup(dest: Path) -> None:
     patroli-backup-<UTC time>.tar. Safe while the web and crawlers write. The archive holds the
     secret key and the database: keep it as safe as the server."""
     logs.configure()
-    casebook = open_casebook()
+    # Not open_casebook: a casebook at an older schema must be backed up before it is upgraded.
+    config = config_module.load()
+    engine = make_engine(config.database_url)
     started = time.monotonic()
     try:
         with progress("backup", unit="bytes") as shown:
-            result = make_backup(casebook.config, casebook.engine, dest, progress=shown.to)
+            result = make_backup(config, engine, dest, progress=shown.to)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
+    except (OperationalError, ProgrammingError) as error:
+        where = engine.url.render_as_string(hide_password=True)
+        raise click.ClickException(f"cannot back up database {where}: {error.orig}") from None
+    finally:
+        engine.dispose()
     for skipped in result.skipped:
         click.echo(f"left out {skipped.path}: {skipped.reason}", err=True)
     seconds = time.monotonic() - started

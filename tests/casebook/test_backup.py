@@ -143,7 +143,16 @@ def test_round_trip_keeps_every_record_and_file(casebook, target, tmp_path):
 
 
 def test_manifest_lists_every_member_with_size_and_hash(casebook, tmp_path):
+    left_out = {"patroli-backup-20261130T000000Z.tar": "a backup", "jobs/frontier.sqlite":
+                "a live SQLite file", "letters/.soffice/profile.xcu": None,
+                "letters/.draft.docx": None}  # fmt: skip
+    for name in left_out:
+        (casebook.data_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (casebook.data_dir / name).write_text("x")
     result = backup(casebook, tmp_path / "b.tar")
+    assert {s.path: s.reason.split(" (")[0] for s in result.skipped} == {
+        name: reason for name, reason in left_out.items() if reason
+    }
     with tarfile.open(result.path) as tar:
         members = {m.name: tar.extractfile(m).read() for m in tar if m.isfile()}
     manifest = json.loads(members.pop(MANIFEST))
@@ -159,6 +168,7 @@ def test_manifest_lists_every_member_with_size_and_hash(casebook, tmp_path):
     assert any(n.startswith("data/letters/") and n.endswith(".docx") for n in names)
     assert "data/audit-head" in names
     assert not any(n.endswith((".db", "-wal", "-shm")) for n in names)  # never a plain copy
+    assert not any(n.removeprefix("data/") in left_out for n in names)
     assert result.path.stat().st_mode & 0o077 == 0  # it holds the database: owner only
 
 

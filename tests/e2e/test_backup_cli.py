@@ -88,3 +88,10 @@ def test_restore_without_a_file_says_so(tmp_path):
     missing = patroli(tmp_path / "new", "restore", str(tmp_path / "nope.tar"))
     assert missing.returncode == 1
     assert missing.stderr == f"Error: {tmp_path / 'nope.tar'}: no such backup file\n"
+
+
+def test_backup_without_a_casebook_says_so(tmp_path):
+    missing = patroli(tmp_path / "none", "backup", str(tmp_path / "b.tar"))
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("Error: ") and "no casebook database here" in missing.stderr
+    assert len(missing.stderr.splitlines()) == 1 and not (tmp_path / "b.tar").exists()
