@@ -15,6 +15,20 @@ from patroli.wiring import open_casebook
 NATIONAL = Scope("scheduler", "admin")  # the command line reads every unit's history
 
 
+def _cron(ctx, param, value: str) -> str:
+    try:
+        return schedule.normalize_cron(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def recheck_option(command):
+    return click.option(
+        "--recheck-schedule", default=DEFAULT_RECHECK, show_default=True, metavar="CRON",
+        callback=_cron, help="when the monitoring re-check runs (WIB); '' for never",
+    )(command)  # fmt: skip
+
+
 @click.group("scheduler")
 def scheduler() -> None:
     """Run patrol plans and the monitoring re-checks on their schedules."""
@@ -22,20 +36,13 @@ def scheduler() -> None:
 
 @scheduler.command("run")
 @click.option("--once", is_flag=True, help="fire what is due now (with catch-up), wait, exit")
-@click.option(
-    "--recheck-schedule", default=DEFAULT_RECHECK, show_default=True, metavar="CRON",
-    help="when the monitoring re-check runs (WIB); '' for never",
-)  # fmt: skip
+@recheck_option
 @runner_options
 def run(once: bool, recheck_schedule: str, bases: tuple[str, ...], settings: tuple[str, ...]):
     """Run every active plan with a schedule, and the re-check, until SIGTERM or Ctrl-C. After
     downtime a schedule runs once for what it missed; a run still going is never overlapped."""
-    try:
-        recheck = schedule.normalize_cron(recheck_schedule)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--recheck-schedule") from None
     casebook = open_casebook()
-    runner = Scheduler(casebook, recheck=recheck, bases=bases, settings=settings,
+    runner = Scheduler(casebook, recheck=recheck_schedule, bases=bases, settings=settings,
                        say=lambda line: click.echo(line))  # fmt: skip
     if not once:
         click.echo(f"scheduler started ({len(runner.schedules())} schedule(s)); SIGTERM stops it")
@@ -76,12 +83,12 @@ def _wib(moment) -> str:
 
 @scheduler.command("next")
 @click.option("--count", type=click.IntRange(1, 50), default=3, show_default=True)
-@click.option("--recheck-schedule", default=DEFAULT_RECHECK, show_default=True, metavar="CRON")
+@recheck_option
 def next_firings(count: int, recheck_schedule: str) -> None:
     """Each schedule's next firings (WIB)."""
     casebook = open_casebook()
     with casebook.sessions() as session:
-        found = schedule.schedules(session, recheck=schedule.normalize_cron(recheck_schedule))
+        found = schedule.schedules(session, recheck=recheck_schedule)
     if not found:
         click.echo("nothing scheduled (a plan runs on its schedule while it is active)")
     for one in found:

@@ -10,15 +10,17 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor as Threads
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from sqlalchemy import select
 
 from casebook.models import CrawlRun, Job, ScheduledRun, utcnow
 from casebook.services import plans, schedule
 from casebook.services.plans import JAKARTA
-from patroli.scheduling import cron_trigger
+from patroli.scheduling import Fired, Scheduler, cron_trigger
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0")
 PATIENCE = 300  # seconds to wait for the casebook to show a state (a hang, not a measurement)
@@ -166,3 +168,102 @@ def test_sigterm_mid_crawl_ends_the_run_interrupted(tmp_path, demo, new_casebook
     with patroli.sessions()() as session:
         job = session.get(Job, run.job_id)
         assert (job.status, job.error) == ("failed", "interrupted")
+
+
+# -- the wiring, with a stand-in for `patroli` (a real child process that sleeps or exits) ------
+
+
+@pytest.fixture
+def casebook(config):
+    from patroli.wiring import open_casebook
+
+    opened = open_casebook(migrate=True, config=config)
+    yield opened
+    opened.engine.dispose()
+
+
+def _stand_in(code: str) -> tuple[str, ...]:
+    return (sys.executable, "-c", code)  # `jobs run ID ...` follow, unread
+
+
+def _daily_plan(casebook, name: str = "Patroli harian") -> int:
+    now = utcnow()
+    latest, _ = schedule.firings("0 6 * * *", now - timedelta(days=2), now)
+
+    class Shim:  # _plan wants something with sessions()()
+        def sessions(self):
+            return casebook.sessions
+
+    return _plan(Shim(), name, "0 6 * * *", latest - timedelta(days=1, hours=1))
+
+
+@pytest.mark.parametrize(
+    "code, status, reason, missed",
+    [
+        ("print('ok')", "done", "", 0),
+        ("import sys; print('no patrol plan 9'); sys.exit(1)", "failed", "no patrol plan 9", 0),
+    ],
+)
+def test_a_recheck_firing_ends_as_its_command(casebook, code, status, reason, missed):
+    runner = Scheduler(casebook, recheck="0 6 * * *", runner=_stand_in(code), say=lambda _: None)
+    runner.started = utcnow() - timedelta(days=2)  # it has been running: a firing is due
+    (fired,) = runner.run_once()
+    assert (fired.key, fired.status, fired.reason) == ("recheck", status, reason)
+    with casebook.sessions() as session:
+        run = session.get(ScheduledRun, fired.run_id)
+        assert (run.kind, run.status, run.missed, run.job_id) == ("recheck", status, 1, None)
+        assert run.result["exit_status"] == (0 if status == "done" else 1)
+    assert runner.run_once() == [Fired("recheck", "nothing")]  # nothing twice
+
+
+def test_interrupt_stops_the_child_and_ends_the_run_interrupted(casebook):
+    plan_id = _daily_plan(casebook)
+    runner = Scheduler(casebook, recheck="", runner=_stand_in("import time; time.sleep(120)"),
+                       say=lambda _: None)  # fmt: skip
+    with Threads(max_workers=1) as pool:
+        firing = pool.submit(runner.fire, schedule.plan_key(plan_id))
+        _wait_for("child started", lambda: runner.children)
+        child = next(iter(runner.children.values()))
+        runner.interrupt()
+        fired = firing.result(timeout=PATIENCE)
+    assert child.returncode == -signal.SIGTERM
+    assert (fired.outcome, fired.status, fired.reason) == ("started", "failed", "interrupted")
+    with casebook.sessions() as session:
+        run = session.get(ScheduledRun, fired.run_id)
+        job = session.get(Job, run.job_id)
+        assert (run.status, run.result["child_pid"]) == ("failed", child.pid)
+        assert (job.status, job.error) == ("failed", "the scheduler stopped before the job ran")
+    assert runner.fire(schedule.plan_key(plan_id)) == Fired(schedule.plan_key(plan_id), "nothing")
+
+
+def test_a_firing_apscheduler_held_back_is_recorded_skipped(casebook):
+    plan_id = _daily_plan(casebook)
+    runner = Scheduler(casebook, recheck="", say=lambda _: None)
+    key = schedule.plan_key(plan_id)
+    runner._overlapped(JobSubmissionEvent(EVENT_JOB_MAX_INSTANCES, key, "default", []))
+    (run,) = _runs_of(casebook, plan_id)
+    assert (run.status, run.missed, run.job_id) == ("skipped", 1, None)
+    assert "still going in this scheduler" in run.reason
+    runner._overlapped(JobSubmissionEvent(EVENT_JOB_MAX_INSTANCES, key, "default", []))
+    assert len(_runs_of(casebook, plan_id)) == 1  # that firing is recorded: nothing again
+
+
+def _runs_of(casebook, plan_id: int) -> list[ScheduledRun]:
+    with casebook.sessions() as session:
+        query = select(ScheduledRun).where(ScheduledRun.plan_id == plan_id)
+        return list(session.scalars(query.order_by(ScheduledRun.id)))
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["run", "--recheck-schedule", "61 * * * *"], "minute '61' is out of 0-59"),
+        (["run", "--recheck-schedule", "0 6 * *"], "needs 5 fields"),
+        (["history", "--limit", "0"], "0 is not in the range"),
+        (["next", "--recheck-schedule", "x"], "needs 5 fields"),
+    ],
+)
+def test_bad_input_is_one_line_naming_it(tmp_path, new_casebook, args, message):
+    patroli = new_casebook(tmp_path / "casebook")
+    answer = patroli.run("scheduler", *args, check=False)
+    assert answer.returncode == 2 and message in answer.stderr, answer.stderr
