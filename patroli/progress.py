@@ -68,9 +68,10 @@ class Progress:
 
     def _draw(self, now: float) -> None:
         if self._bar is None:
-            self._bar = click.progressbar(length=max(self.total or 0, self.done, 1),
-                                          label=self.label, file=self.stream, show_pos=True,
-                                          show_eta=True, width=30)  # fmt: skip
+            self._bar = click.progressbar(
+                length=max(self.total or 0, self.done, 1), label=self.label, file=self.stream,
+                show_pos=self.unit != "bytes", show_percent=True, show_eta=True, width=30,
+            )  # fmt: skip
             self._bar.__enter__()
         self._bar.length = max(self.total or 0, self.done, 1)
         self._bar.update(self.done - self._bar_pos)
