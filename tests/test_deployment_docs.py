@@ -533,7 +533,7 @@ def test_the_wrapper_reads_the_environment_file_and_passes_everything_on(tmp_pat
     """/usr/local/bin/patroli as the guide writes it, over the example environment file (its
     data dir moved here): `patroli db upgrade` through it creates the casebook there."""
     env_file = guide_block("# /etc/patroli/patroli.env").replace(
-        "PATROLI_DATA_DIR=/var/lib/patroli", f"PATROLI_DATA_DIR={tmp_path / 'data'}"
+        "PATROLI_DATA_DIR=/var/lib/patroli/data", f"PATROLI_DATA_DIR={tmp_path / 'data'}"
     )
     (tmp_path / "patroli.env").write_text(env_file)
     install = guide_block("cat > /usr/local/bin/patroli")
