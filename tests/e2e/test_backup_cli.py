@@ -95,3 +95,14 @@ def test_backup_without_a_casebook_says_so(tmp_path):
     assert missing.returncode == 1
     assert missing.stderr.startswith("Error: ") and "no casebook database here" in missing.stderr
     assert len(missing.stderr.splitlines()) == 1 and not (tmp_path / "b.tar").exists()
+
+
+def test_a_gzipped_backup_round_trips(casebook, tmp_path):
+    archive = tmp_path / "b.tar.gz"
+    assert patroli(casebook, "backup", str(archive)).returncode == 0
+    assert archive.read_bytes()[:2] == b"\x1f\x8b"  # gzip, as the name asks
+    refused = patroli(casebook, "backup", str(archive))
+    assert refused.returncode == 1 and "exists" in refused.stderr  # never overwritten
+    restored = patroli(tmp_path / "new", "restore", str(archive))
+    assert restored.returncode == 0, restored.stderr
+    assert "evidence: 4 captures checked, 0 problems" in restored.stdout
