@@ -267,3 +267,22 @@ def test_bad_input_is_one_line_naming_it(tmp_path, new_casebook, args, message):
     patroli = new_casebook(tmp_path / "casebook")
     answer = patroli.run("scheduler", *args, check=False)
     assert answer.returncode == 2 and message in answer.stderr, answer.stderr
+
+
+@pytest.mark.slow
+def test_the_demo_gives_the_schedule_page_a_real_run(casebook, demo):
+    from patroli.demo_schedule import scheduled_patrol
+
+    said: list[str] = []
+    fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+    scheduled_patrol(casebook, demo, fast, said.append)
+    with casebook.sessions() as session:
+        (run,) = session.scalars(select(ScheduledRun)).all()
+        stored = sum(int((c.stats or {}).get("patroli/stored", 0)) for c in session.scalars(
+            select(CrawlRun).where(CrawlRun.id.in_(run.result["crawl_runs"]))))  # fmt: skip
+    assert (run.status, run.missed, run.kind) == ("done", 2, "crawl_plan"), said
+    assert stored > 0
+    scheduled_patrol(casebook, demo, fast, said.append)  # the same day: nothing runs twice
+    assert said[-1].endswith("nothing due")
+    with casebook.sessions() as session:
+        assert len(session.scalars(select(ScheduledRun)).all()) == 1
