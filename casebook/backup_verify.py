@@ -34,11 +34,22 @@ def capture_count(engine: Engine) -> int:
         return session.scalar(select(func.count()).select_from(Capture)) or 0
 
 
+def audit_length(engine: Engine) -> int:
+    with make_session_factory(engine)() as session:
+        head = audit.recorded_head(session)
+        return head.seq if head else 0
+
+
 def verify(
-    engine: Engine, data_dir: Path, *, progress: Callable[[int], None] | None = None
+    engine: Engine,
+    data_dir: Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+    audit_progress: Callable[[int], None] | None = None,
 ) -> Verdict:
     """Re-hash every capture, then walk the audit chain against its head and the witness; a
-    clean chain moves the witness on, as `patroli audit verify` does."""
+    clean chain moves the witness on, as `patroli audit verify` does. `progress` hears of each
+    capture checked, `audit_progress` of each event walked."""
     verdict = Verdict()
     database = engine.url.render_as_string(hide_password=True)
     with make_session_factory(engine)() as session:
@@ -47,7 +58,7 @@ def verify(
             verdict.evidence_problems += problems
             if progress is not None:
                 progress(1)
-        verdict.audit_breaks = audit.verify(session)
+        verdict.audit_breaks = audit.verify(session, progress=audit_progress)
         witnessed = audit.read_witness(data_dir / WITNESS, database)
         if witnessed is not None:
             verdict.audit_breaks += audit.check_witness(session, *witnessed)

@@ -49,8 +49,10 @@ class Progress:
         self._bar_pos = 0
 
     def __call__(self, advance: int = 1) -> None:
-        self.done += advance
         now = time.monotonic()
+        if not self.done and advance:  # the clock starts with the work (jobs may queue)
+            self.started = self._last = now
+        self.done += advance
         if self.tty:
             if now - self._last >= BAR_EVERY:
                 self._draw(now)

@@ -15,7 +15,7 @@ from casebook import config as config_module
 from casebook.backup import make_backup
 from casebook.backup_db import BackupError
 from casebook.backup_restore import install, occupied, open_backup
-from casebook.backup_verify import capture_count, verify
+from casebook.backup_verify import audit_length, capture_count, verify
 from casebook.db import make_engine
 from patroli import logs
 from patroli.progress import progress
@@ -105,8 +105,11 @@ def _verify(config) -> bool:
     """The verdicts of `patroli evidence verify` and `patroli audit verify`, in their words."""
     engine = make_engine(config.database_url)
     try:
-        with progress("restore: evidence verify", capture_count(engine)) as shown:
-            verdict = verify(engine, config.data_dir, progress=shown)
+        with (
+            progress("restore: evidence verify", capture_count(engine)) as captures,
+            progress("restore: audit verify", audit_length(engine)) as events,
+        ):
+            verdict = verify(engine, config.data_dir, progress=captures, audit_progress=events)
     finally:
         engine.dispose()
     for problem in verdict.evidence_problems:
