@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor as Threads
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
@@ -76,6 +76,11 @@ class Fired:
     missed: int = 0
     reason: str = ""
 
+    def fields(self) -> dict:
+        due = self.due_at.astimezone(UTC).isoformat() if self.due_at else None
+        return {"key": self.key, "run_id": self.run_id, "status": self.status or self.outcome,
+                "due_at": due, "missed": self.missed}  # fmt: skip
+
     def line(self) -> str:
         when = self.due_at.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M WIB") if self.due_at else ""
         missed = f", stands for {self.missed} missed" if self.missed else ""
@@ -95,7 +100,7 @@ class Scheduler:
         bases: Iterable[str] = (),
         settings: Iterable[str] = (),
         runner: tuple[str, ...] = (sys.executable, "-m", "patroli"),
-        say: Callable[[str], None] = print,
+        say: Callable[[str], None] | None = None,
     ) -> None:
         self.casebook, self.recheck, self.say = casebook, recheck, say
         self.passed_on = [*_pairs("--base", bases), *_pairs("-s", settings)]
@@ -110,6 +115,13 @@ class Scheduler:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
         self.aps.add_listener(self._overlapped, EVENT_JOB_MAX_INSTANCES)
+
+    def tell(self, message: str, **fields) -> None:
+        """Log what happened (PATROLI_LOG_FORMAT=json: the fields become fields of their own),
+        and say it to whoever watches (the demo's steps)."""
+        log.info(message, extra=fields)
+        if self.say is not None:
+            self.say(message)
 
     # -- what is scheduled ---------------------------------------------------------------------
 
@@ -131,7 +143,7 @@ class Scheduler:
         wanted = self.schedules()
         for key in set(self.crons) - set(wanted):
             self.aps.remove_job(key)
-            self.say(f"{key}: no longer scheduled")
+            self.tell(f"{key}: no longer scheduled", key=key)
             del self.crons[key]
         for key, one in wanted.items():
             if self.crons.get(key) == one.cron:
@@ -144,7 +156,7 @@ class Scheduler:
             self.crons[key] = one.cron
             upcoming = schedule.next_firings(one.cron, 1)
             when = upcoming[0].strftime("%Y-%m-%d %H:%M WIB") if upcoming else "never"
-            self.say(f"{key}: scheduled '{one.cron}', next {when}")
+            self.tell(f"{key}: scheduled '{one.cron}', next {when}", key=key, schedule=one.cron)
 
     # -- firing --------------------------------------------------------------------------------
 
@@ -163,9 +175,11 @@ class Scheduler:
                           firing.due_at, firing.missed, run.reason if run else "")  # fmt: skip
             job_id = run.job_id if run else None
         if begun.outcome != "started":
-            self.say(shown.line() if run else f"{key}: taken by another scheduler")
+            self.tell(
+                shown.line() if run else f"{key}: taken by another scheduler", **shown.fields()
+            )
             return shown
-        self.say(shown.line())
+        self.tell(shown.line(), **shown.fields())
         return self._run(shown, firing, job_id)
 
     def _run(self, shown: Fired, firing: schedule.Firing, job_id: int | None) -> Fired:
@@ -190,7 +204,7 @@ class Scheduler:
             with self.casebook.sessions() as session, session.begin():
                 schedule.finish(session, run_id, status, reason=reason)
         ended = Fired(shown.key, shown.outcome, run_id, status, shown.due_at, shown.missed, reason)
-        self.say(ended.line())
+        self.tell(ended.line(), **ended.fields())
         return ended
 
     def _child(self, run_id: int, args: list[str], log_name: str) -> tuple[int, str]:
@@ -229,7 +243,8 @@ class Scheduler:
             begun = schedule.skip(session, firing, "the previous run of this schedule is still "
                                   "going in this scheduler")  # fmt: skip
             if begun.run is not None:
-                self.say(f"{event.job_id}: skipped run {begun.run.id}: {begun.run.reason}")
+                self.tell(f"{event.job_id}: skipped run {begun.run.id}: {begun.run.reason}",
+                          key=event.job_id, run_id=begun.run.id, status="skipped")  # fmt: skip
 
     # -- stopping, and once --------------------------------------------------------------------
 
@@ -272,7 +287,7 @@ def serve_until_stopped(scheduler: Scheduler) -> None:
         while not stop.wait(1):
             pass
     finally:
-        scheduler.say("stopping: no new firings, running crawls are asked to stop")
+        scheduler.tell("stopping: no new firings, running crawls are asked to stop")
         scheduler.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)

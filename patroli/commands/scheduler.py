@@ -8,6 +8,7 @@ import click
 from casebook.services import access, schedule
 from casebook.services.access import Scope
 from casebook.services.plans import JAKARTA
+from patroli import logs
 from patroli.commands.jobs import runner_options
 from patroli.scheduling import DEFAULT_RECHECK, Scheduler, once_until_done, serve_until_stopped
 from patroli.wiring import open_casebook
@@ -41,9 +42,9 @@ def scheduler() -> None:
 def run(once: bool, recheck_schedule: str, bases: tuple[str, ...], settings: tuple[str, ...]):
     """Run every active plan with a schedule, and the re-check, until SIGTERM or Ctrl-C. After
     downtime a schedule runs once for what it missed; a run still going is never overlapped."""
+    logs.configure()  # each firing is a log line (PATROLI_LOG_FORMAT=json: one JSON object)
     casebook = open_casebook()
-    runner = Scheduler(casebook, recheck=recheck_schedule, bases=bases, settings=settings,
-                       say=lambda line: click.echo(line))  # fmt: skip
+    runner = Scheduler(casebook, recheck=recheck_schedule, bases=bases, settings=settings)
     if not once:
         click.echo(f"scheduler started ({len(runner.schedules())} schedule(s)); SIGTERM stops it")
         serve_until_stopped(runner)
