@@ -34,7 +34,17 @@ i18n.add_words(
         "Situs": "Site",
         "Keterangan": "Note",
         "Penelusuran": "Crawl run",
-        "Biasanya": "Usually",
+        "{stored} item disimpan, biasanya {usual} (median {runs} penelusuran terakhir).": (
+            "{stored} items stored, usually {usual} (median of the last {runs} crawl runs)."
+        ),
+        "{failed} URL gagal dari {pages} ({rate}), biasanya {usual}.": (
+            "{failed} URLs failed of {pages} ({rate}), usually {usual}."
+        ),
+        "{blocked} dari {pages} permintaan diblokir ({share}: HTTP 401/403/429 atau captcha), "
+        "biasanya {usual}.": (
+            "{blocked} of {pages} requests blocked ({share}: HTTP 401/403/429 or a captcha), "
+            "usually {usual}."
+        ),
         "Ad hoc": "Ad hoc",
         "Diketahui oleh {who}": "Acknowledged by {who}",
         "Tandai sudah diketahui": "Acknowledge",
@@ -67,6 +77,7 @@ def index():
         more=more,
         labels=KIND_LABELS,
         may_acknowledge=current_user.may(ACKNOWLEDGER),
+        describe=describe,
     )
 
 
@@ -81,6 +92,35 @@ def acknowledge(alert_id: int):
         alerts.acknowledge(session, alert_id, actor=current_user.username)
     flash(t("Peringatan {id} ditandai sudah diketahui.").format(id=alert_id), "ok")
     return redirect(url_for(".index", show=request.args.get("show") or None), 303)
+
+
+def describe(alert) -> str:
+    """What the alert measured, in the reader's language; the stored message (English, as the
+    logs and the API give it) when its figures are not the ones expected."""
+    f = alert.figures or {}
+    try:
+        if alert.kind == "item_drop":
+            text = t(
+                "{stored} item disimpan, biasanya {usual} (median {runs} penelusuran terakhir)."
+            )
+            return text.format(stored=f["stored"], usual=f"{f['usual']:g}", runs=len(f["history"]))
+        if alert.kind == "error_rate":
+            text = t("{failed} URL gagal dari {pages} ({rate}), biasanya {usual}.")
+            pages = max(f["pages"], f["failed"])
+            return text.format(failed=f["failed"], pages=pages, rate=_share(f["rate"]),
+                               usual=_share(f["usual"]))  # fmt: skip
+        if alert.kind == "blocking":
+            text = t("{blocked} dari {pages} permintaan diblokir ({share}: HTTP 401/403/429 atau "
+                     "captcha), biasanya {usual}.")  # fmt: skip
+            return text.format(blocked=f["blocked"], pages=f["pages"], share=_share(f["share"]),
+                               usual=_share(f["usual"]))  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        pass
+    return alert.message
+
+
+def _share(value: float) -> str:
+    return f"{value:.0%}"
 
 
 @bp.app_context_processor

@@ -286,3 +286,43 @@ def test_open_alerts_and_run_figures_add_up_in_the_database(sessions):
     assert figures.alerts_open == {"item_drop": 0, "error_rate": 1, "blocking": 0}
     assert figures.crawl_runs == {"finished": 4}
     assert [(p.plan_id, p.age_seconds) for p in figures.plans] == [(plan_id, 1200.0)]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "blocked"),
+    [
+        (403, b"<h1>Forbidden</h1>", True),
+        (429, b"Too many requests", True),
+        (401, b"", True),
+        (200, b"<title>Just a moment...</title><p>Verify you are human</p>", True),
+        (503, b"<p>Checking your browser before accessing</p>", True),
+        (200, b'<div class="cf-turnstile" data-sitekey="x"></div>', True),
+        (200, b"<h1>Tramadol 50 mg</h1><p>Rp150.000</p>", False),
+        (200, b"<p>Robot vakum pembersih lantai, bukan mainan</p>", False),
+        (404, b"<h1>Produk tidak ditemukan</h1>", False),  # gone, not a block
+        (503, b"<h1>Service Unavailable</h1>", False),  # a failing server, not a block
+        (200, b"<p>" + b"x" * 70_000 + b"verify you are human</p>", False),  # past the head
+    ],
+)
+def test_what_the_crawler_counts_as_a_bot_block(status, body, blocked):
+    from scrapy.http import HtmlResponse
+
+    from crawler.extensions import bot_block
+
+    response = HtmlResponse("https://toko.example/p/1", status=status, body=body)
+    assert bot_block(response) is blocked
+
+
+@pytest.mark.parametrize(
+    ("url", "site"),
+    [
+        ("https://toko.example/p/1", "toko.example"),
+        ("https://Toko.Example:443/p/1", "toko.example:443"),
+        ("http://127.0.0.4:8804/produk/1", "127.0.0.4:8804"),
+        ("http://[::1]:8801/", "::1:8801"),
+    ],
+)
+def test_answers_are_counted_per_site(url, site):
+    from crawler.extensions import site_of
+
+    assert site_of(url) == site

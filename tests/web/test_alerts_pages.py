@@ -169,8 +169,12 @@ def test_an_analyst_reads_and_acknowledges_alerts_in_a_browser(sop, chromium, se
         assert HOSTILE in tip.locator(".site").inner_text()
         assert tip.locator("img").count() == 0
         assert page.locator("#alerts .plan").first.inner_text() == "Patroli Surabaya"
-        # each alert links its plan and its crawl run
+        # each alert links its plan and its crawl run, and says what was measured and usual
         drop = page.locator(f"#alert-{made['drop']}")
+        said = "3 item disimpan, biasanya 40 (median 4 penelusuran terakhir)."  # and the seeded run
+        assert drop.locator(".message").inner_text() == said
+        blocked = page.locator(f"#alert-{made['block']} .message").inner_text()
+        assert blocked.startswith("90 dari 100 permintaan diblokir (90%")
         with page.expect_navigation():
             drop.locator("a.run").click()
         assert page.url.endswith(f"/runs/{made['drop_run']}")
