@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -177,3 +178,16 @@ def test_the_schedule_page_in_a_browser(scheduled, page):
     assert page.locator("#scheduled-runs tbody tr").count() == 1
     assert page.locator(f"#scheduled-run-{ids['scheduled_surabaya']} .reason").inner_text() == (
         "the run for 09-11 is still going")  # fmt: skip
+
+
+AREA = Path(__file__).parents[2] / "web"
+WORDS = re.compile(r"""\bt\(\s*(?:"([^"]+)"|'([^']+)')""")
+
+
+@pytest.mark.parametrize("source", sorted(p.name for p in (AREA / "templates/schedule").glob("*")))
+def test_every_word_of_the_schedule_pages_has_its_english(source):
+    from web import i18n, schedule
+
+    said = {a or b for a, b in WORDS.findall((AREA / "templates/schedule" / source).read_text())}
+    said |= set(schedule.STATUS_LABELS.values())
+    assert said and sorted(said - set(i18n.EN)) == []
