@@ -21,9 +21,24 @@ KIND_LABELS = {
     "error_rate": "Galat melonjak",
     "blocking": "Situs memblokir",
 }
+# What each kind measured, from its figures (services.alerts).
+DESCRIPTIONS = {
+    "item_drop": "{stored} item disimpan, biasanya {usual} (median {runs} penelusuran terakhir).",
+    "error_rate": "{failed} URL gagal dari {pages} ({rate}), biasanya {usual}.",
+    "blocking": "{blocked} dari {pages} permintaan diblokir ({share}: HTTP 401/403/429 atau "
+    "captcha), biasanya {usual}.",
+}
 
 i18n.add_words(
     {
+        DESCRIPTIONS["item_drop"]: (
+            "{stored} items stored, usually {usual} (median of the last {runs} crawl runs)."
+        ),
+        DESCRIPTIONS["error_rate"]: "{failed} URLs failed of {pages} ({rate}), usually {usual}.",
+        DESCRIPTIONS["blocking"]: (
+            "{blocked} of {pages} requests blocked ({share}: HTTP 401/403/429 or a captcha), "
+            "usually {usual}."
+        ),
         "Peringatan": "Alerts",
         "Jumlah item turun": "Item count dropped",
         "Galat melonjak": "Errors climbed",
@@ -34,17 +49,6 @@ i18n.add_words(
         "Situs": "Site",
         "Keterangan": "Note",
         "Penelusuran": "Crawl run",
-        "{stored} item disimpan, biasanya {usual} (median {runs} penelusuran terakhir).": (
-            "{stored} items stored, usually {usual} (median of the last {runs} crawl runs)."
-        ),
-        "{failed} URL gagal dari {pages} ({rate}), biasanya {usual}.": (
-            "{failed} URLs failed of {pages} ({rate}), usually {usual}."
-        ),
-        "{blocked} dari {pages} permintaan diblokir ({share}: HTTP 401/403/429 atau captcha), "
-        "biasanya {usual}.": (
-            "{blocked} of {pages} requests blocked ({share}: HTTP 401/403/429 or a captcha), "
-            "usually {usual}."
-        ),
         "Ad hoc": "Ad hoc",
         "Diketahui oleh {who}": "Acknowledged by {who}",
         "Tandai sudah diketahui": "Acknowledge",
@@ -100,20 +104,19 @@ def describe(alert) -> str:
     f = alert.figures or {}
     try:
         if alert.kind == "item_drop":
-            text = t(
-                "{stored} item disimpan, biasanya {usual} (median {runs} penelusuran terakhir)."
+            return t(DESCRIPTIONS["item_drop"]).format(
+                stored=f["stored"], usual=f"{f['usual']:g}", runs=len(f["history"])
             )
-            return text.format(stored=f["stored"], usual=f"{f['usual']:g}", runs=len(f["history"]))
         if alert.kind == "error_rate":
-            text = t("{failed} URL gagal dari {pages} ({rate}), biasanya {usual}.")
-            pages = max(f["pages"], f["failed"])
-            return text.format(failed=f["failed"], pages=pages, rate=_share(f["rate"]),
-                               usual=_share(f["usual"]))  # fmt: skip
+            return t(DESCRIPTIONS["error_rate"]).format(
+                failed=f["failed"], pages=max(f["pages"], f["failed"]), rate=_share(f["rate"]),
+                usual=_share(f["usual"]),
+            )  # fmt: skip
         if alert.kind == "blocking":
-            text = t("{blocked} dari {pages} permintaan diblokir ({share}: HTTP 401/403/429 atau "
-                     "captcha), biasanya {usual}.")  # fmt: skip
-            return text.format(blocked=f["blocked"], pages=f["pages"], share=_share(f["share"]),
-                               usual=_share(f["usual"]))  # fmt: skip
+            return t(DESCRIPTIONS["blocking"]).format(
+                blocked=f["blocked"], pages=f["pages"], share=_share(f["share"]),
+                usual=_share(f["usual"]),
+            )  # fmt: skip
     except (KeyError, TypeError, ValueError):
         pass
     return alert.message

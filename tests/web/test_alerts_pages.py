@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -285,3 +286,21 @@ def test_a_real_crawl_of_a_site_that_starts_blocking_raises_an_alert(sop, engine
     assert first.stats["patroli/stored"] == pages  # the listings were read and kept
     assert first.stats["patroli/sites"][alert["site"]] == {"pages": pages, "blocked": 0}
     assert alert["run_id"] == second.id and alert["site"].startswith("127.0.0.4:")
+
+
+# -- every word has its English ------------------------------------------------------------------
+
+WEB = Path(__file__).parents[2] / "web"
+WORDS = re.compile(r"""\bt\(\s*(?:"([^"]+)"|'([^']+)')""")
+
+
+@pytest.mark.parametrize("source", ["alerts.py", "templates/alerts/index.html",
+                                    "templates/alerts/_open.html"])  # fmt: skip
+def test_every_word_of_the_alert_pages_has_its_english(source):
+    from web import alerts as page
+    from web import i18n
+
+    said = {a or b for a, b in WORDS.findall((WEB / source).read_text(encoding="utf-8"))}
+    if source == "alerts.py":
+        said |= {*page.KIND_LABELS.values(), *page.DESCRIPTIONS.values()}
+    assert said and sorted(said - set(i18n.EN)) == []
