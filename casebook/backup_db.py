@@ -75,14 +75,17 @@ def revision_of_sqlite_file(path: Path) -> str:
 
 
 def install_sqlite(staged: Path, url: str | URL, aside: Path | None) -> None:
-    """Put the staged copy where the URL says: copied next to the target (same file system),
-    then renamed over it, so a crash leaves either the old database or the new one. The old
+    """Put the staged copy where the URL says: moved (or copied) next to the target, then
+    renamed over it, so a crash leaves either the old database or the new one. The old
     one and its WAL move into `aside` when given; a stale -wal beside the new file would be
     replayed into it."""
     target = sqlite_path(url)
     target.parent.mkdir(parents=True, exist_ok=True)
     draft = target.with_name(f".{target.name}.restoring")
-    shutil.copyfile(staged, draft)
+    try:
+        os.replace(staged, draft)  # staging is in the data dir: usually the same disk
+    except OSError:
+        shutil.copyfile(staged, draft)
     with draft.open("rb+") as handle:
         os.fsync(handle.fileno())
     for suffix in ("", *SIDECARS):
