@@ -50,9 +50,12 @@ def run(once: bool, recheck_schedule: str, bases: tuple[str, ...], settings: tup
         serve_until_stopped(runner)
         click.echo("scheduler stopped")
         return
-    fired = [f for f in once_until_done(runner) if f.outcome != "nothing"]
+    ended = once_until_done(runner)
+    fired = [f for f in ended if f.outcome in ("started", "skipped")]
     failed = [f for f in fired if f.status == "failed"]
-    click.echo(f"{len(fired)} firing(s), {len(failed)} failed")
+    taken = sum(f.outcome == "taken" for f in ended)
+    click.echo(f"{len(fired)} firing(s), {len(failed)} failed"
+               + (f", {taken} taken by another scheduler" if taken else ""))  # fmt: skip
     if failed:
         raise SystemExit(1)
 

@@ -286,3 +286,27 @@ def test_the_demo_gives_the_schedule_page_a_real_run(casebook, demo):
     assert said[-1].endswith("nothing due")
     with casebook.sessions() as session:
         assert len(session.scalars(select(ScheduledRun)).all()) == 1
+
+
+@pytest.mark.slow
+def test_two_schedulers_run_one_firing_once(tmp_path, demo, new_casebook):
+    """Two `--once` started together on one casebook: one runs the plan's firing, the other
+    finds it recorded (or loses the insert to UNIQUE(key, due_at)) and runs nothing."""
+    patroli = new_casebook(tmp_path / "casebook")
+    now = utcnow()
+    latest, _ = schedule.firings("0 6 * * *", now - timedelta(days=2), now)
+    plan_id = _plan(patroli, "Patroli harian", "0 6 * * *", latest - timedelta(hours=1))
+    command = [sys.executable, "-m", "patroli", "scheduler", "run", "--once",
+               "--recheck-schedule", "", "--base", f"pasarku={demo.base_urls['pasarku']}",
+               *FAST]  # fmt: skip
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    both = [_started(command, patroli, log) for log in logs]
+    codes = [process.wait(timeout=PATIENCE) for process in both]
+    said = sorted(log.read_text().strip().splitlines()[-1] for log in logs)
+    assert codes == [0, 0], said
+    assert said[0] in ("0 firing(s), 0 failed", "0 firing(s), 0 failed, 1 taken by another "
+                       "scheduler") and said[1] == "1 firing(s), 0 failed"  # fmt: skip
+    (run,) = _runs(patroli, plan_id)
+    assert (run.due_at, run.status) == (latest, "done")
+    with patroli.sessions()() as session:
+        assert len(session.scalars(select(Job)).all()) == 1
