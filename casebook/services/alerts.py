@@ -2,6 +2,8 @@
 starts blocking. A finished crawl run is compared with the same target's recent finished runs
 (the same plan, spider and site; for ad-hoc runs the same spider and site), and what stands
 out becomes an Alert an analyst acknowledges. Alerts are records: acknowledged, never deleted.
+Item counts are judged only for runs that patrol a site (a plan's target, `-a site=`): a run
+handed a list of links (tips, re-checks) stores what its list holds.
 
 What a run measured comes from its stats (crawler/extensions.py RunRecorder): `patroli/stored`
 (items stored), `response_received_count` (pages answered), `patroli/failed_urls` (URLs that
@@ -120,13 +122,21 @@ def check_run(session: Session, run_id: int, *, now: datetime | None = None) -> 
     whole = [measure(r.stats) for r in earlier if not _worker(r)]
     current = measure(run.stats)
     found: list[tuple[str, str, str, dict[str, Any]]] = []
-    if len(whole) >= MIN_HISTORY and not _worker(run):
+    if len(whole) >= MIN_HISTORY and not _worker(run) and _patrols_a_site(run):
         found += _item_drop(current, whole, site)
     if len(history) >= MIN_HISTORY:
         found += _error_rate(current, history, site)
     found += _blocking(current, history)
     return [_raise(session, run, kind, where, message, figures, now)
             for kind, where, message, figures in found]  # fmt: skip
+
+
+def _patrols_a_site(run: CrawlRun) -> bool:
+    """A run that patrols a site (its `site` or `url`) stores what the site shows; a run handed
+    a list of links (tips: `urls`; re-checks: `ids`) stores what its list holds, so its count
+    says nothing of the site."""
+    arguments = run.arguments or {}
+    return bool(arguments.get("site") or arguments.get("url"))
 
 
 def _worker(run: CrawlRun) -> bool:

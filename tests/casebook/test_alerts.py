@@ -145,15 +145,34 @@ def test_history_is_the_same_targets(sessions, other, expected):
 
 def test_adhoc_runs_compare_with_the_same_spider_and_site(sessions):
     with sessions() as session, session.begin():
-        for n in range(3):  # ad-hoc tips on one site: named by the host that answered most
-            crawl(session, None, stats(30), spider="urls", site="", at=n)
-            crawl(session, None, stats(30, sites={"lain.example": (100, 0)}), spider="urls",
-                  site="", at=n)  # fmt: skip
-        run_id = crawl(session, None, stats(3, sites={SHOP: (40, 0)}), spider="urls", site="",
-                       at=4)  # fmt: skip
-        (alert,) = alerts.check_run(session, run_id)
-        assert (alert.kind, alert.plan_id, alert.site) == ("item_drop", None, SHOP)
+        for n in range(3):  # `patroli crawl run marketplace -a site=...`, no plan
+            crawl(session, None, stats(30), at=n)
+            crawl(session, None, stats(300), site="tokosehat", at=n)
+        (alert,) = alerts.check_run(session, crawl(session, None, stats(3), at=4))
+        assert (alert.kind, alert.plan_id, alert.site) == ("item_drop", None, "pasarku")
         assert alert.figures["history"] == [30, 30, 30]
+
+
+@pytest.mark.parametrize(
+    ("spider", "current", "expected"),
+    [
+        ("urls", stats(3, sites={SHOP: (40, 0)}), []),  # a short list of tips, not a drop
+        ("recheck", stats(3, sites={SHOP: (40, 0)}), []),  # fewer links due today
+        ("urls", stats(3, pages=40, failed=30, sites={SHOP: (40, 0)}), [("error_rate", SHOP)]),
+        ("urls", stats(30, sites={SHOP: (40, 38)}), [("blocking", SHOP)]),
+    ],
+)
+def test_runs_handed_a_list_of_links_are_not_judged_by_their_count(sessions, spider, current,
+                                                                   expected):  # fmt: skip
+    with sessions() as session, session.begin():
+        for n in range(3):  # named by the site that answered most
+            crawl(session, None, stats(30), spider=spider, site="", at=n)
+            crawl(session, None, stats(30, sites={"lain.example": (100, 0)}), spider=spider,
+                  site="", at=n)  # fmt: skip
+        run_id = crawl(session, None, current, spider=spider, site="", at=4)
+        raised = alerts.check_run(session, run_id)
+        assert [(a.kind, a.site) for a in raised] == expected
+        assert all(a.plan_id is None for a in raised)
 
 
 def test_an_open_alert_is_renewed_not_repeated(sessions):
