@@ -205,7 +205,11 @@ class _Writer:
     def __enter__(self) -> _Writer:
         fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         self.raw = os.fdopen(fd, "wb")
-        self.tar = tarfile.open(fileobj=self.raw, mode=self.mode, format=tarfile.PAX_FORMAT)
+        # gzip level 6, not tarfile's 9: about as small, several times faster (WARCs and
+        # screenshots are compressed already; the database is what shrinks).
+        extra = {"compresslevel": 6} if self.mode == "w:gz" else {}
+        self.tar = tarfile.open(fileobj=self.raw, mode=self.mode, format=tarfile.PAX_FORMAT,
+                                **extra)  # fmt: skip
         return self
 
     def __exit__(self, kind, error, trace) -> None:
