@@ -189,8 +189,8 @@ def _error_rate(current: Measure, history: list[Measure], site: str):
 def _blocking(current: Measure, history: list[Measure]):
     found = []
     for host, (pages, blocked) in sorted(current.sites.items()):
-        if blocked < MIN_BLOCKED or blocked < BLOCKED_SHARE * pages:
-            continue
+        if blocked < MIN_BLOCKED or blocked < BLOCKED_SHARE * pages or blocked > pages:
+            continue  # (more blocks than answers: not figures RunRecorder writes)
         shares = [round(m.sites[host][1] / m.sites[host][0], 4)
                   for m in history if m.sites.get(host, (0, 0))[0]]  # fmt: skip
         if len(shares) < MIN_BLOCKING_HISTORY:

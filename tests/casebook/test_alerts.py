@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from casebook.models import AuditEvent
+from casebook.models import AuditEvent, CrawlRun
 from casebook.models.operations import Alert
 from casebook.services import alerts, plans, runs
 from casebook.services.access import Scope
@@ -345,3 +345,49 @@ def test_answers_are_counted_per_site(url, site):
     from crawler.extensions import site_of
 
     assert site_of(url) == site
+
+
+def test_the_crawler_logs_each_alert_with_its_fields(sessions, caplog):
+    from crawler.extensions import check_alerts
+
+    with sessions() as session, session.begin():
+        plan_id = plan(session)
+        for n in range(3):
+            crawl(session, plan_id, stats(40), at=n)
+        run_id = crawl(session, plan_id, stats(2), at=3)
+        with caplog.at_level("WARNING", logger="patroli.alerts"):
+            check_alerts(session, run_id)
+    (record,) = [r for r in caplog.records if r.name == "patroli.alerts"]
+    assert (record.plan_id, record.run_id, record.kind) == (plan_id, run_id, "item_drop")
+    assert "2 items stored from pasarku, usually 40" in record.getMessage()
+
+
+def test_a_fault_in_the_alerts_costs_the_run_nothing(sessions, monkeypatch, caplog):
+    """RunRecorder judges alerts in the transaction that finishes the run: a fault in them is
+    rolled back to a savepoint and logged, and the run's record is kept."""
+    from crawler import extensions
+
+    def failing(session, run_id, **kwargs):
+        session.add(Alert(kind="item_drop", message="half-made", raised_at=T0))
+        session.flush()
+        raise RuntimeError("a bug in the alerts")
+
+    monkeypatch.setattr(extensions.alerts, "check_run", failing)
+    with sessions() as session, session.begin():
+        run = runs.start_run(session, "marketplace", {"site": "pasarku"}, now=T0)
+        run_id = run.id
+    with sessions() as session, session.begin(), caplog.at_level("ERROR", "patroli.alerts"):
+        runs.finish_run(session, run_id, "finished", stats(40), now=T0 + timedelta(hours=1))
+        extensions.check_alerts(session, run_id)
+    with sessions() as session:
+        assert session.get(CrawlRun, run_id).status == "finished"
+        assert session.scalars(select(Alert)).all() == []
+    assert f"crawl run {run_id}: alerts not checked" in caplog.text
+
+
+def test_more_blocks_than_answers_are_no_figures_to_judge(sessions):
+    with sessions() as session, session.begin():
+        plan_id = plan(session)
+        crawl(session, plan_id, stats(), at=0)
+        run_id = crawl(session, plan_id, stats(sites={SHOP: (0, 5)}), at=1)
+        assert alerts.check_run(session, run_id) == []
