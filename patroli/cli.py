@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 
 import click
@@ -25,6 +26,15 @@ class Patroli(click.Group):
 @click.group(cls=Patroli, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Patroli: cyber patrol of drug and food listings (BPOM SOP)."""
+    # Services under systemd set PATROLI_LOG_FORMAT=json (docs/deployment.md): every command's
+    # log lines become JSON objects for journald. Unset, commands print as they always have.
+    if os.environ.get("PATROLI_LOG_FORMAT"):
+        from patroli import logs
+
+        try:
+            logs.configure()
+        except logs.FormatError as error:
+            raise click.ClickException(str(error)) from None
 
 
 if __name__ == "__main__":
