@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import g, request
 
 from casebook.models import SCHEDULED_STATUSES
-from casebook.services import access, schedule
+from casebook.services import access, schedule_history
 from web.api_v1 import ApiError, bp, collection, page_args, require_token
 from web.db import db_session
 
@@ -23,10 +23,11 @@ def schedule_runs():
     plan_id = _plan_id()
     caller = g.caller.scope
     with db_session() as session:
-        found = schedule.history(session, access.plan_condition(caller), national=caller.national,
-                                 plan_id=plan_id, status=status, after_id=after_id,
-                                 limit=limit)  # fmt: skip
-        return collection(found, [r.id for r in found], limit, schedule.public)
+        where = access.plan_condition(caller)
+        found = schedule_history.history(session, where, national=caller.national,
+                                         plan_id=plan_id, status=status, after_id=after_id,
+                                         limit=limit)  # fmt: skip
+        return collection(found, [r.id for r in found], limit, schedule_history.public)
 
 
 def _plan_id() -> int | None:

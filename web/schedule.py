@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import Blueprint, render_template, request
 
 from casebook.models import SCHEDULED_STATUSES
-from casebook.services import access, schedule
+from casebook.services import access, schedule, schedule_history
 from casebook.services.plans import JAKARTA
 from web import i18n
 from web.auth import current_scope, require_role
@@ -65,19 +65,17 @@ i18n.add_words(
 def index():
     scope, where = current_scope(), access.plan_condition(current_scope())
     plan_id = min(max(request.args.get("plan", 0, type=int), 0), BIGGEST_ID) or None
-    status = (
-        request.args.get("status") if request.args.get("status") in SCHEDULED_STATUSES else None
-    )
+    status = request.args.get("status")
+    status = status if status in SCHEDULED_STATUSES else None
     before = min(max(request.args.get("before", 0, type=int), 0), BIGGEST_ID) or None
     with db_session() as session:
-        planned = schedule.scheduled_plans(session, where)
-        recheck = schedule.last_run(session, schedule.RECHECK) if scope.national else None
-        rows = schedule.history(session, where, national=scope.national, newest_first=True,
-                                plan_id=plan_id, status=status, before_id=before,
-                                limit=PAGE + 1)  # fmt: skip
-        names = schedule.plan_names(
-            session, [r.plan_id for r in rows] + [p.plan.id for p in planned]
-        )
+        planned = schedule_history.scheduled_plans(session, where)
+        recheck = schedule_history.last_run(session, schedule.RECHECK) if scope.national else None
+        rows = schedule_history.history(session, where, national=scope.national,
+                                        newest_first=True, plan_id=plan_id, status=status,
+                                        before_id=before, limit=PAGE + 1)  # fmt: skip
+        shown = [r.plan_id for r in rows] + [p.plan.id for p in planned]
+        names = schedule_history.plan_names(session, shown)
     more = rows[PAGE - 1].id if len(rows) > PAGE else None
     return render_template("schedule/index.html", planned=planned, recheck=recheck,
                            rows=rows[:PAGE], names=names, more=more, plan_id=plan_id,
@@ -90,8 +88,10 @@ def scheduled_runs_of(plan_id: int) -> list:
     schedule/_plan_runs.html); only what the user may see of that plan."""
     scope = current_scope()
     with db_session() as session:
-        return schedule.history(session, access.plan_condition(scope), national=scope.national,
-                                plan_id=plan_id, newest_first=True, limit=PLAN_RUNS)  # fmt: skip
+        where = access.plan_condition(scope)
+        return schedule_history.history(session, where, national=scope.national,
+                                        plan_id=plan_id, newest_first=True,
+                                        limit=PLAN_RUNS)  # fmt: skip
 
 
 @bp.app_template_filter("wib")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from casebook.services import access, schedule
+from casebook.services import access, schedule, schedule_history
 from casebook.services.access import Scope
 from casebook.services.plans import JAKARTA
 from patroli import logs
@@ -67,9 +67,10 @@ def history(plan_id: int | None, limit: int) -> None:
     """The scheduled runs, newest first: due (WIB), status, missed firings, job, crawl runs."""
     casebook = open_casebook()
     with casebook.sessions() as session:
-        found = schedule.history(session, access.plan_condition(NATIONAL), national=True,
-                                 plan_id=plan_id, newest_first=True, limit=limit)  # fmt: skip
-        shown = [(run, schedule.public(run)) for run in found]
+        where = access.plan_condition(NATIONAL)
+        found = schedule_history.history(session, where, national=True, plan_id=plan_id,
+                                         newest_first=True, limit=limit)  # fmt: skip
+        shown = [(run, schedule_history.public(run)) for run in found]
     if not shown:
         click.echo("no scheduled runs yet")
     for run, fields in shown:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from casebook.models import Job, ScheduledRun
-from casebook.services import access, jobs, plans, runs, schedule
+from casebook.services import access, jobs, plans, runs, schedule, schedule_history
 from casebook.services.access import Scope
 from casebook.services.plans import JAKARTA
 
@@ -309,7 +309,7 @@ def test_a_plan_run_ends_as_its_job(sessions, job_status, error, interrupted, st
         ended = schedule.finish_from_job(session, run_id, interrupted=interrupted,
                                          now=NOW + timedelta(minutes=5))  # fmt: skip
         assert (ended.status, ended.reason) == (status, reason)
-        assert schedule.public(ended)["crawl_run_ids"] == [crawl_id]
+        assert schedule_history.public(ended)["crawl_run_ids"] == [crawl_id]
         assert ended.finished_at == NOW + timedelta(minutes=5)
         assert session.get(Job, ended.job_id).status in ("done", "failed")
 
@@ -344,11 +344,13 @@ def test_the_history_is_scoped_like_the_plans(sessions, role, unit, seen):
     scope = Scope("someone", role, unit)
     with sessions() as session:
         where = access.plan_condition(scope)
-        found = schedule.history(session, where, national=scope.national)
-        newest = schedule.history(session, where, national=scope.national, newest_first=True)
+        found = schedule_history.history(session, where, national=scope.national)
+        newest = schedule_history.history(
+            session, where, national=scope.national, newest_first=True
+        )
         assert {names[r.id] for r in found} == seen
         assert [r.id for r in newest] == sorted((r.id for r in found), reverse=True)
-        done = schedule.history(session, where, national=scope.national, status="failed")
+        done = schedule_history.history(session, where, national=scope.national, status="failed")
         assert done == []
         with pytest.raises(schedule.ScheduleError, match="status"):
-            schedule.history(session, where, national=True, status="finished")
+            schedule_history.history(session, where, national=True, status="finished")
