@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect, select, tuple_
+from sqlalchemy import inspect, select, text, tuple_
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -107,7 +108,39 @@ def record_listings(
     *,
     now: datetime | None = None,
 ) -> RecordResult:
-    """Store one batch of crawled listings with their verdicts; never duplicates a listing."""
+    """Store one batch of crawled listings with their verdicts; never duplicates a listing,
+    also when crawl workers store the same listing or seller at the same moment."""
+    return _raced(session, lambda: _record_listings(session, entries, now=now))
+
+
+def _raced(session: Session, store):
+    """Run `store` so a concurrent writer of the same rows cannot fail it. SQLite: the write
+    lock is taken before anything is read, so writers take turns. PostgreSQL: the other's
+    row shows only once it commits, after our insert collided with it (or deadlocked on it);
+    the savepoint is rolled back and `store` runs once more, now finding that row."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.driver_connection.in_transaction:
+            session.execute(text("BEGIN IMMEDIATE"))
+        return store()
+    try:
+        with session.begin_nested():
+            return store()
+    except (IntegrityError, OperationalError) as error:
+        if isinstance(error, OperationalError) and _sqlstate(error) != DEADLOCK:
+            raise
+        with session.begin_nested():
+            return store()
+
+
+DEADLOCK = "40P01"  # two writers each waiting on a row of the other's: one is chosen to fail
+
+
+def _sqlstate(error: OperationalError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)
+
+
+def _record_listings(session, entries, *, now) -> RecordResult:
     now = now or utcnow()
     entries = _last_per_url([(record.clipped(), verdict) for record, verdict in entries])
     sellers = record_sellers(session, [r.seller for r, _ in entries if r.seller], now=now)
@@ -151,6 +184,10 @@ def record_sellers(
     session: Session, records: Sequence[SellerRecord], *, now: datetime | None = None
 ) -> dict[tuple[str, str], Seller]:
     """Upsert sellers by (platform, key) and add the identifiers not yet known."""
+    return _raced(session, lambda: _record_sellers(session, records, now=now))
+
+
+def _record_sellers(session, records, *, now) -> dict[tuple[str, str], Seller]:
     now = now or utcnow()
     if not records:
         return {}
