@@ -121,7 +121,8 @@ def _product_page(title: str, price: int, description: str) -> str:
 
 
 def raise_demo_alerts(casebook: Casebook, config: Config, settings: dict, step: Callable) -> int:
-    """Crawl the shop while it answers, then while it blocks; returns the alerts now open."""
+    """Crawl the shop while it answers, then while it blocks; returns the alerts now open.
+    Ctrl-C stops the demo here as in every other step (KeyboardInterrupt)."""
     shop = BlockingShop().start()
     try:
         for blocking in (False, True):
@@ -130,7 +131,7 @@ def raise_demo_alerts(casebook: Casebook, config: Config, settings: dict, step: 
             outcomes = run_spiders(config, [SpiderRun("urls", {"urls": ",".join(shop.urls())})],
                                    settings)  # fmt: skip
             if any(outcome.interrupted for outcome in outcomes):
-                return 0
+                raise KeyboardInterrupt
             state = "blocking bots" if blocking else "answering"
             step(f"tip: {SHOP} ({shop.base}) crawled while {state}")
     finally:

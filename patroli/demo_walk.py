@@ -18,7 +18,14 @@ from sqlalchemy import func, select
 from casebook.config import Config
 from casebook.models import Hit, Listing, RegisterEntry, TakedownLink
 from casebook.services import imports, monitoring, register, takedown
-from patroli import demo_actors, demo_jobs, demo_letters, demo_people
+from patroli import (
+    demo_actors,
+    demo_alerts,
+    demo_jobs,
+    demo_letters,
+    demo_people,
+    demo_schedule,
+)
 from patroli.crawling import SpiderRun, run_spiders
 from patroli.platforms import kind_of
 from patroli.wiring import Casebook
@@ -54,6 +61,8 @@ def walk(casebook: Casebook, config: Config, market, settings: dict, step: Calla
         demo_letters.send_letters(casebook, config, list_id, today, step)
     demo_people.office_day_off(casebook, today, step)
     demo_actors.profile_actors(casebook, config, market.world, today, step)
+    demo_schedule.scheduled_patrol(casebook, market, settings, step)
+    demo_alerts.raise_demo_alerts(casebook, config, settings, step)
     _monitoring(casebook, step)
 
 

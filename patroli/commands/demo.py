@@ -74,7 +74,11 @@ def demo(host: str, port: int, no_serve: bool) -> None:
             if not outcome.started:
                 click.echo(f"{outcome.spider} not started: {outcome.error}", err=True)
         _summary(casebook)
-        demo_walk.walk(casebook, config, market, DEMO_CRAWL_SETTINGS, step)
+        try:
+            demo_walk.walk(casebook, config, market, DEMO_CRAWL_SETTINGS, step)
+        except KeyboardInterrupt:  # a later crawl of the walk (scheduled patrol, alerts) stopped
+            click.echo("interrupted; what was crawled so far is kept")
+            return
         if no_serve:
             _logins()
         else:

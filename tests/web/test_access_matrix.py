@@ -109,6 +109,11 @@ API_ROUTES = {
     "api_v1.actor_document": Route(),
     "api_v1.period_document": Route(body={"since": "2026-11-01", "until": "2026-11-30"}),
     "api_v1.profiling_document_file": Route(),
+    # Alerts and scheduler firings name plans (or none, for ad-hoc runs): who sees which is
+    # tested in tests/web/test_alerts_pages.py and tests/web/test_schedule_pages.py.
+    "api_v1.alert_list": Route(),
+    "api_v1.alert_acknowledge": Route(),
+    "api_v1.schedule_runs": Route(),
 }
 API_PUBLIC = {"api_v1.openapi_document", "api_v1.no_such_endpoint"}
 
@@ -149,12 +154,16 @@ PAGE_OBJECTS = {
     "actors.confirm": None,
     "actors.reject": None,
     "actors.remove_stop": None,
+    "alerts.acknowledge": None,  # tests/web/test_alerts_pages.py
 }
 # Reached without logging in: the login form, health checks, the language switch, static
-# files, and the old /api paths that only point to /api/v1.
-PAGES_PUBLIC = {"auth.login", "health.healthz", "health.readyz", "i18n.switch", "static"}
+# files, and the old /api paths that only point to /api/v1. /metrics has rules of its own (a
+# bearer token, else loopback callers only: tests/web/test_metrics.py).
+PAGES_PUBLIC = {"auth.login", "health.healthz", "health.readyz", "i18n.switch", "static",
+                "metrics.index"}  # fmt: skip
 PAGE_LISTS = ("findings.index", "register.index", "takedown.index", "letters.index",
-              "plans.index", "dashboard.index", "monitoring.index")  # fmt: skip
+              "plans.index", "dashboard.index", "monitoring.index", "alerts.index",
+              "schedule.index")  # fmt: skip
 # Values for the path's words that are not ids (an <any(...)> takes its first choice).
 WORDS = {"lang": "id", "username": "tamu", "role": "screenshot", "filename": "base.css",
          "kind": "rekomendasi_takedown"}  # fmt: skip
