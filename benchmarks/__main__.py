@@ -15,6 +15,7 @@ BENCHMARKS = (
     "benchmarks.actors_scale",
     "benchmarks.profiling_docs_bench",
     "benchmarks.image_hash_bench",
+    "benchmarks.distributed",
 )
 
 for module in BENCHMARKS:

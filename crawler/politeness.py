@@ -21,6 +21,7 @@ import itertools
 import logging
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ PREFIX = "patroli:polite:"
 PRIORITY = 990  # after every other downloader middleware: see the module docstring
 LEASE_META = "patroli_polite_lease"
 POLL_SECONDS = 0.05  # how often a request waiting for a free slot asks again
+STALE_SHARE = 0.2  # a grant answered later than this share of the delay is not used
 
 # KEYS: next, leases. ARGV: lease id, delay s, concurrency, lease ttl s, poll s.
 # Returns {granted 0|1, seconds to wait, server time of the decision} as strings: Redis
@@ -109,6 +111,7 @@ class SharedLimiter:
         self.prefix = prefix
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._numbers = itertools.count(1)
+        self.stale = 0  # grants given back because they came too late to use
         self._acquire = client.register_script(_ACQUIRE)
         self._release = client.register_script(_RELEASE)
         self._renew = client.register_script(_RENEW)
@@ -125,7 +128,15 @@ class SharedLimiter:
     async def acquire(self, domain: str, lease: str, sleep=asyncio.sleep) -> Grant:
         """Wait (without blocking the loop) until the domain may take one more request."""
         while True:
+            asked = time.monotonic()
             grant = await self.try_acquire(domain, lease)
+            if grant.granted and time.monotonic() - asked > self.delay * STALE_SHARE > 0:
+                # The answer sat in the socket while this process was busy (a pipeline batch
+                # holding the event loop): the start it granted is past, and the request would
+                # go out next to the one granted after it. Give it back and ask again.
+                await self.release(domain, lease)
+                self.stale += 1
+                continue
             if grant.granted:
                 return grant
             await sleep(grant.wait)
@@ -184,11 +195,15 @@ class SharedPolitenessMiddleware:
         domain = domain_key(request)
         lease = self.limiter.new_lease()
         self.held[lease] = domain
+        asked = time.monotonic()
         try:
             await self.limiter.acquire(domain, lease)
         except BaseException:
             self.held.pop(lease, None)
             raise
+        stats = self.crawler.stats
+        stats.inc_value("patroli/polite/granted")
+        stats.inc_value("patroli/polite/waited_seconds", round(time.monotonic() - asked, 3))
         request.meta[LEASE_META] = lease
         self._start_renewing()
         request.meta["autothrottle_dont_adjust_delay"] = True
@@ -229,6 +244,7 @@ class SharedPolitenessMiddleware:
                 logger.warning("could not renew politeness leases: %s", error)
 
     async def spider_closed(self, spider=None) -> None:
+        self.crawler.stats.set_value("patroli/polite/stale_grants", self.limiter.stale)
         if self._renewer is not None:
             self._renewer.cancel()
         for lease, domain in list(self.held.items()):

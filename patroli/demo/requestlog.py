@@ -38,6 +38,7 @@ class DomainPoliteness:
     min_gap: float | None  # smallest time between two consecutive arrivals (None: one request)
     max_in_window: int  # most arrivals in any `window` seconds
     window: float
+    gaps: tuple[float, ...] = ()  # every time between two consecutive arrivals, in order
 
 
 class RequestLog:
@@ -93,6 +94,7 @@ def politeness(visits: Iterable[Visit], window: float) -> dict[str, DomainPolite
             min_gap=min_gap(mine),
             max_in_window=max_in_window(mine, window),
             window=window,
+            gaps=tuple(b - a for a, b in pairwise(sorted(v.arrived for v in mine))),
         )
         for host, mine in sorted(by_host.items())
     }

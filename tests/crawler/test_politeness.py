@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -156,6 +157,52 @@ def test_a_live_worker_keeps_its_slot_by_renewing(redis_url):
     refused, granted = asyncio.run(scenario())
     assert not refused.granted
     assert granted.granted
+
+
+class BusyLimiter(SharedLimiter):
+    """Reads its first answer only after `stall` seconds, as a worker whose event loop a
+    pipeline batch holds while the answer waits in the socket."""
+
+    def __init__(self, *args, stall: float, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.stall, self.answers = stall, []
+
+    async def try_acquire(self, domain, lease):
+        grant = await super().try_acquire(domain, lease)
+        if not self.answers:
+            time.sleep(self.stall)  # blocks the loop, as the batch does
+        self.answers.append(grant)
+        return grant
+
+
+@pytest.mark.parametrize(
+    "delay, stall, given_back",
+    [
+        (0.5, 0.3, True),  # granted, but read after the start was due: asked again
+        (0.5, 0.02, False),  # read in time: used
+        (0.0, 0.3, False),  # no spacing to keep: a late answer harms nothing
+    ],
+)
+def test_a_grant_read_too_late_is_given_back(redis_url, delay, stall, given_back):
+    import redis.asyncio
+
+    async def scenario():
+        client = redis.asyncio.Redis.from_url(redis_url)
+        limiter = BusyLimiter(client, delay, 4, 30.0, stall=stall)
+        try:
+            grant = await limiter.acquire("shop.example", limiter.new_lease())
+            held = await client.zcard(f"{PREFIX}shop.example:leases")
+        finally:
+            await client.aclose()
+        return limiter, grant, held
+
+    limiter, grant, held = asyncio.run(scenario())
+    first = limiter.answers[0]
+    assert first.granted
+    assert (limiter.stale, grant is not first) == (int(given_back), given_back)
+    assert held == 1  # the late lease went back; only the one used is held
+    if given_back:
+        assert grant.at >= first.at + delay - 1e-5  # the new start keeps the spacing
 
 
 @pytest.mark.parametrize(
