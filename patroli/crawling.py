@@ -11,6 +11,7 @@ gets Ctrl-C the same way; a worker stopped early hands back what it held."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 import logging
@@ -271,9 +272,13 @@ def _shared_queue(config: Config, settings) -> None:
         "DUPEFILTER_CLASS": "crawler.distributed.SharedDupeFilter",
     }, priority="cmdline")  # fmt: skip
     if importlib.util.find_spec("crawler.politeness") is not None:
-        # Per-domain limits across all workers; scrapy's own hold per process only.
+        # Per-domain limits across all workers; scrapy's own hold per process only. The
+        # module knows where in the chain its grant must sit (last: see its PRIORITY).
+        politeness = importlib.import_module("crawler.politeness")
         middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
-        middlewares["crawler.politeness.SharedPolitenessMiddleware"] = 990  # last: see its PRIORITY
+        middlewares[f"{politeness.__name__}.SharedPolitenessMiddleware"] = getattr(
+            politeness, "PRIORITY", 990
+        )
         settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
 
 

@@ -32,6 +32,7 @@ from patroli.demo.pasarku import create_pasarku
 from patroli.demo.web import DemoState
 
 KEYWORDS = ["obat", "krim", "kopi"]
+MORE_KEYWORDS = ["obat", "jamu", "krim", "kopi", "ready"]  # a crawl long enough to kill
 QUEUE = ["-s", "PATROLI_QUEUE_IDLE_SECONDS=1.5", "-s", "PATROLI_QUEUE_LEASE_SECONDS=3"]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", *QUEUE]
 # Slow enough that a kill lands mid-crawl, with requests in flight.
@@ -190,6 +191,73 @@ def test_the_last_worker_out_of_a_finished_crawl_forgets_what_was_seen(
     assert server.exists(keys["dupefilter"]) == (not forgets)
 
 
+@pytest.fixture
+def scheduler(redis_url):
+    """A RedisScheduler of a crawler that never runs: its idle rule and bookkeeping, alone."""
+    from crawler.distributed import RedisScheduler
+
+    made = []
+
+    def make(idle: float = 0.0):
+        settings = {"PATROLI_REDIS_URL": redis_url, "PATROLI_QUEUE": "q",
+                    "PATROLI_QUEUE_IDLE_SECONDS": idle,
+                    "PATROLI_WORKER_ID": f"w{len(made)}"}  # fmt: skip
+        crawler = get_crawler(Probe, settings)
+        crawler.spider = Probe.from_crawler(crawler)
+        scheduler = RedisScheduler.from_crawler(crawler)
+        scheduler.open(crawler.spider)
+        made.append(scheduler)
+        return scheduler
+
+    yield make
+    for scheduler in made:
+        scheduler.close("finished")
+
+
+def idle(scheduler) -> bool:
+    """Whether the scheduler lets its spider close now."""
+    from scrapy.exceptions import DontCloseSpider
+
+    try:
+        scheduler._spider_idle()
+    except DontCloseSpider:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "left, closes",
+    [("nothing", True), ("a pending request", False), ("another worker's request", False),
+     ("a quiet period not yet over", False)],
+)  # fmt: skip
+def test_a_worker_closes_only_when_nothing_is_pending_or_in_flight_anywhere(
+    scheduler, left, closes
+):
+    mine = scheduler(idle=60.0 if left == "a quiet period not yet over" else 0.0)
+    other = scheduler()
+    if left == "a pending request":
+        other.enqueue_request(request(other.spider, "/x"))
+    if left == "another worker's request":
+        other.enqueue_request(request(other.spider, "/x"))
+        assert other.next_request() is not None
+    assert idle(mine) is closes
+
+
+def test_a_request_held_while_idle_goes_back_once_then_fails(scheduler, server):
+    keys, alone = queue_keys("q"), scheduler()
+    alone.enqueue_request(request(alone.spider, "/lost"))
+    for attempt in (1, 2):  # its items never reach the casebook (a refused batch)
+        assert alone.next_request() is not None
+        assert not idle(alone)  # first idle moment: they may still be on their way
+        assert server.hlen(keys["inflight"]) == 1
+        # The second: lost. Back in the queue the first time (no closing), failed the next.
+        assert idle(alone) is (attempt == 2)
+        assert server.hlen(keys["inflight"]) == 0
+        assert server.zcard(keys["pending"]) == (attempt == 1)
+    assert server.hgetall(keys["stats"]) == {b"requeued": b"1", b"failed": b"1"}
+    assert alone.stats.get_value("patroli/failed_urls") == 1
+
+
 @pytest.mark.parametrize("name", ["", "a b", "x:y", "w|1", "%(spider)s", "z" * 81])
 def test_a_queue_name_is_refused_unless_it_is_safe_in_a_key(name):
     with pytest.raises(ValueError, match="queue name"):
@@ -261,12 +329,12 @@ def pasarku(world):
     thread.join()
 
 
-def reachable(world) -> set[str]:
-    """The product pages the marketplace search shows for KEYWORDS."""
+def reachable(world, keywords=KEYWORDS) -> set[str]:
+    """The product pages the marketplace search shows for these keywords."""
     return {
         x.path
         for x in world.listings_on("pasarku")
-        if any(all(w in f"{x.title}\n{x.description}".lower() for w in k.split()) for k in KEYWORDS)
+        if any(all(w in f"{x.title}\n{x.description}".lower() for w in k.split()) for k in keywords)
     }
 
 
@@ -285,8 +353,8 @@ def patroli(env, *args: str, input: str | None = None) -> subprocess.CompletedPr
                           capture_output=True, text=True, timeout=240)  # fmt: skip
 
 
-def crawl_args(pasarku, *extra: str) -> list[str]:
-    keywords = ",".join(KEYWORDS)
+def crawl_args(pasarku, *extra: str, keywords=KEYWORDS) -> list[str]:
+    keywords = ",".join(keywords)
     return ["crawl", "run", "marketplace", "-a", "site=pasarku", "-a", f"keywords={keywords}",
             "--base", f"pasarku={pasarku.base}", *extra]  # fmt: skip
 
@@ -390,16 +458,16 @@ def test_three_workers_fetch_every_page_once_and_store_what_one_process_stores(
 
 @pytest.mark.slow
 def test_a_worker_killed_mid_crawl_loses_nothing_and_stores_nothing_twice(
-    world, pasarku, redis_url, tmp_path, one_process
+    world, pasarku, redis_url, tmp_path
 ):
     env, engine = casebook(tmp_path)
     env["PATROLI_REDIS_URL"] = redis_url
-    keys, expected = queue_keys("kill"), one_process[0]
+    keys, expected = queue_keys("kill"), reachable(world, MORE_KEYWORDS)
 
     def start(*extra: str) -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-m", "patroli", *crawl_args(pasarku, "--queue", "kill", *extra,
-                                                         *POLITE)],
+            [sys.executable, "-m", "patroli",
+             *crawl_args(pasarku, "--queue", "kill", *extra, *POLITE, keywords=MORE_KEYWORDS)],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
 
