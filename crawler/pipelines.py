@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from sqlalchemy.exc import IntegrityError
 
 from casebook.db import make_engine, make_session_factory
 from casebook.services import access, actor_profile, profiling, rechecks
@@ -213,16 +214,22 @@ class CasebookPipeline:
         no listing, and the next relink (`patroli actors relink`) catches up."""
         if not seller_ids:
             return
-        try:
-            with self.sessions() as session, session.begin():
-                result = profiling.relink(session, actor="crawler", seller_ids=seller_ids)
-                # The actors these sellers joined get a current score (lists sort by it).
-                actor_profile.refresh_risk(
-                    session, actor_profile.actors_of_sellers(session, seller_ids)
-                )
-        except Exception:  # a crawl must go on; the log says what went wrong
-            logger.exception("linking %d sellers into actors failed", len(seller_ids))
-            return
+        for attempt in (1, 2):
+            try:
+                with self.sessions() as session, session.begin():
+                    result = profiling.relink(session, actor="crawler", seller_ids=seller_ids)
+                    # The actors these sellers joined get a current score (lists sort by it).
+                    actor_profile.refresh_risk(
+                        session, actor_profile.actors_of_sellers(session, seller_ids)
+                    )
+                break
+            except IntegrityError:  # another crawl worker linked them at that moment: read again
+                if attempt == 2:
+                    logger.exception("linking %d sellers into actors failed", len(seller_ids))
+                    return
+            except Exception:  # a crawl must go on; the log says what went wrong
+                logger.exception("linking %d sellers into actors failed", len(seller_ids))
+                return
         stats = self.crawler.stats
         stats.inc_value("patroli/actors_created", len(result.created))
         stats.inc_value("patroli/actors_merged", len(result.merged))

@@ -514,3 +514,42 @@ def test_outcomes_of_several_workers_add_up():
     assert merged["stats"] == {"pages": 5, "start": "t0", "ok": True}
     assert (merged["reason"], merged["workers"]) == ("killed", ["finished", "killed", "finished"])
     assert json.dumps(merged)
+
+
+def test_two_workers_relinking_the_same_sellers_at_once_both_link_them(shared_casebook, caplog):
+    """The crawl hook's incremental relink, in two workers' pipelines at the same moment: the
+    one whose actor_accounts row collides reads again and links; nothing is logged failed."""
+    from casebook.models import ActorAccount
+    from casebook.services import listings
+    from casebook.services.listings import SellerRecord
+    from crawler.pipelines import CasebookPipeline
+
+    env, engine = shared_casebook
+    url = env.get("PATROLI_DATABASE_URL") or str(engine.url)
+    pipelines = [CasebookPipeline(get_crawler(Probe), url, 50, 2.0) for _ in range(2)]
+    sessions = make_session_factory(engine)
+    for round_ in range(5):  # one round races by chance only; five do, without the retry
+        with sessions() as session, session.begin():
+            shops = [SellerRecord("pasarku", f"Toko {round_}-{n}", f"http://127.0.0.1:9/{round_}/{n}",
+                                  "Bandung", (("phone", f"628120{round_}00{n // 2}"),))
+                     for n in range(6)]  # fmt: skip
+            ids = {seller.id for seller in listings.record_sellers(session, shops).values()}
+        start = threading.Barrier(2)
+
+        def relink(pipeline, ids=ids, start=start):
+            start.wait()
+            pipeline._relink(ids)
+
+        threads = [threading.Thread(target=relink, args=(p,)) for p in pipelines]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        with sessions() as session:
+            linked = session.scalars(
+                select(ActorAccount.seller_id).where(ActorAccount.seller_id.in_(ids))
+            )
+            assert set(linked) == ids
+    for pipeline in pipelines:
+        pipeline.engine.dispose()
+    assert [r.message for r in caplog.records if "failed" in r.message] == []
