@@ -2,7 +2,7 @@
 spread over many loopback hosts (each a domain) answering as slowly as real shops, per-domain
 politeness on and measured on the servers; then the national daily load projected from it.
 
-    python -m benchmarks.distributed [--hosts 40] [--pages 1200] [--latency 0.3,1.0]
+    python -m benchmarks.distributed [--hosts 40] [--pages 2400] [--latency 0.3,1.0]
 
 Every crawl is `patroli crawl urls FILE --queue NAME --workers N` (full pipeline: evidence,
 rules, casebook) into a fresh SQLite casebook with the world's registry, against pasarku
@@ -15,6 +15,7 @@ starts, CONCURRENT_REQUESTS_PER_DOMAIN 4), held across workers by crawler.polite
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import resource
@@ -49,6 +50,9 @@ class Run:
     served: float  # first arrival to last answer, on the servers
     cpu: float  # user + system seconds of every crawl process
     seen: dict
+    server_seconds: float  # mean time the server took per page (the latency sleep + the page)
+    limiter_wait: float  # mean seconds a request waited for the shared limiter
+    slots: int  # requests a worker keeps in flight (CONCURRENT_REQUESTS) x workers
 
     @property
     def rate(self) -> float:
@@ -92,7 +96,7 @@ class ThrowawayRedis:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def crawl(label, workers, urls_file, env, log, settings=()) -> Run:
+def crawl(label, workers, urls_file, env, log, settings=(), concurrent=16) -> Run:
     log.clear()
     queue = f"bench-{workers}-{int(time.time())}"
     command = [PYTHON, "-m", "patroli", "crawl", "urls", str(urls_file),
@@ -107,6 +111,9 @@ def crawl(label, workers, urls_file, env, log, settings=()) -> Run:
         raise RuntimeError(f"{label} failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
     with sqlite3.connect(Path(env["PATROLI_DATA_DIR"]) / "patroli.db") as db:
         (stored,) = db.execute("SELECT count(*) FROM listings").fetchone()
+        runs = [json.loads(stats) for (stats,) in db.execute("SELECT stats FROM crawl_runs")]
+    granted = sum(r.get("patroli/polite/granted", 0) for r in runs)
+    waited = sum(r.get("patroli/polite/waited_seconds", 0) for r in runs)
     print(f"  ({label}: {result.stdout.strip().splitlines()[-1]})", file=sys.stderr)
     visits = [v for v in log.visits if v.path != "/robots.txt"]
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -114,6 +121,8 @@ def crawl(label, workers, urls_file, env, log, settings=()) -> Run:
         label, workers, len(visits), stored, wall,
         max(v.ended for v in visits) - min(v.arrived for v in visits), cpu,
         politeness(log.visits, window=WINDOW),
+        sum(v.ended - v.arrived for v in visits) / len(visits), waited / max(granted, 1),
+        concurrent * workers,
     )  # fmt: skip
 
 
@@ -124,6 +133,14 @@ def print_runs(runs: list[Run], delay: float, concurrency: int, cores: int) -> N
         use = run.cpu / run.wall / cores
         print(f"  {run.label:34} {run.pages:5} {run.stored:6} {run.wall:7.1f} {run.served:8.1f} "
               f"{run.rate:7.2f} {run.cpu:6.1f} {run.cpu_ms_per_page:11.1f} {use:7.0%}")  # fmt: skip
+    print("  where a request slot's time goes (slots x served s / pages = seconds per page):")
+    for run in runs:
+        slot_time = run.slots * run.served / run.pages
+        rest = slot_time - run.server_seconds - run.limiter_wait
+        print(f"    {run.label:34} {run.slots:3} slots, {slot_time:.2f} s per page: server "
+              f"{run.server_seconds:.2f} s, waiting for the shared limiter "
+              f"{run.limiter_wait:.2f} s, the rest {rest:.2f} s "
+              f"(queue, connection, pipeline, idle slots)")  # fmt: skip
     base = runs[0]
     for run in runs[1:]:
         print(f"  ratio {run.label} / {base.label}: {run.rate / base.rate:.2f}x pages/s served "
@@ -176,7 +193,7 @@ def project(one: Run, three: Run, delay: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--hosts", type=int, default=40, help="loopback domains 127.0.0.2...")
-    parser.add_argument("--pages", type=int, default=1200, help="product pages to crawl")
+    parser.add_argument("--pages", type=int, default=2400, help="product pages to crawl")
     parser.add_argument("--latency", default="0.3,1.0", help="server answer time, low,high s")
     parser.add_argument("--size", type=int, default=2000, help="demo world")
     args = parser.parse_args()
@@ -198,15 +215,16 @@ def main() -> None:
         bases = list(sites.base_urls.values())
         urls = [bases[n % len(bases)] + products[n // len(bases) % len(products)].path
                 for n in range(args.pages)]  # fmt: skip
-        for label, workers, settings in (
-            ("1 worker", 1, ()),
-            ("3 workers", 3, ()),
-            ("1 worker, CONCURRENT_REQUESTS=48", 1, ("CONCURRENT_REQUESTS=48",)),
+        for label, workers, concurrent in (
+            ("1 worker", 1, crawler_settings.CONCURRENT_REQUESTS),
+            ("3 workers", 3, crawler_settings.CONCURRENT_REQUESTS),
+            ("1 worker, CONCURRENT_REQUESTS=48", 1, 48),
         ):
+            settings = [f"CONCURRENT_REQUESTS={concurrent}"]
             env = casebook(args.size) | {"PATROLI_REDIS_URL": redis_url}
             urls_file = Path(env["PATROLI_DATA_DIR"]) / "urls.txt"
             urls_file.write_text("".join(f"{url}\n" for url in urls))
-            runs.append(crawl(label, workers, urls_file, env, log, settings))
+            runs.append(crawl(label, workers, urls_file, env, log, settings, concurrent))
             shutil.rmtree(env["PATROLI_DATA_DIR"], ignore_errors=True)
     cores = os.cpu_count() or 1
     print(f"distributed crawl: {args.pages:,} pasarku product pages over {args.hosts} loopback "

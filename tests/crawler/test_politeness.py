@@ -224,6 +224,24 @@ def test_server_side_measure(times, expected):
 
 
 @pytest.mark.parametrize(
+    "url, domain",
+    [
+        ("http://Shop.Example:8080/p/1", "shop.example"),  # one server, whatever the port
+        ("https://shop.example/p/1", "shop.example"),
+        ("http://127.0.0.5:8801/", "127.0.0.5"),
+        ("http://[::1]:8080/", "::1"),
+        ("http://www.shop.example/", "www.shop.example"),  # another host: Scrapy's slot too
+    ],
+)
+def test_the_domain_a_request_is_polite_to(url, domain):
+    from scrapy import Request
+
+    from crawler.politeness import domain_key
+
+    assert domain_key(Request(url)) == domain
+
+
+@pytest.mark.parametrize(
     "host, domain",
     [("127.0.0.5:8801", "127.0.0.5"), ("Shop.Example", "shop.example"), ("[::1]:80", "::1")],
 )
