@@ -90,6 +90,7 @@ class RedisScheduler(Scheduler):
         self.orphaned: Counter[str] = Counter()  # URL -> times given back for want of a home
         self.quiet_since: float | None = None
         self.wake_call = None
+        self.lease: _Lease | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -135,6 +136,9 @@ class RedisScheduler(Scheduler):
     def close(self, reason):
         if self.wake_call is not None and self.wake_call.active():
             self.wake_call.cancel()
+        if getattr(self, "lease", None) is None:  # it never opened
+            self.server.close()
+            return
         self.lease.stop()
         try:
             # What this worker still holds was not finished: it goes back for the others.

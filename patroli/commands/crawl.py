@@ -65,7 +65,26 @@ def _queue_overrides(config, queue: str | None, workers: int, jobdir: str | None
         queue_keys(queue)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    _reach_redis(config.redis_url)
     return {"PATROLI_QUEUE": queue}
+
+
+def _reach_redis(url: str) -> None:
+    """A Redis that does not answer is one line naming it (without its password)."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=10)
+    except ValueError as error:
+        raise click.ClickException(f"PATROLI_REDIS_URL: {error}") from None
+    found = client.get_connection_kwargs()
+    where = found.get("path") or f"{found.get('host')}:{found.get('port')}/{found.get('db', 0)}"
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        raise click.ClickException(f"Redis at {where} does not answer: {error}") from None
+    finally:
+        client.close()
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:

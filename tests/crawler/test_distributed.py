@@ -275,14 +275,16 @@ def test_a_queue_name_is_refused_unless_it_is_safe_in_a_key(name):
         (True, ["--workers", "2"], "--workers needs --queue NAME"),
         (True, ["--queue", "a:b"], "queue name 'a:b'"),
         (True, ["--queue", "q", "--jobdir", "job"], "--jobdir and --queue do not go together"),
+        (True, ["--queue", "q"], "Redis at 127.0.0.1:9/0 does not answer: Error 111"),
     ],
 )
 def test_a_shared_crawl_that_cannot_be_is_one_line(tmp_path, redis_set, options, message):
-    env = env_for(tmp_path, redis_url="redis://127.0.0.1:9/0" if redis_set else None)
+    env = env_for(tmp_path, redis_url="redis://:secret@127.0.0.1:9/0" if redis_set else None)
     result = patroli(env, "crawl", "urls", "-", *options, input="http://127.0.0.1:9/\n")
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
-    assert message in result.stderr
+    assert message in result.stderr and "secret" not in result.stderr
+    assert not (tmp_path / "var" / "patroli.db").exists()  # refused before anything was made
 
 
 def test_a_plain_crawl_with_redis_configured_still_runs_on_its_own(tmp_path, redis_url):
@@ -501,6 +503,45 @@ def test_a_worker_killed_mid_crawl_loses_nothing_and_stores_nothing_twice(
     assert expected <= set(pages)
     # Only what the dead worker held can have been fetched again.
     assert sum(n - 1 for n in pages.values()) <= requeued
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_every_local_worker_and_the_same_command_finishes_the_crawl(
+    world, pasarku, redis_url, tmp_path
+):
+    env, engine = casebook(tmp_path)
+    env["PATROLI_REDIS_URL"] = redis_url
+    keys, expected = queue_keys("stop"), reachable(world, MORE_KEYWORDS)
+    command = [sys.executable, "-m", "patroli", *crawl_args(
+        pasarku, "--queue", "stop", "--workers", "3", *POLITE, keywords=MORE_KEYWORDS)]  # fmt: skip
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while len(stored(engine)) < len(expected) // 4:
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline, "the crawl never got going"
+            time.sleep(0.1)
+        os.killpg(first.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+        out, err = first.communicate(timeout=90)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.communicate(timeout=30)
+    assert first.returncode == 130, err[-3000:]
+    assert "marketplace: shutdown (3 workers)" in out and "Traceback" not in err
+    with redis.Redis.from_url(redis_url) as client:
+        assert client.hlen(keys["inflight"]) == 0  # what they held went back
+        assert client.zcard(keys["pending"]) > 0 and client.exists(keys["dupefilter"])
+        assert client.zcard(keys["workers"]) == 0
+    assert len(stored(engine)) < len(expected)
+
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
+    assert again.returncode == 0, again.stderr[-3000:]
+    urls = stored(engine)
+    engine.dispose()
+    assert len(urls) == len(set(urls))
+    assert {url.removeprefix(pasarku.base) for url in urls} == expected
 
 
 def test_outcomes_of_several_workers_add_up():
