@@ -219,7 +219,8 @@ def _own_queue(crawler, index: int, spider: str, runs: int) -> None:
     which only its own spider (with its own arguments) can answer."""
     queue = crawler.settings.get("PATROLI_QUEUE")
     if queue and runs > 1:
-        crawler.settings.set("PATROLI_QUEUE", f"{queue}.{index + 1}-{spider}", priority="cmdline")
+        # Above "cmdline": process.crawl() copies the process's settings over the crawler's.
+        crawler.settings.set("PATROLI_QUEUE", f"{queue}.{index + 1}-{spider}", priority=50)
 
 
 def _one_line(failure) -> str:

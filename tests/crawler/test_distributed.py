@@ -544,6 +544,33 @@ def test_ctrl_c_stops_every_local_worker_and_the_same_command_finishes_the_crawl
     assert {url.removeprefix(pasarku.base) for url in urls} == expected
 
 
+@pytest.mark.slow
+def test_a_plan_s_spiders_each_get_a_queue_of_their_own(world, pasarku, redis_url, tmp_path):
+    """A request names its callback, which only its own spider (with its own arguments) can
+    answer: two targets of one plan never take each other's requests."""
+    from casebook.services import plans
+
+    env, engine = casebook(tmp_path)
+    env["PATROLI_REDIS_URL"] = redis_url
+    with make_session_factory(engine)() as session, session.begin():
+        plan = plans.save_plan(session, "Patroli kopi", keywords=["kopi"], actor="test", targets=[
+            {"spider": "marketplace", "site": "pasarku"},
+            {"spider": "marketplace", "site": "pasarku", "max_pages": "1"},
+        ])  # fmt: skip
+    result = patroli(env, "crawl", "plan", str(plan.id), "--base", f"pasarku={pasarku.base}",
+                     "--queue", "plan", "--workers", "2", *FAST)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count("marketplace: finished (2 workers)") == 2, result.stdout
+    with redis.Redis.from_url(redis_url) as client:
+        assert client.smembers(QUEUES) == {b"plan.1-marketplace", b"plan.2-marketplace"}
+    urls = stored(engine)
+    engine.dispose()
+    assert len(urls) == len(set(urls))
+    assert {url.removeprefix(pasarku.base) for url in urls} == reachable(world, ["kopi"])
+    # Each target crawled the search once: the two queues' dupefilters are their own.
+    assert pasarku.paths["/search?q=kopi&page=1"] == 2
+
+
 def test_outcomes_of_several_workers_add_up():
     from patroli.crawling import _merged
 
