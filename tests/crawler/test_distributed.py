@@ -413,20 +413,31 @@ def _postgres_helpers():
     return helpers
 
 
+@pytest.fixture(scope="module")
+def postgres_admin():
+    """One throwaway PostgreSQL server for this module's tests, or a skip."""
+    helpers = _postgres_helpers()
+    admin_url, server = helpers.server_url()
+    if admin_url is None:
+        pytest.skip("no PostgreSQL here (install Debian postgresql)")
+    yield admin_url, helpers.fresh_database
+    if server is not None:
+        server.stop()
+
+
+_databases = iter(range(1_000_000))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def shared_casebook(request, tmp_path):
-    server = database_url = None
+    database_url = None
     if request.param == "postgresql":
-        helpers = _postgres_helpers()
-        admin_url, server = helpers.server_url()
-        if admin_url is None:
-            pytest.skip("no PostgreSQL here (install Debian postgresql)")
-        database_url = helpers.fresh_database(admin_url, f"patroli_distributed_{os.getpid()}")
+        admin_url, fresh_database = request.getfixturevalue("postgres_admin")
+        name = f"patroli_distributed_{os.getpid()}_{next(_databases)}"
+        database_url = fresh_database(admin_url, name)
     env, engine = casebook(tmp_path, database_url)
     yield env, engine
     engine.dispose()
-    if server is not None:
-        server.stop()
 
 
 @pytest.mark.slow
