@@ -18,7 +18,8 @@ QUEUES = "patroli:queues"
 QUEUE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 # Meta that lives only while a request is in this process (a page's network recorder, a
 # capture record, an open page): a retry or redirect carries it, the queue must not.
-TRANSIENT_META = ("patroli_network", "capture", "playwright_page", "frontier_fingerprint")
+TRANSIENT_META = ("patroli_network", "capture", "playwright_page", "frontier_fingerprint",
+                  "patroli_polite_lease")  # fmt: skip
 
 
 def queue_keys(name: str) -> dict[str, str]:

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from casebook import schema
 from casebook.db import make_engine, make_session_factory
-from casebook.models import CrawlRun, Listing
+from casebook.models import Capture, CrawlRun, Listing
 from crawler.distributed import QUEUES, LeasedQueue, queue_keys
 from crawler.spiders.base import PatroliSpider
 from patroli.demo import build_world
@@ -460,6 +460,11 @@ def test_three_workers_fetch_every_page_once_and_store_what_one_process_stores(
     assert {url.removeprefix(pasarku.base) for url in urls} == expected  # nothing lost
     with make_session_factory(engine)() as session:
         assert session.scalar(select(func.count(CrawlRun.id))) == 3  # one run per worker
+        captured = set(session.scalars(select(Capture.url)))
+    # Every worker's evidence is in the one data dir, whole.
+    assert {url.removeprefix(pasarku.base) for url in captured} >= expected
+    verified = patroli(env, "evidence", "verify")
+    assert verified.returncode == 0, verified.stdout[-2000:] + verified.stderr[-2000:]
 
     keys = queue_keys("demo")
     with redis.Redis.from_url(redis_url) as client:
