@@ -65,9 +65,10 @@ class _Lease(threading.Thread):
 class RedisScheduler(Scheduler):
     """scrapy-redis' scheduler over a LeasedQueue, settling requests like DurableScheduler.
 
-    Settings: PATROLI_REDIS_URL, PATROLI_QUEUE (the name), PATROLI_QUEUE_LEASE_SECONDS (a
-    silent worker's requests go back after this long), PATROLI_QUEUE_IDLE_SECONDS (all close
-    once pending and inflight have stayed empty this long)."""
+    Settings: PATROLI_REDIS_URL, PATROLI_QUEUE (the name), PATROLI_QUEUE_LEASE_SECONDS (30: a
+    silent worker's requests go back after this long), PATROLI_QUEUE_IDLE_SECONDS (5: all
+    close once pending and inflight have stayed empty this long), PATROLI_QUEUE_FORGET_SECONDS
+    (60: a finished crawl's seen set lasts this long for late workers, then the queue is new)."""
 
     # A request is done when its callback is through and every item it produced is stored:
     # the durable frontier's bookkeeping, over `self.frontier` = the leased queue.
@@ -78,10 +79,11 @@ class RedisScheduler(Scheduler):
     _settle_if_complete = DurableScheduler._settle_if_complete
     _settled = DurableScheduler._settled
 
-    def __init__(self, server, *, crawler, name: str, lease: float, idle: float, **kwargs):
+    def __init__(self, server, *, crawler, name: str, lease: float, idle: float, forget: float,
+                 **kwargs):  # fmt: skip
         super().__init__(server, **kwargs)
         self.crawler, self.name = crawler, name
-        self.lease_seconds, self.idle_seconds = lease, idle
+        self.lease_seconds, self.idle_seconds, self.forget_seconds = lease, idle, forget
         self.worker = crawler.settings.get("PATROLI_WORKER_ID") or new_worker_id()
         self.outstanding: Counter[str] = Counter()
         self.finished: set[str] = set()
@@ -104,6 +106,7 @@ class RedisScheduler(Scheduler):
             queue_key=queue_keys(name)["pending"], queue_cls="crawler.redis_queue.LeasedQueue",
             lease=settings.getfloat("PATROLI_QUEUE_LEASE_SECONDS", 30.0),
             idle=settings.getfloat("PATROLI_QUEUE_IDLE_SECONDS", 5.0),
+            forget=settings.getfloat("PATROLI_QUEUE_FORGET_SECONDS", 60.0),
         )  # fmt: skip
         scheduler.stats = crawler.stats
         connect = crawler.signals.connect
@@ -124,6 +127,11 @@ class RedisScheduler(Scheduler):
             name=self.name, worker=self.worker,
         )  # fmt: skip
         self.server.sadd(QUEUES, self.name)
+        if recent := self.queue.remember():
+            logger.warning(
+                "queue %s: a crawl on it finished moments ago; what it fetched counts as seen "
+                "(it was to be forgotten in %d s)", self.name, recent,
+            )  # fmt: skip
         back = self.queue.renew(self.lease_seconds)
         self.lease = _Lease(self.queue, self.lease_seconds)
         self.lease.start()
@@ -143,7 +151,7 @@ class RedisScheduler(Scheduler):
         try:
             # What this worker still holds was not finished: it goes back for the others.
             back = self.queue.renew(self.lease_seconds, leaving=True)
-            forgot = reason == "finished" and self.queue.forget_if_done()
+            forgot = reason == "finished" and self.queue.forget_if_done(self.forget_seconds)
             self.stats.set_value("patroli/queue", {
                 "name": self.name, "worker": self.worker, "returned": back,
                 "forgot_seen": forgot,

@@ -109,15 +109,17 @@ return back
 """
 )
 
-# KEYS: pending, inflight, workers, dupefilter. The last worker out of a finished crawl
-# forgets what it saw, so the next crawl on this queue (tomorrow's patrol) starts afresh.
+# KEYS: pending, inflight, workers, dupefilter. ARGV: ms. The last worker out of a finished
+# crawl lets what it saw expire, so the next crawl on this queue (tomorrow's patrol) starts
+# afresh, while a worker of this crawl that starts late still finds it all seen.
 _FORGET_IF_DONE = (
     _NOW_MS
     + """
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) == 0 and redis.call('HLEN', KEYS[2]) == 0
    and redis.call('ZCARD', KEYS[3]) == 0 then
-  redis.call('DEL', KEYS[4])
+  if tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[4], ARGV[1])
+  else redis.call('DEL', KEYS[4]) end
   return 1
 end
 return 0
@@ -200,10 +202,18 @@ class LeasedQueue(PriorityQueue):
         pending, inflight = pipe.execute()
         return pending > 0 or inflight > 0
 
-    def forget_if_done(self) -> bool:
+    def forget_if_done(self, after_seconds: float) -> bool:
         k = self.keys
         keys = [k["pending"], k["inflight"], k["workers"], k["dupefilter"]]
-        return bool(self._forget(keys=keys))
+        return bool(self._forget(keys=keys, args=[int(after_seconds * 1000)]))
+
+    def remember(self) -> int:
+        """Seconds left before a finished crawl's seen set was to expire (0: none was); it is
+        kept again, for as long as this crawl runs."""
+        left = self.server.pttl(self.keys["dupefilter"])
+        if left > 0:
+            self.server.persist(self.keys["dupefilter"])
+        return max(left, 0) // 1000
 
 
 class SharedDupeFilter(RFPDupeFilter):
