@@ -193,6 +193,8 @@ class SharedPolitenessMiddleware:
     async def process_request(self, request, spider=None):
         await self._give_back(request)  # a retried or redirected copy carries the old lease
         domain = domain_key(request)
+        if not domain:  # data: and file: URLs reach no server
+            return None
         lease = self.limiter.new_lease()
         self.held[lease] = domain
         asked = time.monotonic()
