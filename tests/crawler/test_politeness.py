@@ -300,6 +300,7 @@ def shop(environ, start_response):
     return [body]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shared", [True, False])  # False: each process polite by itself only
 def test_scrapy_workers_stay_polite_per_domain(redis_url, shared):
     from patroli.demo.requestlog import LoggedSites, RequestLog
