@@ -12,6 +12,13 @@ The middleware must be the last downloader middleware before the downloader (pri
 `PRIORITY`): its grant is the request's start only if nothing waits after it. Placed before
 the robots.txt middleware, a page would hold a slot while waiting for robots.txt, which needs
 a slot itself (a deadlock at concurrency 1) and starts long after its grant (spacing lost).
+What it cannot see is its own process being busy after the grant (a pipeline batch holding
+the event loop): a grant read late is given back, but one the loop holds after it was read
+goes out late, and the server may see two starts closer than the delay (benchmarks/
+distributed.py measures how often).
+
+Settings: PATROLI_POLITE_DELAY (default DOWNLOAD_DELAY), PATROLI_POLITE_CONCURRENCY (default
+CONCURRENT_REQUESTS_PER_DOMAIN), PATROLI_POLITE_LEASE_SECONDS (30).
 """
 
 from __future__ import annotations
