@@ -593,6 +593,22 @@ def test_a_plan_s_spiders_each_get_a_queue_of_their_own(world, pasarku, redis_ur
     assert pasarku.paths["/search?q=kopi&page=1"] == 2
 
 
+@pytest.mark.slow
+def test_workers_read_urls_from_one_stdin(world, pasarku, redis_url, tmp_path):
+    env, engine = casebook(tmp_path)
+    env["PATROLI_REDIS_URL"] = redis_url
+    paths = sorted(reachable(world, ["obat"]))[:6]
+    lines = "".join(f"{pasarku.base}{path}\n" for path in paths)
+    result = patroli(env, "crawl", "urls", "-", "--base", f"pasarku={pasarku.base}",
+                     "--queue", "urls", "--workers", "2", *FAST, input=lines)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "urls: finished (2 workers)" in result.stdout
+    urls = stored(engine)
+    engine.dispose()
+    assert sorted(url.removeprefix(pasarku.base) for url in urls) == paths
+    assert [pasarku.paths[path] for path in paths] == [1] * len(paths)
+
+
 def test_outcomes_of_several_workers_add_up():
     from patroli.crawling import _merged
 
