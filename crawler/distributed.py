@@ -71,7 +71,7 @@ class RedisScheduler(Scheduler):
     (60: a finished crawl's seen set lasts this long for late workers, then the queue is new)."""
 
     # A request is done when its callback is through and every item it produced is stored:
-    # the durable frontier's bookkeeping, over `self.frontier` = the leased queue.
+    # the durable frontier's bookkeeping, settling through `self.frontier` = self.settle.
     _item_produced = DurableScheduler._item_produced
     _response_finished = DurableScheduler._response_finished
     _stored = DurableScheduler._stored
@@ -144,7 +144,7 @@ class RedisScheduler(Scheduler):
     def close(self, reason):
         if self.wake_call is not None and self.wake_call.active():
             self.wake_call.cancel()
-        if getattr(self, "lease", None) is None:  # it never opened
+        if self.lease is None:  # it never opened
             self.server.close()
             return
         self.lease.stop()
