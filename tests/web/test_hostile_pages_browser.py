@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from casebook.letters import office as letter_office
-from casebook.models import ActorAccount
+from casebook.models import ActorAccount, Alert, ScheduledRun, utcnow
 from casebook.services import (
     jobs,
     letters,
@@ -106,10 +106,25 @@ def _seed(sessions, data_dir) -> dict[str, int]:
         jobs.fail(session, job.id, HOSTILE)
         profiling.add_stop(session, "email", "cs@pasar.example", reason=HOSTILE, actor="analis")
         profiling.relink(session, actor="analis")  # the two shops share a phone: one actor
+        _operations(session, plan.id, run.id)
         actor_id = session.scalar(select(ActorAccount.actor_id).limit(1))
         return {"listing_id": listing_ids[0], "entry_id": entries[0].id, "list_id": built.id,
                 "letter_id": made[0].id, "plan_id": plan.id, "run_id": run.id,
                 "job_id": job.id, "actor_id": actor_id}  # fmt: skip
+
+
+def _operations(session, plan_id: int, run_id: int) -> None:
+    """A scheduler firing skipped with a hostile reason, and an alert about a site whose name
+    and figures came from a crawl."""
+    now = utcnow()
+    session.add(ScheduledRun(
+        key=f"plan:{plan_id}", kind="crawl_plan", plan_id=plan_id, schedule="0 2 * * *",
+        due_at=now, started_at=now, finished_at=now, status="skipped", reason=HOSTILE,
+        result={"note": HOSTILE},
+    ))  # fmt: skip
+    session.add(Alert(kind="blocking", plan_id=plan_id, run_id=run_id, site=HOSTILE[:300],
+                      message=HOSTILE, figures={"site": HOSTILE, "blocked": 3, "pages": 3},
+                      raised_at=now))  # fmt: skip
 
 
 # The two shops share a phone (one actor, drawn as a graph) and show a hostile handle.
@@ -197,7 +212,8 @@ def test_every_page_shows_hostile_text_as_text_and_runs_nothing(served, browser_
     for endpoint, _, _ in NAV:
         assert app.url_map.bind("").build(endpoint) in checked, endpoint
     shown_on = ("/", f"/listings/{ids['listing_id']}", "/register", f"/register/{ids['entry_id']}",
-                f"/takedown/{ids['list_id']}", f"/letters/{ids['letter_id']}")  # fmt: skip
+                f"/takedown/{ids['list_id']}", f"/letters/{ids['letter_id']}", "/schedule",
+                "/alerts")  # fmt: skip
     for path in shown_on:
         assert path in checked
         page.goto(base + path)
