@@ -32,7 +32,13 @@ from scrapy_redis.scheduler import Scheduler
 from crawler.frontier import DONE, FAILED, DurableScheduler
 from crawler.middlewares.failures import report_failure
 from crawler.redis_queue import QUEUES, LeasedQueue, SharedDupeFilter, new_worker_id, queue_keys
-from crawler.signals import item_produced, listings_stored, request_settled, response_finished
+from crawler.signals import (
+    item_produced,
+    items_storing,
+    listings_stored,
+    request_settled,
+    response_finished,
+)
 
 __all__ = ["QUEUES", "LeasedQueue", "RedisScheduler", "SharedDupeFilter", "queue_keys"]
 logger = logging.getLogger(__name__)
@@ -209,7 +215,8 @@ class RedisScheduler(Scheduler):
         """Nobody closes while anything is pending or in flight anywhere (another worker's
         page may yield new requests); all close once both stayed empty a short while."""
         try:
-            self._give_back_orphans()
+            if not self._items_storing():
+                self._give_back_orphans()
             self.queue.renew(self.lease_seconds)  # a dead worker's requests come back now
             busy = self.queue.busy()
         except Exception as error:
@@ -223,6 +230,11 @@ class RedisScheduler(Scheduler):
         if busy or now - self.quiet_since < self.idle_seconds:
             self._wake_soon()
             raise DontCloseSpider
+
+    def _items_storing(self) -> bool:
+        # A batch being written (in the pipeline's thread) is on its way, not lost.
+        answers = self.crawler.signals.send_catch_log(items_storing)
+        return any(answer is True for _, answer in answers)
 
     def _give_back_orphans(self) -> None:
         """Held across two idle moments (nothing downloading, scraping or waiting to be

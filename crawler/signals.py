@@ -5,3 +5,4 @@ request_settled = object()  # request=, failed=: a request ended without reachin
 fetch_failed = object()  # url=, reason=: for the run's failure list
 item_produced = object()  # fingerprint=: a callback yielded an item
 response_finished = object()  # fingerprint=: a callback is through; its requests are scheduled
+items_storing = object()  # a question: handlers answer True while items wait to be stored
