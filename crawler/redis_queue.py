@@ -27,7 +27,7 @@ def queue_keys(name: str) -> dict[str, str]:
     if not QUEUE_NAME.fullmatch(name):
         raise ValueError(f"queue name {name!r}: use letters, digits, '.', '_' or '-' (at most 80)")
     prefix = f"patroli:queue:{name}"
-    parts = ("pending", "inflight", "dupefilter", "workers", "stats")
+    parts = ("pending", "inflight", "dupefilter", "workers", "stats", "sequence")
     return {part: f"{prefix}:{part}" for part in parts}
 
 
@@ -37,12 +37,19 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
 
-# KEYS: dupefilter, pending, inflight, stats. ARGV: fingerprint, dont_filter, score, blob,
-# the inflight field this request replaces ('' if none).
+# A request's score in `pending`: -priority * 2^32 + its number in the queue's `sequence`,
+# so the lowest comes first: the highest priority, and within one priority the request queued
+# first (FIFO). Equal scores would go by the pickled bytes, i.e. by URL: one host at a time,
+# every worker waiting on that host's politeness while the other domains idle. A request given
+# back keeps its score: it goes back to its place, ahead of what was queued after it.
+# KEYS: dupefilter, pending, inflight, stats, sequence. ARGV: fingerprint, dont_filter,
+# priority, blob, the inflight field this request replaces ('' if none).
 _SCHEDULE = """
 local added = 0
 if ARGV[2] == '1' or redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
-  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+  local number = redis.call('INCR', KEYS[5]) % 4294967296
+  local score = -tonumber(ARGV[3]) * 4294967296 + number
+  redis.call('ZADD', KEYS[2], string.format('%.0f', score), ARGV[4])
   added = 1
 end
 if ARGV[5] ~= '' and redis.call('HDEL', KEYS[3], ARGV[5]) == 1 then
@@ -159,8 +166,8 @@ class LeasedQueue(PriorityQueue):
         """Queue the request unless its fingerprint was seen; settle what it replaces."""
         k = self.keys
         added = self._schedule(
-            keys=[k["dupefilter"], k["pending"], k["inflight"], k["stats"]],
-            args=[fingerprint, int(request.dont_filter), -request.priority,
+            keys=[k["dupefilter"], k["pending"], k["inflight"], k["stats"], k["sequence"]],
+            args=[fingerprint, int(request.dont_filter), int(request.priority),
                   self._encode_request(request), replaces or ""],
         )  # fmt: skip
         return bool(added)

@@ -85,6 +85,25 @@ def test_a_taken_request_is_held_in_flight_under_its_worker_until_settled(server
     assert server.hgetall(keys["stats"]) == {b"done": b"1"}
 
 
+@pytest.mark.parametrize("given_back", [False, True])
+def test_within_one_priority_requests_come_out_in_the_order_queued(server, spider, given_back):
+    """Not in URL order (the pickled bytes): a worker would work one host at a time."""
+    alpha = worker(server, spider, "alpha")
+    order = ["/z.host/1", "/a.host/1", "/m.host/1", "/z.host/2", "/a.host/2"]
+    for n, path in enumerate(order):
+        assert alpha.schedule(request(spider, path), f"fp-{n}", None)
+    alpha.schedule(request(spider, "/urgent", priority=1), "fp-urgent", None)
+    alpha.schedule(request(spider, "/later", priority=-1), "fp-later", None)
+    taken = [alpha.take() for _ in range(3)]
+    if given_back:  # a request given back goes back to its place, ahead of the ones after it
+        assert alpha.give_back([taken[2][0]]) == 1
+        taken = taken[:2]
+    rest = iter(alpha.take, None)
+    paths = [alpha._decode_request(blob).url.removeprefix("http://127.0.0.1:9")
+             for _, blob in [*taken, *rest]]  # fmt: skip
+    assert paths == ["/urgent", *order, "/later"]
+
+
 @pytest.mark.parametrize(
     "lease, comes_back",
     [("renewed", False), ("ran out", True), ("never taken", True), ("ended on leaving", True)],
