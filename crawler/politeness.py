@@ -31,6 +31,7 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -101,6 +102,24 @@ def domain_key(request) -> str:
     """The politeness domain of a request: its host, lowercased, without the port, as Scrapy's
     own download slot (two ports of one host are one server to be polite to)."""
     return (urlparse_cached(request).hostname or "").lower()
+
+
+def _answers(redis_url: str) -> bool:
+    import redis
+
+    try:
+        with redis.Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=5) as client:
+            return bool(client.ping())
+    except (redis.RedisError, OSError, ValueError):
+        return False
+
+
+def _where(redis_url: str) -> str:
+    """host:port of a Redis URL, never its password."""
+    url = urlparse(redis_url)
+    if url.hostname:
+        return f"{url.hostname}:{url.port or 6379}"
+    return redis_url.rsplit("@", 1)[-1]  # a unix socket path
 
 
 class SharedLimiter:
@@ -195,6 +214,12 @@ class SharedPolitenessMiddleware:
         redis_url = crawler.settings.get("PATROLI_REDIS_URL") or os.environ.get("PATROLI_REDIS_URL")
         if not redis_url:
             raise NotConfigured("no PATROLI_REDIS_URL: per-process politeness only")
+        if not _answers(redis_url):
+            # A patrol goes on without it, as polite as one process is by itself (Scrapy's
+            # own delay stays in force); the log says the sharing is off.
+            logger.error("shared politeness off: Redis %s does not answer; this crawl keeps "
+                         "its own per-domain limits only", _where(redis_url))  # fmt: skip
+            raise NotConfigured("Redis does not answer: per-process politeness only")
         return cls(crawler, redis_url)
 
     async def process_request(self, request, spider=None):

@@ -11,8 +11,6 @@ gets Ctrl-C the same way; a worker stopped early hands back what it held."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import logging
 import os
@@ -258,9 +256,25 @@ def crawl_settings(config: Config, overrides: dict[str, Any] | None = None):
     launch["executable_path"] = config.chromium
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority="cmdline")
     settings.update(overrides or {}, priority="cmdline")
+    if config.redis_url:
+        _shared_politeness(config, settings)
     if settings.get("PATROLI_QUEUE"):
         _shared_queue(config, settings)
     return settings
+
+
+def _shared_politeness(config: Config, settings) -> None:
+    """With a Redis, every crawl (a plan, ad-hoc URLs, a re-check, a takedown check; on one
+    queue or not) takes its per-domain turns from the one limiter (crawler/politeness.py):
+    two crawls at once, here or on other machines, together stay within a site's limits.
+    Scrapy's own limits hold per process only."""
+    from crawler.politeness import PRIORITY
+
+    settings.set("PATROLI_REDIS_URL", config.redis_url, priority="cmdline")
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    # Last in the chain: its grant is the request's start (see crawler/politeness.py).
+    middlewares["crawler.politeness.SharedPolitenessMiddleware"] = PRIORITY
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
 
 
 def _shared_queue(config: Config, settings) -> None:
@@ -268,19 +282,9 @@ def _shared_queue(config: Config, settings) -> None:
     if not config.redis_url:
         raise ValueError("a shared crawl queue needs PATROLI_REDIS_URL")
     settings.update({
-        "PATROLI_REDIS_URL": config.redis_url,
         "SCHEDULER": "crawler.distributed.RedisScheduler",
         "DUPEFILTER_CLASS": "crawler.distributed.SharedDupeFilter",
     }, priority="cmdline")  # fmt: skip
-    if importlib.util.find_spec("crawler.politeness") is not None:
-        # Per-domain limits across all workers; scrapy's own hold per process only. The
-        # module knows where in the chain its grant must sit (last: see its PRIORITY).
-        politeness = importlib.import_module("crawler.politeness")
-        middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
-        middlewares[f"{politeness.__name__}.SharedPolitenessMiddleware"] = getattr(
-            politeness, "PRIORITY", 990
-        )
-        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
 
 
 # These repeat, with tracebacks, what patroli.failures already says in one line per URL.

@@ -325,3 +325,40 @@ def test_scrapy_workers_stay_polite_per_domain(redis_url, shared):
     # gap may shrink by that much, never to the near-zero of workers that do not coordinate.
     polite = all(s.max_concurrency <= 2 and s.min_gap >= 0.3 - 0.1 for s in seen.values())
     assert polite is shared, seen
+
+
+@pytest.mark.parametrize(
+    "redis, queue, shared",
+    [(None, None, False), ("redis://127.0.0.1:6379/0", None, True),
+     ("redis://127.0.0.1:6379/0", "q", True)],
+)  # fmt: skip
+def test_every_crawl_takes_the_shared_politeness_when_a_redis_is_set(config, redis, queue, shared):
+    from dataclasses import replace
+
+    from patroli.crawling import crawl_settings
+
+    overrides = {"PATROLI_QUEUE": queue} if queue else {}
+    settings = crawl_settings(replace(config, redis_url=redis), overrides)
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert ("crawler.politeness.SharedPolitenessMiddleware" in middlewares) is shared
+    assert settings.get("PATROLI_REDIS_URL") == redis
+    assert (settings["SCHEDULER"] == "crawler.distributed.RedisScheduler") is bool(queue)
+
+
+@pytest.mark.parametrize("answers", [True, False])
+def test_a_redis_that_does_not_answer_leaves_a_crawl_its_own_politeness(redis_url, answers, caplog):
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from crawler.politeness import SharedPolitenessMiddleware
+
+    url = redis_url if answers else "redis://:secret@127.0.0.1:9/0"  # the discard port
+    crawler = get_crawler(settings_dict={"PATROLI_REDIS_URL": url})
+    if answers:
+        middleware = SharedPolitenessMiddleware.from_crawler(crawler)
+        asyncio.run(middleware.client.aclose())
+        return
+    with pytest.raises(NotConfigured):
+        SharedPolitenessMiddleware.from_crawler(crawler)
+    (line,) = [r.getMessage() for r in caplog.records if "politeness off" in r.getMessage()]
+    assert "127.0.0.1:9" in line and "secret" not in line

@@ -47,3 +47,37 @@ def test_three_workers_on_one_queue_stay_polite_per_domain(
         assert domain.max_concurrency <= CONCURRENCY, domain
         assert domain.min_gap >= DELAY - LAG, domain
         assert domain.max_in_window <= WINDOW / DELAY + 1, domain
+
+
+@pytest.mark.slow
+def test_two_separate_crawls_at_once_share_one_sites_limits(
+    world, new_casebook, redis_url, tmp_path
+):
+    """Two one-process crawls (no shared queue), started together on one site: with
+    PATROLI_REDIS_URL set they take turns from the one limiter, as a scheduled patrol and an
+    officer's ad-hoc crawl would."""
+    log = RequestLog(create_pasarku(world, DemoState()), latency=(0.1, 0.5))
+    products = world.listings_on("pasarku")[:12]
+    patroli = new_casebook(tmp_path / "var")
+    patroli.env["PATROLI_REDIS_URL"] = redis_url
+    limits = [f"DOWNLOAD_DELAY={DELAY}", f"PATROLI_POLITE_DELAY={DELAY}",
+              f"PATROLI_POLITE_CONCURRENCY={CONCURRENCY}"]  # fmt: skip
+    limits = [part for setting in limits for part in ("-s", setting)]
+    with LoggedSites(log, HOSTS[:1]) as sites:
+        (base,) = sites.base_urls.values()
+        crawls = []
+        for n, half in enumerate((products[:6], products[6:])):
+            urls = tmp_path / f"urls-{n}.txt"
+            urls.write_text("".join(f"{base}{x.path}\n" for x in half))
+            crawls.append(patroli.popen("crawl", "urls", str(urls), *limits))
+        for crawl in crawls:
+            out, err = crawl.communicate(timeout=300)
+            assert crawl.returncode == 0, err[-3000:]
+            assert "urls: finished" in out, out
+
+    pages = Counter(v.path for v in log.visits if v.path != "/robots.txt")
+    assert pages == Counter({x.path: 1 for x in products})
+    (domain,) = politeness(log.visits, window=WINDOW).values()
+    assert domain.max_concurrency <= CONCURRENCY, domain
+    assert domain.min_gap >= DELAY - LAG, domain
+    assert domain.max_in_window <= WINDOW / DELAY + 1, domain
