@@ -29,6 +29,19 @@ from crawler.signals import (
 
 logger = logging.getLogger(__name__)
 PENDING, IN_FLIGHT, DONE, FAILED = 0, 1, 2, 3
+# Meta that lives only while a request is in this process (a browser page's network recorder,
+# a capture record, an open page, its place in the frontier, a politeness lease): a retry or a
+# redirect carries it; a queued request (here or in Redis) must not.
+PROCESS_ONLY_META = ("patroli_network", "capture", "playwright_page", "frontier_fingerprint",
+                     "patroli_polite_lease")  # fmt: skip
+
+
+def without_process_only_meta(request: Request) -> Request:
+    if any(key in request.meta for key in PROCESS_ONLY_META):
+        kept = {k: v for k, v in request.meta.items() if k not in PROCESS_ONLY_META}
+        return request.replace(meta=kept)
+    return request
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS frontier (
@@ -150,7 +163,8 @@ class DurableScheduler:
         replaces = request.meta.pop("frontier_fingerprint", None)
         fingerprint = self.fingerprinter.fingerprint(request).hex()
         try:
-            blob = pickle.dumps(request.to_dict(spider=self.spider), protocol=5)
+            queued = without_process_only_meta(request).to_dict(spider=self.spider)
+            blob = pickle.dumps(queued, protocol=5)
         except (ValueError, TypeError, pickle.PicklingError, AttributeError) as error:
             logger.error("cannot schedule %s: %s", request.url, error)
             self.stats.inc_value("scheduler/unserializable")

@@ -12,14 +12,10 @@ from scrapy_redis import connection, defaults
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
-from crawler.frontier import DONE, FAILED
+from crawler.frontier import DONE, FAILED, without_process_only_meta
 
 QUEUES = "patroli:queues"
 QUEUE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
-# Meta that lives only while a request is in this process (a page's network recorder, a
-# capture record, an open page): a retry or redirect carries it, the queue must not.
-TRANSIENT_META = ("patroli_network", "capture", "playwright_page", "frontier_fingerprint",
-                  "patroli_polite_lease")  # fmt: skip
 
 
 def queue_keys(name: str) -> dict[str, str]:
@@ -156,11 +152,7 @@ class LeasedQueue(PriorityQueue):
         self._forget = server.register_script(_FORGET_IF_DONE)
 
     def _encode_request(self, request):
-        meta = request.meta
-        if any(key in meta for key in TRANSIENT_META):
-            kept = {k: v for k, v in meta.items() if k not in TRANSIENT_META}
-            request = request.replace(meta=kept)
-        return super()._encode_request(request)
+        return super()._encode_request(without_process_only_meta(request))
 
     def schedule(self, request, fingerprint: str, replaces: str | None) -> bool:
         """Queue the request unless its fingerprint was seen; settle what it replaces."""
