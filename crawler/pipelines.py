@@ -218,14 +218,15 @@ class CasebookPipeline:
         if not batch:
             return succeed(None)
         self.writing += 1
-        plan_id = getattr(self.crawler.spider, "plan_id", None)
-        written = self.writes.run(deferToThread, self._write, batch, plan_id)
+        written = self.writes.run(deferToThread, self.write, batch)
         written.addCallback(self._recorded, batch)
         return written.addBoth(self._written)
 
-    def _write(self, batch: list, plan_id: int | None) -> Counter:
-        """In the write thread: the batch, in one transaction, then its sellers' actors.
-        Returns the stats to add (Scrapy's stats are the event loop's)."""
+    def write(self, batch: list) -> Counter:
+        """Store a batch, in one transaction, then link its sellers into actors; in the
+        caller's thread (the write thread, in a crawl). Returns the stats to add: Scrapy's
+        stats and signals are the event loop's (see `flush`)."""
+        plan_id = getattr(self.crawler.spider, "plan_id", None)
         listings = [i for i in batch if isinstance(i, ListingItem)]
         checks = [i for i in batch if isinstance(i, StatusItem)]
         sellers = [i for i in batch if isinstance(i, SellerItem)]

@@ -257,9 +257,9 @@ def test_a_plan_crawl_lets_the_plans_unit_read_what_it_found(config, sessions, i
     crawler.spider.plan_id = ids["p_sby_terbatas"]  # a Surabaya plan, shared with nobody
     pipeline = CasebookPipeline.from_crawler(crawler)
     url = "http://pasar.example/baru-dari-patroli-sby"
-    pipeline.process_item(ListingItem(url=url, platform="pasarku", title="Krim baru",
-                                      verdict=Verdict(url, (), "", (), "v1")))  # fmt: skip
-    pipeline.close_spider()
+    pipeline.write([ListingItem(url=url, platform="pasarku", title="Krim baru",
+                                verdict=Verdict(url, (), "", (), "v1"))])  # fmt: skip
+    pipeline.engine.dispose()
     with sessions() as session:
         found = session.scalar(select(UnitListing.listing_id).where(
             UnitListing.unit == world.SBY, UnitListing.via == f"plan:{ids['p_sby_terbatas']}"

@@ -39,8 +39,8 @@ def crawled(config, sessions):
         item = ListingItem(url=url, platform="pasarku", title="Krim pemutih",
                            seller_name=shop, seller_url=f"http://pasar.example/toko/{shop}",
                            seller_text=text, verdict=Verdict(url, (), "", (), "v1"))  # fmt: skip
-        pipeline.process_item(normalize.process_item(item))
-    pipeline.close_spider()
+        pipeline.write([normalize.process_item(item)])  # a batch, as the crawl writes it
+    pipeline.engine.dispose()
     with sessions() as session:
         actors = dict(session.execute(select(ActorAccount.seller_id, ActorAccount.actor_id)).all())
         links = session.execute(select(ActorLink.seller_id, ActorLink.kind, ActorLink.value)).all()

@@ -15,10 +15,11 @@ from patroli.demo.web import DemoState
 
 HOSTS = ("127.0.0.2", "127.0.0.3", "127.0.0.4")
 DELAY, CONCURRENCY, WINDOW = 1.0, 2, 5.0
-# A request reaches the server a little after its grant: its worker's event loop may be busy
-# with the pipeline first (a casebook batch holds it 0.2-0.4 s on two shared cores), then the
-# connection. Two starts may come that much closer than the delay; uncoordinated workers
-# come ~0 s apart.
+# A request reaches the server a little after its grant: the connection, and its worker's
+# event loop busy first (parsing pages; the casebook batch is written in a thread now, but
+# shares the interpreter). On two shared cores under load a process may also wait its turn
+# for the CPU: benchmarks/distributed.py saw starts up to 0.42 s late. Two starts may come
+# that much closer than the delay; uncoordinated workers come ~0 s apart.
 LAG = 0.5
 
 
