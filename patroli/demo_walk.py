@@ -37,7 +37,7 @@ PER_PLATFORM = 6  # takedown entries per platform: a list a newcomer can read th
 
 def walk(casebook: Casebook, config: Config, market, settings: dict, step: Callable) -> None:
     today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
-    decided = _register(casebook)
+    decided = _register(casebook, set(market.base_urls))
     step(f"Register Informasi: {decided} entries (takedown, intelligence, dismissed)")
     demo_people.upt_entries(casebook, step)
     list_id, new = _takedown_list(casebook)
@@ -76,13 +76,14 @@ def _recheck(casebook: Casebook, config: Config, market, settings: dict, list_id
         takedown.refresh_statuses(session, list_id, actor=ANALYST)
 
 
-def _register(casebook: Casebook) -> int:
-    """Takedown for the serious findings, intelligence for a few more, one dismissal."""
+def _register(casebook: Casebook, platforms: set[str]) -> int:
+    """Takedown for the serious findings, intelligence for a few more, one dismissal — on the
+    demo marketplace's platforms: the tip shop crawled later in the walk waits in triage."""
     with casebook.sessions() as session, session.begin():
         rows = session.execute(
             select(Listing.id, Listing.platform, Hit.code)
             .join(Hit, Hit.listing_id == Listing.id)
-            .where(Hit.superseded_at.is_(None))
+            .where(Hit.superseded_at.is_(None), Listing.platform.in_(platforms))
             .order_by(Listing.id)
         ).all()
         serious: dict[str, list[int]] = {}

@@ -14,7 +14,7 @@ and how many of them were a bot block — HTTP 401/403/429 or a captcha/bot-chec
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -124,9 +124,10 @@ def check_run(session: Session, run_id: int, *, now: datetime | None = None) -> 
     found: list[tuple[str, str, str, dict[str, Any]]] = []
     if len(whole) >= MIN_HISTORY and not _worker(run) and _patrols_a_site(run):
         found += _item_drop(current, whole, site)
+    blocking = _blocking(current, history)
     if len(history) >= MIN_HISTORY:
-        found += _error_rate(current, history, site)
-    found += _blocking(current, history)
+        found += _error_rate(_besides_blocks(current, blocking), history, site)
+    found += blocking
     return [_raise(session, run, kind, where, message, figures, now)
             for kind, where, message, figures in found]  # fmt: skip
 
@@ -184,6 +185,13 @@ def _error_rate(current: Measure, history: list[Measure], site: str):
         f"({rate:.0%}) on {site or 'this patrol'}, usually {usual:.0%}"
     )
     return [("error_rate", site, message, figures)]
+
+
+def _besides_blocks(current: Measure, blocking: list) -> Measure:
+    """The run's failures other than the blocks its blocking alerts already report: a site
+    answering every request with 403 is one anomaly, not two."""
+    blocked = sum(figures["blocked"] for _, _, _, figures in blocking)
+    return replace(current, failed=max(current.failed - blocked, 0))
 
 
 def _blocking(current: Measure, history: list[Measure]):

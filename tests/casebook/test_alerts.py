@@ -83,8 +83,11 @@ CASES = [
     ("a few blocks", [stats()] * 3, stats(sites={SHOP: (3, 2)}), "finished", []),
     ("blocks under half the answers", [stats()] * 3, stats(sites={SHOP: (100, 40)}),
      "finished", []),
-    ("all three at once", [stats()] * 4,
+    ("the blocks are the errors: one alert, not two", [stats()] * 4,
      stats(5, pages=40, failed=36, sites={SHOP: (40, 36)}), "finished",
+     [("item_drop", "pasarku"), ("blocking", SHOP)]),
+    ("all three at once: errors beside the blocks", [stats()] * 4,
+     stats(5, pages=40, failed=36, sites={SHOP: (40, 22)}), "finished",
      [("item_drop", "pasarku"), ("error_rate", "pasarku"), ("blocking", SHOP)]),
 ]  # fmt: skip
 

@@ -178,7 +178,8 @@ def test_letters_of_every_kind_went_out_one_answered_one_escalated(walked):
 
 def test_the_verify_ran_as_a_job_and_the_import_shows_in_its_history(walked):
     with walked.casebook.sessions() as session:
-        job = session.scalars(select(Job)).one()
+        # The scheduled patrol's firing is a job too (tests/e2e/test_scheduler.py).
+        job = session.scalars(select(Job).where(Job.kind == "verify_list")).one()
         imported = session.scalars(select(AuditEvent.action).where(
             AuditEvent.action.in_(["registry.import", "warnings.import"]))).all()  # fmt: skip
         gone = session.scalar(select(func.count(Listing.id)).where(Listing.status == "nonactive"))
