@@ -8,9 +8,9 @@ BIN    := $(VENV)/bin
 # Debian packages beside Chromium: LibreOffice Writer makes the letters' PDF from their DOCX;
 # poppler reads PDFs back in the tests; PostgreSQL: the casebook tests also run on it (the
 # tests start a throwaway server of their own from its binaries); Redis: the shared crawl queue
-# (the tests start their own too).
+# (the tests start their own too); nginx: the deployment guide's site file is tested for real.
 DEMO_PACKAGES := libreoffice-writer-nogui
-TEST_PACKAGES := libreoffice-writer-nogui poppler-utils postgresql redis-server
+TEST_PACKAGES := libreoffice-writer-nogui poppler-utils postgresql redis-server nginx-core
 
 demo: setup chromium
 	@$(MAKE) --no-print-directory packages WANT="$(DEMO_PACKAGES)"
