@@ -4,12 +4,11 @@ web.api_v1."""
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from flask import g, request
+from flask import current_app, g, request
 
 from casebook.models import User
 from casebook.services import accounts, audit, audit_log, imports, users
@@ -243,6 +242,24 @@ def audit_verify():
 # -- registry and public-warning imports (CSV as DESIGN §3) --------------------------------------
 
 
+def _copy_capped(stream, upload) -> None:
+    """Copy the body in chunks, refusing past the import cap (chunked bodies have no length
+    to refuse up front): a runaway client fills no disk."""
+    limit = int(current_app.config.get("PATROLI_IMPORT_MAX_BYTES", imports.MAX_BYTES))
+    if (request.content_length or 0) > limit:
+        raise _too_large(limit)
+    copied = 0
+    while chunk := stream.read(1024 * 1024):
+        copied += len(chunk)
+        if copied > limit:
+            raise _too_large(limit)
+        upload.write(chunk)
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "too_large", f"the CSV is larger than {limit / (1024 * 1024):g} MB")
+
+
 def _import(kind: str):
     if request.mimetype != "text/csv":
         raise ApiError(400, "bad_request", "send the CSV with Content-Type: text/csv")
@@ -250,7 +267,7 @@ def _import(kind: str):
     with tempfile.TemporaryDirectory(prefix="patroli-import-") as folder:
         path = Path(folder) / "upload.csv"
         with path.open("wb") as upload:  # a 500,000-row registry never sits in memory whole
-            shutil.copyfileobj(request.stream, upload)
+            _copy_capped(request.stream, upload)
         with db_session() as session, session.begin():
             report = imports.import_file(session, kind, path, filename=name, actor=g.caller.name)
     return {

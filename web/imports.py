@@ -15,7 +15,6 @@ from web.db import db_session
 from web.i18n import t
 
 bp = Blueprint("imports", __name__)
-MAX_BYTES = 200 * 1024 * 1024  # a 500,000-row registry is ~80 MB; PATROLI_IMPORT_MAX_BYTES
 
 i18n.add_words(
     {
@@ -36,7 +35,7 @@ i18n.add_words(
 
 
 def _limit() -> int:
-    return int(current_app.config.get("PATROLI_IMPORT_MAX_BYTES", MAX_BYTES))
+    return int(current_app.config.get("PATROLI_IMPORT_MAX_BYTES", imports.MAX_BYTES))
 
 
 @bp.record_once

@@ -20,6 +20,10 @@ from casebook.models import AuditEvent
 from casebook.services import audit, registry
 from rules.tables import RowError, read_registry, read_warnings
 
+# The largest CSV an upload (the page or the API) may send: a 500,000-row registry is ~80 MB.
+# PATROLI_IMPORT_MAX_BYTES in the web app's config overrides it (tests).
+MAX_BYTES = 200 * 1024 * 1024
+
 KINDS: dict[str, tuple[Callable, Callable]] = {
     "registry": (read_registry, registry.import_registry),
     "warnings": (read_warnings, registry.import_warnings),

@@ -440,3 +440,20 @@ def test_letters_page_by_cursor_and_list(shared):
     other = shared.call("GET", "/letters", query_string={"list_id": shared.ids["list"] + 99})
     assert other.json["items"] == []
     assert _error(shared.call("GET", "/letters", query_string={"list_id": "²"}), 400)
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["with a length", "chunked"])
+@pytest.mark.parametrize(("extra_rows", "status"), [(0, 200), (40, 413)])
+def test_an_import_past_the_cap_is_refused_whole(sop, chunked, extra_rows, status):
+    row = "NA18201234567,Krim Siang,Cantik,kosmetik,PT Cantik,krim,2024-01-01,,valid\n"
+    body = (HEADER + row * (1 + extra_rows)).encode()
+    sop.app.config["PATROLI_IMPORT_MAX_BYTES"] = len(HEADER) + 20 * len(row)
+    # A chunked body has no Content-Length to refuse it by: only counting while reading does.
+    unsized = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True}
+    answer = sop.call("POST", "/registry/import", content_type="text/csv", data=body,
+                      environ_overrides=unsized if chunked else {})  # fmt: skip
+    assert answer.status_code == status, answer.get_data(as_text=True)
+    if status == 413:
+        assert answer.json["error"]["code"] == "too_large"
+        imported = sop.call("GET", "/audit", query_string={"action": "registry.import"}).json
+        assert imported["items"] == []  # nothing half-imported
