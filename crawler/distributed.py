@@ -29,16 +29,10 @@ from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.frontier import DONE, FAILED, DurableScheduler
+from crawler.frontier import DONE, FAILED, DurableScheduler, connect_settling
 from crawler.middlewares.failures import report_failure
 from crawler.redis_queue import QUEUES, LeasedQueue, SharedDupeFilter, new_worker_id, queue_keys
-from crawler.signals import (
-    item_produced,
-    items_storing,
-    listings_stored,
-    request_settled,
-    response_finished,
-)
+from crawler.signals import items_storing
 
 __all__ = ["QUEUES", "LeasedQueue", "RedisScheduler", "SharedDupeFilter", "queue_keys"]
 logger = logging.getLogger(__name__)
@@ -115,14 +109,8 @@ class RedisScheduler(Scheduler):
             forget=settings.getfloat("PATROLI_QUEUE_FORGET_SECONDS", 60.0),
         )  # fmt: skip
         scheduler.stats = crawler.stats
-        connect = crawler.signals.connect
-        connect(scheduler._item_produced, signal=item_produced)
-        connect(scheduler._response_finished, signal=response_finished)
-        connect(scheduler._stored, signal=listings_stored)
-        connect(scheduler._item_lost, signal=signals.item_dropped)
-        connect(scheduler._item_lost, signal=signals.item_error)
-        connect(scheduler._settled, signal=request_settled)
-        connect(scheduler._spider_idle, signal=signals.spider_idle)
+        connect_settling(crawler, scheduler)
+        crawler.signals.connect(scheduler._spider_idle, signal=signals.spider_idle)
         return scheduler
 
     def open(self, spider):

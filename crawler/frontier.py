@@ -131,13 +131,7 @@ class DurableScheduler:
             Path(jobdir).mkdir(parents=True, exist_ok=True)
             path = str(Path(jobdir) / "frontier.sqlite")
         scheduler = cls(crawler, path)
-        connect = crawler.signals.connect
-        connect(scheduler._item_produced, signal=item_produced)
-        connect(scheduler._response_finished, signal=response_finished)
-        connect(scheduler._stored, signal=listings_stored)
-        connect(scheduler._item_lost, signal=signals.item_dropped)
-        connect(scheduler._item_lost, signal=signals.item_error)
-        connect(scheduler._settled, signal=request_settled)
+        connect_settling(crawler, scheduler)
         return scheduler
 
     def open(self, spider):
@@ -265,3 +259,15 @@ class FrontierSpiderMiddleware:
     def _finish(self, fingerprint) -> None:
         if fingerprint:
             self.crawler.signals.send_catch_log(response_finished, fingerprint=fingerprint)
+
+
+def connect_settling(crawler, scheduler) -> None:
+    """The signals by which a scheduler learns that a request is settled — its items stored,
+    lost, or none produced — shared by this frontier and the Redis queue (crawler.distributed)."""
+    connect = crawler.signals.connect
+    connect(scheduler._item_produced, signal=item_produced)
+    connect(scheduler._response_finished, signal=response_finished)
+    connect(scheduler._stored, signal=listings_stored)
+    connect(scheduler._item_lost, signal=signals.item_dropped)
+    connect(scheduler._item_lost, signal=signals.item_error)
+    connect(scheduler._settled, signal=request_settled)

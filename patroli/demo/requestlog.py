@@ -19,7 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from patroli.demo.server import ServerThreads
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,7 @@ class LoggedSites:
         self.hosts = list(hosts)
         self.port = port
         self.base_urls: dict[str, str] = {}
-        self._servers: list[BaseWSGIServer] = []
-        self._threads: list[threading.Thread] = []
+        self._serving = ServerThreads()
 
     def start(self) -> LoggedSites:
         try:
@@ -148,26 +149,15 @@ class LoggedSites:
                 server = make_server(
                     host, self.port, self.app, threaded=True, request_handler=_QuietHandler
                 )
-                self._servers.append(server)
                 self.base_urls[host] = f"http://{host}:{server.server_address[1]}"
-                thread = threading.Thread(
-                    target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
-                )
-                thread.start()
-                self._threads.append(thread)
+                self._serving.serve(server, f"site-{host}", poll=0.2)
         except BaseException:
             self.stop()
             raise
         return self
 
     def stop(self) -> None:
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
-        self._servers.clear()
-        self._threads.clear()
+        self._serving.stop()
 
     def __enter__(self) -> LoggedSites:
         return self.start()

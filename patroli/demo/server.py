@@ -33,6 +33,28 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+class ServerThreads:
+    """Werkzeug servers, each serving in a thread of its own, stopped together (ports freed)."""
+
+    def __init__(self) -> None:
+        self._running: list[tuple[BaseWSGIServer, threading.Thread]] = []
+
+    def serve(self, server: BaseWSGIServer, name: str, poll: float = 0.1) -> None:
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": poll},
+                                  name=name, daemon=True)  # fmt: skip
+        thread.start()
+        self._running.append((server, thread))
+
+    def stop(self) -> None:
+        """Safe to call twice."""
+        for server, _ in self._running:
+            server.shutdown()
+            server.server_close()
+        for _, thread in self._running:
+            thread.join(timeout=5)
+        self._running.clear()
+
+
 class DemoMarketplace:
     """The three platforms of a World, served until stop() (or the end of a `with` block).
 
@@ -44,8 +66,7 @@ class DemoMarketplace:
         self.state = DemoState()
         self.addresses = DEFAULT_ADDRESSES | (addresses or {})
         self.base_urls: dict[str, str] = {}
-        self._servers: list[BaseWSGIServer] = []
-        self._threads: list[threading.Thread] = []
+        self._serving = ServerThreads()
 
     # lifecycle -----------------------------------------------------------------
     def start(self) -> DemoMarketplace:
@@ -60,16 +81,8 @@ class DemoMarketplace:
                     )  # fmt: skip
                 finally:
                     listener.close()  # the server holds its own duplicate of the socket
-                self._servers.append(server)
                 self.base_urls[platform] = f"http://{host}:{server.server_address[1]}"
-                thread = threading.Thread(
-                    target=server.serve_forever,
-                    kwargs={"poll_interval": 0.1},
-                    name=f"demo-{platform}",
-                    daemon=True,
-                )
-                thread.start()
-                self._threads.append(thread)
+                self._serving.serve(server, f"demo-{platform}")
         except BaseException:
             self.stop()
             raise
@@ -77,13 +90,7 @@ class DemoMarketplace:
 
     def stop(self) -> None:
         """Stop serving and free the ports. Safe to call twice."""
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
-        self._servers.clear()
-        self._threads.clear()
+        self._serving.stop()
 
     def __enter__(self) -> DemoMarketplace:
         return self.start()
