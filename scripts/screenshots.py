@@ -75,6 +75,7 @@ def _widest_actor(session: Session) -> int | None:
 PAGES: tuple[tuple[str, str, Callable[[Session], int | None] | None], ...] = (
     ("dashboard", "dashboard.index", None),
     ("plans", "plans.index", None),
+    ("schedule", "schedule.index", None),
     ("triage", "findings.index", None),
     ("listing", "findings.show", _serious_listing),
     ("register", "register.index", None),
@@ -85,6 +86,7 @@ PAGES: tuple[tuple[str, str, Callable[[Session], int | None] | None], ...] = (
     ("actor", "actors.show", _widest_actor),
     ("suggestions", "actors.suggestions", None),
     ("monitoring", "monitoring.index", None),
+    ("alerts", "alerts.index", None),
     ("audit", "admin.audit", None),
 )
 
