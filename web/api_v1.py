@@ -146,6 +146,24 @@ def page_args() -> tuple[int, int]:
     return decode_cursor(request.args.get("cursor")), int(raw_limit)
 
 
+def id_arg(name: str) -> int | None:
+    """An id from the query (`?plan_id=3`); None when absent; 400 naming it when not one."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise ApiError(400, "bad_request", f"{name}: a whole number")
+    return int(raw)
+
+
+def choice_arg(name: str, allowed: tuple[str, ...]) -> str | None:
+    """One of `allowed` from the query; None when absent; 400 listing them when not one."""
+    value = request.args.get(name) or None
+    if value is not None and value not in allowed:
+        raise ApiError(400, "bad_request", f"{name}: one of {', '.join(allowed)}")
+    return value
+
+
 def encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(str(last_id).encode()).decode().rstrip("=")
 

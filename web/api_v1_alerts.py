@@ -4,7 +4,7 @@ collections) and `POST /alerts/{id}/acknowledge` (analysts)."""
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import g
 
 from casebook.models import ALERT_KINDS, Alert
 from casebook.services import alerts
@@ -12,8 +12,10 @@ from web.api_v1 import (
     ApiError,
     boolean_arg,
     bp,
+    choice_arg,
     collection,
     error_answer,
+    id_arg,
     page_args,
     require_token,
     utc,
@@ -48,15 +50,11 @@ def alert_json(alert: Alert) -> dict:
 @require_token("viewer")
 def alert_list():
     after_id, limit = page_args()
-    kind = request.args.get("kind") or None
-    if kind is not None and kind not in ALERT_KINDS:
-        raise ApiError(400, "bad_request", f"kind: one of {', '.join(ALERT_KINDS)}")
-    plan_id = request.args.get("plan_id")
-    if plan_id is not None and not (plan_id.isascii() and plan_id.isdigit() and len(plan_id) < 19):
-        raise ApiError(400, "bad_request", "plan_id: a plan's number")
+    kind = choice_arg("kind", ALERT_KINDS)
+    plan_id = id_arg("plan_id")
     with db_session() as session:
         found = alerts.alerts(session, scope=g.caller.scope, open_only=bool(boolean_arg("open")),
-                              plan_id=int(plan_id) if plan_id else None, kind=kind,
+                              plan_id=plan_id, kind=kind,
                               limit=limit, after_id=after_id)  # fmt: skip
         return collection(found, [a.id for a in found], limit, alert_json)
 

@@ -10,9 +10,9 @@ from casebook.models import Letter, LetterEscalation, LetterResponse, TakedownLi
 from casebook.services import access, caseboard, escalation, monitoring, takedown
 from casebook.services import letters as letter_service
 from web.api_v1 import (
-    ApiError,
     bp,
     collection,
+    id_arg,
     json_body,
     link_json,
     list_json,
@@ -26,15 +26,6 @@ from web.api_v1_sop import day_field, list_field, scope
 from web.db import db_session
 
 # -- takedown lists and letters as collections ---------------------------------------------
-
-
-def id_arg(name: str) -> int | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
-        raise ApiError(400, "bad_request", f"{name}: a whole number")
-    return int(raw)
 
 
 @bp.get("/takedown-lists")

@@ -5,11 +5,11 @@ plans' runs, Dit. Siber every one and the re-checks."""
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import g
 
 from casebook.models import SCHEDULED_STATUSES
 from casebook.services import access, schedule_history
-from web.api_v1 import ApiError, bp, collection, page_args, require_token
+from web.api_v1 import bp, choice_arg, collection, id_arg, page_args, require_token
 from web.db import db_session
 
 
@@ -17,10 +17,8 @@ from web.db import db_session
 @require_token("viewer")
 def schedule_runs():
     after_id, limit = page_args()
-    status = request.args.get("status") or None
-    if status is not None and status not in SCHEDULED_STATUSES:
-        raise ApiError(400, "bad_request", f"status: one of {', '.join(SCHEDULED_STATUSES)}")
-    plan_id = _plan_id()
+    status = choice_arg("status", SCHEDULED_STATUSES)
+    plan_id = id_arg("plan_id")
     caller = g.caller.scope
     with db_session() as session:
         where = access.plan_condition(caller)
@@ -28,12 +26,3 @@ def schedule_runs():
                                          plan_id=plan_id, status=status, after_id=after_id,
                                          limit=limit)  # fmt: skip
         return collection(found, [r.id for r in found], limit, schedule_history.public)
-
-
-def _plan_id() -> int | None:
-    raw = request.args.get("plan_id")
-    if raw is None or raw == "":
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
-        raise ApiError(400, "bad_request", "plan_id: a whole number")
-    return int(raw)
