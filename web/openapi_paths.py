@@ -379,24 +379,12 @@ OPERATIONS: dict[str, Operation] = {
     "api_v1.openapi_document": Operation("This document", {200: {"type": "object"}}),
 }
 
-# Offender profiling (web.api_v1_actors) is described beside its shapes, in web.openapi_actors.
+# The later areas are described beside their shapes, each in a module of its own: offender
+# profiling (web.openapi_actors), alerts (web.openapi_alerts), the scheduler's runs
+# (web.openapi_schedule).
 from web import openapi as _openapi  # noqa: E402
-from web.openapi_actors import SCHEMAS as _ACTOR_SCHEMAS  # noqa: E402
-from web.openapi_actors import operations as _actor_operations  # noqa: E402
+from web import openapi_actors, openapi_alerts, openapi_schedule  # noqa: E402
 
-_openapi.SCHEMAS.update(_ACTOR_SCHEMAS)
-OPERATIONS.update(_actor_operations(Operation))
-
-# Alerts on anomalous crawls (web.api_v1_alerts), described in web.openapi_alerts.
-from web.openapi_alerts import SCHEMAS as _ALERT_SCHEMAS  # noqa: E402
-from web.openapi_alerts import operations as _alert_operations  # noqa: E402
-
-_openapi.SCHEMAS.update(_ALERT_SCHEMAS)
-OPERATIONS.update(_alert_operations(Operation))
-
-# The scheduler's run history (web.api_v1_schedule), described in web.openapi_schedule.
-from web.openapi_schedule import SCHEMAS as _SCHEDULE_SCHEMAS  # noqa: E402
-from web.openapi_schedule import operations as _schedule_operations  # noqa: E402
-
-_openapi.SCHEMAS.update(_SCHEDULE_SCHEMAS)
-OPERATIONS.update(_schedule_operations(Operation))
+for _area in (openapi_actors, openapi_alerts, openapi_schedule):
+    _openapi.SCHEMAS.update(_area.SCHEMAS)
+    OPERATIONS.update(_area.operations(Operation))
