@@ -71,26 +71,37 @@ if n > 0 then redis.call('HINCRBY', KEYS[2], ARGV[1], n) end
 return n
 """
 
+# An inflight entry ("SCORE BLOB", as _TAKE filed it) back in pending, exactly as it was.
+_REQUEUE = """
+local function requeue(inflight, pending, field, value)
+  local space = string.find(value, ' ', 1, true)
+  redis.call('ZADD', pending, string.sub(value, 1, space - 1), string.sub(value, space + 1))
+  redis.call('HDEL', inflight, field)
+end
+"""
+
 # KEYS: inflight, pending, stats. ARGV: fields to put back in pending as they were.
-_GIVE_BACK = """
+_GIVE_BACK = (
+    _REQUEUE
+    + """
 local back = 0
 for i = 1, #ARGV do
   local value = redis.call('HGET', KEYS[1], ARGV[i])
   if value then
-    local space = string.find(value, ' ', 1, true)
-    redis.call('ZADD', KEYS[2], string.sub(value, 1, space - 1), string.sub(value, space + 1))
-    redis.call('HDEL', KEYS[1], ARGV[i])
+    requeue(KEYS[1], KEYS[2], ARGV[i], value)
     back = back + 1
   end
 end
 if back > 0 then redis.call('HINCRBY', KEYS[3], 'requeued', back) end
 return back
 """
+)
 
 # KEYS: workers, inflight, pending, stats. ARGV: worker to renew ('' none), lease ms, worker
 # leaving ('' none). Leases that ran out are dropped and their requests go back to pending.
 _LEASE = (
     _NOW_MS
+    + _REQUEUE
     + """
 if ARGV[1] ~= '' then redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1]) end
 if ARGV[3] ~= '' then redis.call('ZREM', KEYS[1], ARGV[3]) end
@@ -100,10 +111,7 @@ local back = 0
 for i = 1, #entries, 2 do
   local worker = string.match(entries[i], '^(.*)|%d+$')
   if not worker or not redis.call('ZSCORE', KEYS[1], worker) then
-    local value = entries[i + 1]
-    local space = string.find(value, ' ', 1, true)
-    redis.call('ZADD', KEYS[3], string.sub(value, 1, space - 1), string.sub(value, space + 1))
-    redis.call('HDEL', KEYS[2], entries[i])
+    requeue(KEYS[2], KEYS[3], entries[i], entries[i + 1])
     back = back + 1
   end
 end
