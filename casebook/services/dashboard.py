@@ -141,6 +141,17 @@ def figures(
     return out
 
 
+def overdue(session: Session, scope: access.Scope, *, now: datetime | None = None) -> Overdue:
+    """Only the SLA overdue counts (draft plans past 5 HK, listed links up past the platform's
+    deadline, letters past mutu baku), all time, as the dashboard counts them."""
+    now = now or utcnow()
+    out = Dashboard(Filters())
+    _plans(session, scope, out.filters, out, now)
+    _links(session, scope, out.filters, out, now)
+    _letters(session, scope, out.filters, out, now)
+    return out.overdue
+
+
 def units(session: Session, scope: access.Scope) -> list[str]:
     """The units a national role may narrow the dashboard to (those with plans or lists)."""
     if not scope.national:

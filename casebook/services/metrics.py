@@ -128,10 +128,6 @@ def _aware(moment) -> datetime:
 def _overdue(session: Session, now: datetime) -> dict[str, int]:
     """The dashboard's SLA overdue counts, for every unit: draft plans past their 5 HK (SOP 1),
     listed links still up past the platform's deadline (SOP 5), sent letters unanswered past
-    their mutu baku (SOP 6). The dashboard's own functions: one definition of overdue."""
-    figures = dashboard.Dashboard(dashboard.Filters())
-    dashboard._plans(session, EVERY_UNIT, figures.filters, figures, now)
-    dashboard._links(session, EVERY_UNIT, figures.filters, figures, now)
-    dashboard._letters(session, EVERY_UNIT, figures.filters, figures, now)
-    overdue = figures.overdue
+    their mutu baku (SOP 6). The dashboard's own count: one definition of overdue."""
+    overdue = dashboard.overdue(session, EVERY_UNIT, now=now)
     return {"plans": overdue.plans, "links": overdue.links, "letters": overdue.letters}
