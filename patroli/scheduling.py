@@ -36,7 +36,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from casebook.models import utcnow
 from casebook.services import schedule
-from casebook.services.plans import JAKARTA
+from casebook.services.plans import JAKARTA, cron_fields
 from patroli.jobs import runner_environment
 from patroli.wiring import Casebook
 
@@ -54,7 +54,7 @@ def cron_trigger(cron: str) -> BaseTrigger:
     0 is Sunday) and requires both day fields where cron takes either. So the weekday field is
     written as names, and a line restricting both days is two triggers, either one firing."""
     minute, hour, day, month, _weekday = cron.split()
-    _, _, days, _, weekdays = schedule.cron_fields(cron)
+    _, _, days, _, weekdays = cron_fields(cron)
     names = "*" if len(weekdays) == 7 else ",".join(WEEKDAYS[d] for d in sorted(weekdays))
     if len(days) < 31 and len(weekdays) < 7:
         return OrTrigger([

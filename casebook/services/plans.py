@@ -312,11 +312,12 @@ def normalize_schedule(schedule: str) -> str:
     if daily:
         text = f"{int(daily[2])} {int(daily[1])} * * *"
     text = _ALIASES.get(text.lower(), text)
-    _parse(text)
+    cron_fields(text)
     return text
 
 
-def _parse(cron: str) -> list[set[int]]:
+def cron_fields(cron: str) -> list[set[int]]:
+    """Minute, hour, day, month and weekday (0 is Sunday): the one reading of a cron line."""
     parts = cron.split()
     if len(parts) != 5:
         raise PlanError(f"schedule: {cron!r} needs 5 fields (minute hour day month weekday)")
@@ -344,7 +345,7 @@ def next_run(schedule: str, after: datetime) -> datetime | None:
     no schedule or one that never fires (e.g. 31 February)."""
     if not schedule:
         return None
-    minutes, hours, days, months, weekdays = _parse(schedule)
+    minutes, hours, days, months, weekdays = cron_fields(schedule)
     start = after.astimezone(JAKARTA).replace(second=0, microsecond=0) + timedelta(minutes=1)
     # Cron's rule: when both day fields are restricted, either one matching is enough.
     either = len(days) < 31 and len(weekdays) < 7

@@ -36,9 +36,8 @@ from casebook.models import (
 from casebook.services import jobs
 from casebook.services.plans import (
     JAKARTA,
-    _parse,  # the one cron reader
+    cron_fields,  # the one cron reader
     next_runs,
-    normalize_schedule,
 )
 
 RECHECK = "recheck"
@@ -173,16 +172,6 @@ def firings(cron: str, after: datetime, until: datetime) -> tuple[datetime | Non
                 last = inside[-1] if inside else last
         day += timedelta(days=1)
     return last, max(count - 1, 0)
-
-
-def normalize_cron(text: str) -> str:
-    """A cron line checked as a plan's schedule is ("" is none); a bad one is a ValueError."""
-    return normalize_schedule(text)
-
-
-def cron_fields(cron: str) -> list[set[int]]:
-    """Minute, hour, day, month and weekday (0 is Sunday) as the casebook reads a cron line."""
-    return _parse(cron)
 
 
 def due(session: Session, schedule: Schedule, *, now: datetime | None = None) -> Firing | None:

@@ -7,7 +7,7 @@ import click
 
 from casebook.services import access, schedule, schedule_history
 from casebook.services.access import Scope
-from casebook.services.plans import JAKARTA
+from casebook.services.plans import JAKARTA, normalize_schedule
 from patroli import logs
 from patroli.commands.jobs import runner_options
 from patroli.scheduling import DEFAULT_RECHECK, Scheduler, once_until_done, serve_until_stopped
@@ -18,7 +18,7 @@ NATIONAL = Scope("scheduler", "admin")  # the command line reads every unit's hi
 
 def _cron(ctx, param, value: str) -> str:
     try:
-        return schedule.normalize_cron(value)
+        return normalize_schedule(value)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
 
